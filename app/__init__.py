@@ -1,0 +1,180 @@
+"""Application factory: wires extensions, blueprints, error pages, CLI and security headers."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask_login import current_user
+
+from config import CONFIGS, DEV_SECRET_KEY
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    config_name = config_name or os.environ.get("APP_CONFIG", "development")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    _check_production_secret(app, config_name)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _check_production_secret(app: Flask, config_name: str) -> None:
+    key = app.config.get("SECRET_KEY") or ""
+    if config_name == "production" and (key == DEV_SECRET_KEY or len(key) < 32):
+        raise RuntimeError(
+            "Production needs SECRET_KEY set to a random value of at least 32 characters."
+        )
+
+
+def _select_locale() -> str:
+    if not has_request_context():
+        return "zh_Hans"
+    langs = app_languages()
+    chosen = session.get("lang")
+    if chosen in langs:
+        return chosen
+    return "zh_Hans"
+
+
+def app_languages() -> dict[str, str]:
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "warning"
+
+    from app.auth.sessions import load_session_user
+
+    login_manager.user_loader(load_session_user)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _harden_sqlite(app)
+
+
+def _harden_sqlite(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=5000")
+        if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"] and not app.config[
+            "SQLALCHEMY_DATABASE_URI"
+        ].endswith("sqlite://"):
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.audit_views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.home.views import bp as home_bp
+    from app.orgs.views import bp as orgs_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(orgs_bp, url_prefix="/orgs")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+
+
+# Endpoints a user who must change their password may still reach.
+_PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in _PASSWORD_CHANGE_ALLOWED
+            and request.endpoint is not None
+            and not request.endpoint.startswith("home.health")
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if getattr(g, "_login_user", None) is not None or current_user.is_authenticated:
+            h["Cache-Control"] = "no-store"
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_datetime, get_locale
+
+    from app import policy
+    from app.auth.models import ROLE_LABELS
+    from app.common.timeutil import to_local
+
+    @app.context_processor
+    def _inject():
+        return {
+            "can": lambda action, target=None: policy.can(current_user, action, target),
+            "languages": app.config["LANGUAGES"],
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "current_locale": str(get_locale() or "zh_Hans"),
+        }
+
+    @app.template_filter("localtime")
+    def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
+        if value is None:
+            return ""
+        return format_datetime(to_local(value), fmt)

@@ -1,0 +1,1 @@
+"""Accounts, scoped role grants, login sessions."""

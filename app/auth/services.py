@@ -1,0 +1,272 @@
+"""Account rules: logging in, passwords, creating users, granting and revoking roles."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import audit, policy
+from app.auth.models import Role, RoleGrant, User, UserSession
+from app.auth.passwords import (
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from app.auth.sessions import end_all_sessions, start_session
+from app.common.timeutil import utcnow
+from app.errors import PermissionDenied, StaleRecord, ValidationError
+from app.extensions import db
+from app.orgs.models import Org, ServicePoint
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+
+# A hash of a random password, verified against when the user name is unknown so the
+# response time does not reveal which names exist.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    session: UserSession | None
+
+
+def _dummy_verify(password: str) -> None:
+    key = repr((current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST"]))
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = hash_password(secrets.token_hex(16))
+    verify_password(_DUMMY_HASH[key], password)
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def authenticate(
+    username: str, password: str, *, ip: str = "", user_agent: str = ""
+) -> LoginResult:
+    """Check a login. On success open a server-side session; on failure count it.
+
+    Unknown user, wrong password, locked and deactivated accounts all fail the same way, so the
+    caller shows one message. Five failures in a row lock the account for the configured time.
+    Every attempt is audited.
+    """
+    cfg = current_app.config
+    user = find_user(username.strip()) if username else None
+    now = utcnow()
+    if user is None:
+        _dummy_verify(password)
+        audit.record(None, "auth.login", result="fail", actor_name=username[:64], reason="unknown")
+        return LoginResult(None, None)
+    if user.locked_until is not None and user.locked_until > now:
+        _dummy_verify(password)
+        audit.record(user, "auth.login", user, result="fail", reason="locked")
+        return LoginResult(None, None)
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        reason = "password"
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + cfg["LOGIN_LOCK_DURATION"]
+            user.failed_logins = 0
+            reason = "password_locked"
+            audit.record(user, "auth.lock", user, result="ok")
+        audit.record(user, "auth.login", user, result="fail", reason=reason)
+        return LoginResult(None, None)
+    if not user.is_active:
+        audit.record(user, "auth.login", user, result="fail", reason="inactive")
+        return LoginResult(None, None)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    sess = start_session(user, ip=ip, user_agent=user_agent)
+    audit.record(user, "auth.login", user)
+    return LoginResult(user, sess)
+
+
+def logout(user: User) -> None:
+    """End the user's current session (server-side, so the cookie dies with it)."""
+    from app.auth.sessions import end_session
+
+    end_session(user.current_session)
+    audit.record(user, "auth.logout", user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user changes their own password; every other session of theirs ends."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(_l("The current password is wrong."), field="current_password")
+    if current == new:
+        raise ValidationError(
+            _l("The new password must differ from the current one."), field="new_password"
+        )
+    check_password_policy(new, username=user.username, field="new_password")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.password_changed_at = utcnow()
+    user.version += 1
+    end_all_sessions(user, keep=user.current_session)
+    audit.record(user, "auth.password_change", user)
+
+
+def create_user(
+    actor: User | None,
+    username: str,
+    display_name: str,
+    password: str | None = None,
+    *,
+    must_change_password: bool = True,
+    enforce_policy: bool = True,
+) -> tuple[User, str]:
+    """Create an account. Without a password one is generated; returns (user, password).
+
+    A system-issued password must be changed at first login unless told otherwise.
+    """
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            _l("3–64 letters, digits, dot, dash or underscore."),
+            field="username",
+        )
+    if find_user(username) is not None:
+        raise ValidationError(_l("This user name is taken."), field="username")
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError(_l("This field is required."), field="display_name")
+    if password is None:
+        password = secrets.token_urlsafe(12)
+    elif enforce_policy:
+        check_password_policy(password, username=username)
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+        password_changed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", user)
+    return user, password
+
+
+def update_user(actor: User, user: User, *, display_name: str, expected_version: int) -> None:
+    if user.version != expected_version:
+        raise StaleRecord()
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError(_l("This field is required."), field="display_name")
+    if display_name != user.display_name:
+        audit.record(actor, "user.update", user, old=user.display_name, new=display_name)
+        user.display_name = display_name
+        user.version += 1
+
+
+def reset_password(actor: User, user: User) -> str:
+    """Issue a new random password that must be changed at next login; sessions end."""
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.password_changed_at = utcnow()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.version += 1
+    end_all_sessions(user)
+    audit.record(actor, "user.reset_password", user)
+    return password
+
+
+def set_active(actor: User, user: User, active: bool, *, expected_version: int) -> None:
+    """Deactivate (ending every session) or reactivate an account. Nobody deactivates themself."""
+    if user.version != expected_version:
+        raise StaleRecord()
+    if user.id == actor.id and not active:
+        raise PermissionDenied(_l("You cannot deactivate your own account."))
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.version += 1
+    if not active:
+        end_all_sessions(user)
+    audit.record(actor, "user.activate" if active else "user.deactivate", user)
+
+
+def unlock(actor: User, user: User) -> None:
+    user.locked_until = None
+    user.failed_logins = 0
+    audit.record(actor, "auth.unlock", user)
+
+
+def grant_role(
+    actor: User | None,
+    user: User,
+    role: str,
+    org: Org,
+    *,
+    service_point: ServicePoint | None = None,
+) -> RoleGrant:
+    """Give ``user`` the ``role`` over ``org`` and its subtree.
+
+    Agents must name a service point belonging to the org's subtree. A grant already held is
+    refused. ``actor`` None means the system (CLI seeding).
+    """
+    if role not in set(Role):
+        raise ValidationError(_l("Unknown role."), field="role")
+    if actor is not None and not policy.can(actor, "role.grant", org):
+        raise PermissionDenied(_l("You may not grant roles in this organisation."))
+    if not org.is_active:
+        raise ValidationError(_l("This organisation is deactivated."), field="org_id")
+    if role == Role.AGENT:
+        if service_point is None:
+            raise ValidationError(_l("An agent needs a service point."), field="service_point_id")
+        if not service_point.org.path.startswith(org.path):
+            raise ValidationError(
+                _l("The service point must belong to this organisation."),
+                field="service_point_id",
+            )
+    else:
+        service_point = None
+    exists = db.session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.org_id == org.id
+        )
+    )
+    if exists is not None:
+        raise ValidationError(_l("The user already holds this role here."), field="role")
+    grant = RoleGrant(
+        user=user,
+        role=role,
+        org=org,
+        service_point=service_point,
+        granted_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(grant)
+    db.session.flush()
+    audit.record(actor, "role.grant", user, org_path=org.path, role=role, org=org.name)
+    return grant
+
+
+def revoke_role(actor: User, grant: RoleGrant) -> None:
+    """Remove a grant; it takes effect on the holder's next request.
+
+    An admin may not remove their own last admin grant (nobody would be left to undo it).
+    """
+    if not policy.can(actor, "role.revoke", grant):
+        raise PermissionDenied(_l("You may not revoke this role."))
+    if grant.user_id == actor.id and grant.role == Role.ADMIN:
+        admin_grants = [g for g in actor.grants if g.role == Role.ADMIN]
+        if len(admin_grants) <= 1:
+            raise ValidationError(_l("You cannot remove your own last admin role."))
+    user = grant.user
+    audit.record(
+        actor, "role.revoke", user, org_path=grant.org.path, role=grant.role, org=grant.org.name
+    )
+    user.grants.remove(grant)
+    db.session.flush()

@@ -1,0 +1,84 @@
+"""Server-side login sessions: start, look up, touch and end them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import RoleGrant, User, UserSession
+from app.common.timeutil import utcnow
+from app.extensions import db
+
+# last_seen is written at most this often, so browsing does not write on every request.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, *, ip: str = "", user_agent: str = "") -> UserSession:
+    """Open a new session for ``user``; its raw token is on ``.token`` for the cookie only."""
+    token = secrets.token_urlsafe(32)
+    sess = UserSession(
+        token_hash=_digest(token),
+        user_id=user.id,
+        ip=ip[:64],
+        user_agent=user_agent[:200],
+    )
+    sess.token = token
+    db.session.add(sess)
+    user.current_session = sess
+    return sess
+
+
+def load_session_user(token: str) -> User | None:
+    """The active user behind a cookie token, or None when the session is gone or expired."""
+    if not token or len(token) > 100:
+        return None
+    sess = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if sess is None or sess.revoked_at is not None:
+        return None
+    now = utcnow()
+    cfg = current_app.config
+    if now - sess.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"] or (
+        now - sess.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]
+    ):
+        sess.revoked_at = now
+        db.session.commit()
+        return None
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == sess.user_id)
+        .options(selectinload(User.grants).joinedload(RoleGrant.org))
+    )
+    if user is None or not user.is_active:
+        return None
+    if now - sess.last_seen_at > _TOUCH_EVERY:
+        sess.last_seen_at = now
+        db.session.commit()
+    sess.token = token
+    user.current_session = sess
+    return user
+
+
+def end_session(sess: UserSession | None) -> None:
+    if sess is not None and sess.revoked_at is None:
+        sess.revoked_at = utcnow()
+
+
+def end_all_sessions(user: User, *, keep: UserSession | None = None) -> int:
+    """Revoke every open session of ``user`` except ``keep``; returns how many ended."""
+    stmt = (
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if keep is not None and keep.id is not None:
+        stmt = stmt.where(UserSession.id != keep.id)
+    return db.session.execute(stmt).rowcount or 0

@@ -1,0 +1,33 @@
+"""Small form helpers shared by every feature."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired
+
+from app.errors import DomainError
+
+
+class VersionedForm(FlaskForm):
+    """A form that posts back the row version it was loaded from (stale writes get a 409)."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ConfirmForm(VersionedForm):
+    """A confirmation for a destructive or status-changing action."""
+
+
+def show_domain_error(form: FlaskForm, err: DomainError) -> None:
+    """Put a service's error beside the field it names, or at the top of the page."""
+    field = getattr(form, err.field, None) if err.field else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), str(err.message)]
+    else:
+        flash(str(err.message), "danger")
+
+
+REQUIRED = _l("This field is required.")

@@ -1,0 +1,245 @@
+"""The one place that answers "may this user do this to that?" and scopes list queries.
+
+Actions are named strings; each is a predicate of (user, target) built from small pieces:
+"a grant of one of these roles covers the target's org". A grant covers its org's whole subtree,
+which is a path-prefix test. Views call ``require``; templates call ``can`` only to hide buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, false, or_, select
+
+from app.audit import AuditEvent
+from app.auth.models import Role, RoleGrant, User
+from app.orgs.models import Org, ServicePoint
+
+Rule = Callable[[User, Any], bool]
+_RULES: dict[str, Rule] = {}
+
+# Roles that look after organisations and may open the org admin screens of their subtree.
+ORG_STEWARDS = (Role.ADMIN, Role.COMMITTEE, Role.BRANCH_SECRETARY)
+ORG_MANAGERS = (Role.ADMIN, Role.COMMITTEE)
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        _RULES[name] = fn
+        return fn
+
+    return register
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def grants_of(user: Any, roles: Iterable[str] | None = None) -> list[RoleGrant]:
+    """The user's grants, optionally only those of the given roles."""
+    if not _active(user):
+        return []
+    wanted = set(roles) if roles is not None else None
+    return [g for g in user.grants if wanted is None or g.role in wanted]
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return bool(grants_of(user, roles))
+
+
+def covers(user: Any, org: Org | None, roles: Iterable[str], *, strictly: bool = False) -> bool:
+    """A grant of one of ``roles`` covers ``org`` (strictly: lies above it, not at it)."""
+    if org is None:
+        return False
+    for grant in grants_of(user, roles):
+        if org.path.startswith(grant.org.path):
+            if not strictly or org.path != grant.org.path:
+                return True
+    return False
+
+
+def scope_paths(user: Any, roles: Iterable[str]) -> list[str]:
+    """The subtree roots the user's grants of ``roles`` reach, without nested duplicates."""
+    paths = sorted({g.org.path for g in grants_of(user, roles)})
+    roots: list[str] = []
+    for p in paths:
+        if not any(p.startswith(r) for r in roots):
+            roots.append(p)
+    return roots
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+@rule("org.list")
+def _org_list(user: User, target: Any) -> bool:
+    return has_role(user, *ORG_STEWARDS)
+
+
+@rule("org.view")
+def _org_view(user: User, org: Org) -> bool:
+    return covers(user, org, ORG_STEWARDS)
+
+
+@rule("org.create_root")
+def _org_create_root(user: User, target: Any) -> bool:
+    # A new tree root is outside every subtree: only an admin over a root may add one.
+    return any(g.org.parent_id is None for g in grants_of(user, [Role.ADMIN]))
+
+
+@rule("org.create_child")
+def _org_create_child(user: User, parent: Org) -> bool:
+    if not parent.is_active:
+        return False
+    if covers(user, parent, ORG_MANAGERS):
+        return True
+    # A branch secretary keeps the party groups of their own branch.
+    return parent.kind == "branch" and covers(user, parent, [Role.BRANCH_SECRETARY])
+
+
+@rule("org.edit")
+def _org_edit(user: User, org: Org) -> bool:
+    if covers(user, org, ORG_MANAGERS):
+        return True
+    return org.kind == "group" and covers(user, org, [Role.BRANCH_SECRETARY], strictly=True)
+
+
+@rule("org.move")
+def _org_move(user: User, org: Org) -> bool:
+    # Moving the top of one's own grant would move it out of one's own reach.
+    return covers(user, org, ORG_MANAGERS, strictly=True)
+
+
+@rule("org.move_into")
+def _org_move_into(user: User, new_parent: Org) -> bool:
+    return new_parent.is_active and covers(user, new_parent, ORG_MANAGERS)
+
+
+@rule("org.deactivate")
+def _org_deactivate(user: User, org: Org) -> bool:
+    if covers(user, org, ORG_MANAGERS, strictly=True):
+        return True
+    return org.kind == "group" and covers(user, org, [Role.BRANCH_SECRETARY], strictly=True)
+
+
+@rule("service_point.manage")
+def _service_point_manage(user: User, org: Org) -> bool:
+    return covers(user, org, ORG_MANAGERS)
+
+
+@rule("service_point.view")
+def _service_point_view(user: User, sp: ServicePoint) -> bool:
+    return covers(user, sp.org, ORG_STEWARDS)
+
+
+# --- accounts and roles ----------------------------------------------------------------------
+
+
+@rule("user.manage")
+def _user_manage(user: User, target: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+@rule("user.view")
+def _user_view(user: User, other: User) -> bool:
+    if not has_role(user, Role.ADMIN):
+        return False
+    if not other.grants:
+        return True
+    return any(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
+
+
+@rule("user.edit")
+def _user_edit(user: User, other: User) -> bool:
+    # An admin may only change accounts entirely within their reach: no account that also
+    # holds a role elsewhere, which would let a sub-tree admin lock out a wider one.
+    if not has_role(user, Role.ADMIN):
+        return False
+    return all(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
+
+
+@rule("role.grant")
+def _role_grant(user: User, org: Org) -> bool:
+    return org.is_active and covers(user, org, [Role.ADMIN])
+
+
+@rule("role.revoke")
+def _role_revoke(user: User, grant: RoleGrant) -> bool:
+    return covers(user, grant.org, [Role.ADMIN])
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+@rule("audit.view")
+def _audit_view(user: User, target: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def can(user: Any, action: str, target: Any = None) -> bool:
+    """True when ``user`` may do ``action`` to ``target``. Unknown actions are denied."""
+    if not _active(user):
+        return False
+    fn = _RULES.get(action)
+    if fn is None:
+        return False
+    return bool(fn(user, target))
+
+
+def require(user: Any, action: str, target: Any = None, *, visible: str | None = None) -> None:
+    """Abort unless ``user`` may do ``action``.
+
+    With ``visible`` (an action such as ``"org.view"``), a target the user may not even see
+    answers 404, so ids outside one's scope reveal nothing; a visible one denied answers 403.
+    """
+    if visible is not None and not can(user, visible, target):
+        abort(404)
+    if not can(user, action, target):
+        abort(403)
+
+
+# --- scopes -----------------------------------------------------------------------------------
+
+
+def _path_filter(column: Any, paths: list[str]):
+    if not paths:
+        return false()
+    return or_(*(column.startswith(p, autoescape=True) for p in paths))
+
+
+def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
+    """Limit ``stmt`` (selecting ``model``) to the rows ``user`` may list."""
+    if not _active(user):
+        return stmt.where(false())
+    if model is Org:
+        return stmt.where(_path_filter(Org.path, scope_paths(user, ORG_STEWARDS)))
+    if model is ServicePoint:
+        sub = select(Org.id).where(_path_filter(Org.path, scope_paths(user, ORG_STEWARDS)))
+        return stmt.where(ServicePoint.org_id.in_(sub))
+    if model is User:
+        paths = scope_paths(user, [Role.ADMIN])
+        in_scope = (
+            select(RoleGrant.user_id)
+            .join(Org, RoleGrant.org_id == Org.id)
+            .where(_path_filter(Org.path, paths))
+        )
+        no_grants = ~User.grants.any()
+        return stmt.where(or_(User.id.in_(in_scope), no_grants) if paths else false())
+    if model is AuditEvent:
+        paths = scope_paths(user, [Role.ADMIN])
+        conds = [_path_filter(AuditEvent.org_path, paths)]
+        # Events tied to no org (logins, account changes) belong to whoever admins a root.
+        if any(g.org.parent_id is None for g in grants_of(user, [Role.ADMIN])):
+            conds.append(AuditEvent.org_path == "")
+        return stmt.where(or_(*conds))
+    raise LookupError(f"no policy scope for {model.__name__}")
+
+
+def actions() -> list[str]:
+    """Every named action, for tests that check the rule table is complete."""
+    return sorted(_RULES)
