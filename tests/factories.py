@@ -15,9 +15,7 @@ _seq = itertools.count(1)
 
 
 def make_org(name: str | None = None, kind: str = OrgKind.COMMITTEE, parent: Org | None = None):
-    org = org_services.create_org(
-        None, name=name or f"组织{next(_seq)}", kind=kind, parent=parent
-    )
+    org = org_services.create_org(None, name=name or f"组织{next(_seq)}", kind=kind, parent=parent)
     db.session.commit()
     return org
 

@@ -24,9 +24,7 @@ def admin(tree):
     return make_user("root", (Role.ADMIN, tree.committee))
 
 
-def test_admin_creates_account_with_one_time_password_that_must_be_changed(
-    app, admin, login_as
-):
+def test_admin_creates_account_with_one_time_password_that_must_be_changed(app, admin, login_as):
     c = login_as(admin)
     r = c.post(
         "/auth/users/new",
@@ -34,7 +32,7 @@ def test_admin_creates_account_with_one_time_password_that_must_be_changed(
     )
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    password = re.search(r'password-once[^>]*>([^<]+)<', page).group(1).strip()
+    password = re.search(r"password-once[^>]*>([^<]+)<", page).group(1).strip()
     user = db.session.scalar(select(User).where(User.username == "wang.li"))
     assert user.must_change_password
     fresh = app.test_client()
@@ -106,7 +104,9 @@ def test_non_admins_cannot_open_account_admin(tree, login_as, role):
     c = login_as(user)
     assert c.get("/auth/users").status_code == 403
     assert c.get(f"/auth/users/{user.id}").status_code == 403
-    assert c.post("/auth/users/new", data={"username": "x1", "display_name": "x"}).status_code == 403
+    assert (
+        c.post("/auth/users/new", data={"username": "x1", "display_name": "x"}).status_code == 403
+    )
 
 
 def test_subtree_admin_cannot_grant_outside_or_edit_a_wider_account(tree, admin, login_as):

@@ -61,9 +61,7 @@ def test_deactivation_ends_existing_sessions(login_as):
     victim_client = login_as(victim)
     assert victim_client.get("/orgs/").status_code == 200
     admin_client = login_as(admin)
-    r = admin_client.post(
-        f"/auth/users/{victim.id}/deactivate", data={"version": victim.version}
-    )
+    r = admin_client.post(f"/auth/users/{victim.id}/deactivate", data={"version": victim.version})
     assert r.status_code == 302
     assert victim_client.get("/orgs/").status_code == 302  # back to login
 
@@ -150,9 +148,7 @@ def test_next_parameter_only_follows_local_paths(client):
     make_user("ivy")
     for bad in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
         fresh = client.application.test_client()
-        r = fresh.post(
-            f"/auth/login?next={bad}", data={"username": "ivy", "password": PASSWORD}
-        )
+        r = fresh.post(f"/auth/login?next={bad}", data={"username": "ivy", "password": PASSWORD})
         assert r.location == "/"
     r = client.post("/auth/login?next=/orgs/", data={"username": "ivy", "password": PASSWORD})
     assert r.location == "/orgs/"

@@ -58,7 +58,9 @@ def test_secretary_sees_own_branch_but_may_not_restructure_it(tree, sec_a, login
 
 def test_secretary_keeps_the_groups_of_their_branch(tree, sec_a, login_as):
     c = login_as(sec_a)
-    r = c.post(f"/orgs/new?parent={tree.branch_a.id}", data={"name": "甲第二党小组", "kind": "group"})
+    r = c.post(
+        f"/orgs/new?parent={tree.branch_a.id}", data={"name": "甲第二党小组", "kind": "group"}
+    )
     assert r.status_code == 302
     new = db.session.scalar(select(Org).where(Org.name == "甲第二党小组"))
     assert new.parent_id == tree.branch_a.id and new.kind == OrgKind.GROUP
