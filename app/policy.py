@@ -15,7 +15,7 @@ from sqlalchemy import Select, false, or_, select
 
 from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
-from app.orgs.models import Org, ServicePoint
+from app.orgs.models import ALLOWED_CHILDREN, Org, OrgKind, ServicePoint
 
 Rule = Callable[[User, Any], bool]
 _RULES: dict[str, Rule] = {}
@@ -91,7 +91,7 @@ def _org_create_root(user: User, target: Any) -> bool:
 
 @rule("org.create_child")
 def _org_create_child(user: User, parent: Org) -> bool:
-    if not parent.is_active:
+    if not parent.is_active or not ALLOWED_CHILDREN[OrgKind(parent.kind)]:
         return False
     if covers(user, parent, ORG_MANAGERS):
         return True

@@ -20,7 +20,11 @@ def _source_msgids() -> set[str]:
     found: set[str] = set()
     for sub, method in (("app", "python"), ("templates", "jinja2")):
         for _file, _line, message, _c, _ctx in extract_from_dir(
-            ROOT / sub, [("**.py" if method == "python" else "**.html", method)], keywords
+            ROOT / sub,
+            [("**.py" if method == "python" else "**.html", method)],
+            keywords,
+            # babel skips folders starting with "_" by default; templates/_macros holds strings
+            directory_filter=lambda path: not Path(path).name.startswith((".", "__")),
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -37,6 +37,7 @@ TABLE = [
     ("org.view", "committee", set()),
     ("org.create_child", "branch_a", {"admin", "committee", "branch_secretary"}),
     ("org.create_child", "branch_b", set()),
+    ("org.create_child", "group_a", set()),  # a party group holds no sub-organisations
     ("org.edit", "branch_a", {"admin", "committee"}),
     ("org.edit", "group_a", {"admin", "committee", "branch_secretary"}),
     ("org.move", "branch_a", set()),  # nobody moves the top of their own grant

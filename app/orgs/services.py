@@ -214,7 +214,8 @@ def org_tree(user: User, *, include_inactive: bool = False) -> list[OrgNode]:
     stmt = policy.scope(select(Org), user, Org)
     if not include_inactive:
         stmt = stmt.where(Org.is_active)
-    orgs = list(db.session.scalars(stmt.order_by(Org.depth, Org.sort_order, Org.name)))
+    # Creation order (id) is the customary order: 第一党小组 before 第二党小组.
+    orgs = list(db.session.scalars(stmt.order_by(Org.depth, Org.sort_order, Org.id)))
     nodes = {o.id: OrgNode(o) for o in orgs}
     roots: list[OrgNode] = []
     for o in orgs:
@@ -253,7 +254,7 @@ def org_breadcrumb(org: Org) -> list[Org]:
 def children_of(org: Org) -> list[Org]:
     return list(
         db.session.scalars(
-            select(Org).where(Org.parent_id == org.id).order_by(Org.sort_order, Org.name)
+            select(Org).where(Org.parent_id == org.id).order_by(Org.sort_order, Org.id)
         )
     )
 
