@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -36,6 +38,15 @@ _BLOCKLIST = {
     "demo-pass-2024",
 }
 MAX_LENGTH = 128
+
+
+# No 0/O, 1/l/I: an initial password is read out or copied from paper.
+_UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_initial_password(length: int = 12) -> str:
+    """A random password for an administrator to hand over; it must be changed at first use."""
+    return "".join(secrets.choice(_UNAMBIGUOUS) for _ in range(length))
 
 
 def _hasher() -> PasswordHasher:

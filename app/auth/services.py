@@ -14,6 +14,7 @@ from app import audit, policy
 from app.auth.models import Role, RoleGrant, User, UserSession
 from app.auth.passwords import (
     check_password_policy,
+    generate_initial_password,
     hash_password,
     needs_rehash,
     verify_password,
@@ -141,7 +142,7 @@ def create_user(
     if not display_name:
         raise ValidationError(_l("This field is required."), field="display_name")
     if password is None:
-        password = secrets.token_urlsafe(12)
+        password = generate_initial_password()
     elif enforce_policy:
         check_password_policy(password, username=username)
     user = User(
@@ -171,7 +172,7 @@ def update_user(actor: User, user: User, *, display_name: str, expected_version:
 
 def reset_password(actor: User, user: User) -> str:
     """Issue a new random password that must be changed at next login; sessions end."""
-    password = secrets.token_urlsafe(12)
+    password = generate_initial_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.password_changed_at = utcnow()
