@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 
-from flask import Flask, g, has_request_context, redirect, request, session, url_for
+from flask import Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, DEV_SECRET_KEY
 
@@ -23,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _check_production_secret(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    app.url_map.converters["int"] = _BoundedInt
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -72,7 +75,9 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # "basic": the server-side session row is the real guard; "strong" would log phone users
+    # out whenever they switch between Wi-Fi and mobile data.
+    login_manager.session_protection = "basic"
 
     from flask_babel import lazy_gettext as _l
 
@@ -129,7 +134,27 @@ CSP = (
 )
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _BoundedInt(IntegerConverter):
+    """<int:...> ids beyond a database integer answer 404 instead of overflowing."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _refuse_control_characters():
+        # No person types NUL or other control characters; PostgreSQL cannot store NUL at all.
+        for source in (request.args, request.form):
+            for values in source.listvalues():
+                if any(_CONTROL_CHARS.search(v) for v in values):
+                    abort(400)
+        return None
+
     @app.before_request
     def _force_password_change():
         if (

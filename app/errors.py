@@ -7,6 +7,7 @@ import logging
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.audit import request_id
@@ -27,6 +28,15 @@ class DomainError(Exception):
 
 class ValidationError(DomainError):
     status_code = 400
+
+
+class FieldErrors(ValidationError):
+    """Several fields are wrong at once: ``errors`` maps field name -> message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors.values()), "")
+        super().__init__(first, field=next(iter(errors), None))
+        self.errors = errors
 
 
 class PermissionDenied(DomainError):
@@ -88,6 +98,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
         return _render(e.status_code, str(e.message))
+
+    @app.errorhandler(StaleDataError)
+    def stale_write(e: StaleDataError):
+        # Another request saved the same row between our read and our write.
+        return _render(409)
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

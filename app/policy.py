@@ -42,7 +42,8 @@ def grants_of(user: Any, roles: Iterable[str] | None = None) -> list[RoleGrant]:
     if not _active(user):
         return []
     wanted = set(roles) if roles is not None else None
-    return [g for g in user.grants if wanted is None or g.role in wanted]
+    # A grant on a deactivated organisation confers nothing until it is reactivated.
+    return [g for g in user.grants if g.org.is_active and (wanted is None or g.role in wanted)]
 
 
 def has_role(user: Any, *roles: str) -> bool:
@@ -142,12 +143,17 @@ def _user_manage(user: User, target: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def _root_admin(user: User) -> bool:
+    return any(g.org.parent_id is None for g in grants_of(user, [Role.ADMIN]))
+
+
 @rule("user.view")
 def _user_view(user: User, other: User) -> bool:
     if not has_role(user, Role.ADMIN):
         return False
     if not other.grants:
-        return True
+        # An account with no role belongs to no subtree: only an admin over a root has it.
+        return _root_admin(user)
     return any(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
 
 
@@ -157,6 +163,8 @@ def _user_edit(user: User, other: User) -> bool:
     # holds a role elsewhere, which would let a sub-tree admin lock out a wider one.
     if not has_role(user, Role.ADMIN):
         return False
+    if not other.grants:
+        return _root_admin(user)
     return all(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
 
 
@@ -168,6 +176,63 @@ def _role_grant(user: User, org: Org) -> bool:
 @rule("role.revoke")
 def _role_revoke(user: User, grant: RoleGrant) -> bool:
     return covers(user, grant.org, [Role.ADMIN])
+
+
+# --- roster -----------------------------------------------------------------------------------
+
+ROSTER_READERS = (Role.COMMITTEE, Role.BRANCH_SECRETARY, Role.GROUP_LEADER)
+ROSTER_EDITORS = (Role.COMMITTEE, Role.BRANCH_SECRETARY)
+
+
+def _own_member(user: User, member: Any) -> bool:
+    return member.user_id is not None and member.user_id == user.id
+
+
+@rule("roster.list")
+def _roster_list(user: User, target: Any) -> bool:
+    return has_role(user, *ROSTER_READERS)
+
+
+@rule("roster.view")
+def _roster_view(user: User, member: Any) -> bool:
+    return covers(user, member.org, ROSTER_READERS) or _own_member(user, member)
+
+
+@rule("roster.create")
+def _roster_create(user: User, org: Org | None) -> bool:
+    if org is None:
+        return has_role(user, *ROSTER_EDITORS)
+    return org.is_active and org.kind in ("branch", "group") and covers(user, org, ROSTER_EDITORS)
+
+
+@rule("roster.edit")
+def _roster_edit(user: User, member: Any) -> bool:
+    return covers(user, member.org, ROSTER_EDITORS)
+
+
+@rule("roster.export")
+def _roster_export(user: User, target: Any) -> bool:
+    return has_role(user, *ROSTER_EDITORS)
+
+
+@rule("roster.export_unmasked")
+def _roster_export_unmasked(user: User, target: Any) -> bool:
+    return has_role(user, Role.COMMITTEE)
+
+
+@rule("roster.import")
+def _roster_import(user: User, target: Any) -> bool:
+    return has_role(user, *ROSTER_EDITORS)
+
+
+@rule("roster.import_rollback")
+def _roster_import_rollback(user: User, batch: Any) -> bool:
+    return batch.user_id == user.id or has_role(user, Role.ADMIN)
+
+
+@rule("roster.unmask")
+def _roster_unmask(user: User, member: Any) -> bool:
+    return covers(user, member.org, [Role.COMMITTEE])
 
 
 # --- audit ------------------------------------------------------------------------------------
@@ -228,8 +293,17 @@ def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
             .join(Org, RoleGrant.org_id == Org.id)
             .where(_path_filter(Org.path, paths))
         )
-        no_grants = ~User.grants.any()
-        return stmt.where(or_(User.id.in_(in_scope), no_grants) if paths else false())
+        if not paths:
+            return stmt.where(false())
+        if _root_admin(user):
+            return stmt.where(or_(User.id.in_(in_scope), ~User.grants.any()))
+        return stmt.where(User.id.in_(in_scope))
+    if model.__name__ == "Member":
+        paths = scope_paths(user, ROSTER_READERS)
+        in_orgs = model.org_id.in_(select(Org.id).where(_path_filter(Org.path, paths)))
+        return stmt.where(
+            or_(in_orgs, model.user_id == user.id) if paths else model.user_id == user.id
+        )
     if model is AuditEvent:
         paths = scope_paths(user, [Role.ADMIN])
         conds = [_path_filter(AuditEvent.org_path, paths)]

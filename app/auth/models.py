@@ -41,6 +41,8 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # Bumped by the account edits an admin makes (not by logins, which also write this row),
+    # so an admin's form goes stale only when another admin changed the account.
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",

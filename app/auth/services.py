@@ -58,26 +58,19 @@ def authenticate(
     caller shows one message. Five failures in a row lock the account for the configured time.
     Every attempt is audited.
     """
-    cfg = current_app.config
     user = find_user(username.strip()) if username else None
     now = utcnow()
     if user is None:
         _dummy_verify(password)
-        audit.record(None, "auth.login", result="fail", actor_name=username[:64], reason="unknown")
+        # The unknown name is not stored: it is often a password typed into the wrong box.
+        audit.record(None, "auth.login", result="fail", actor_name="", reason="unknown")
         return LoginResult(None, None)
     if user.locked_until is not None and user.locked_until > now:
         _dummy_verify(password)
         audit.record(user, "auth.login", user, result="fail", reason="locked")
         return LoginResult(None, None)
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        reason = "password"
-        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + cfg["LOGIN_LOCK_DURATION"]
-            user.failed_logins = 0
-            reason = "password_locked"
-            audit.record(user, "auth.lock", user, result="ok")
-        audit.record(user, "auth.login", user, result="fail", reason=reason)
+        _count_failure(user, now, "login")
         return LoginResult(None, None)
     if not user.is_active:
         audit.record(user, "auth.login", user, result="fail", reason="inactive")
@@ -92,6 +85,26 @@ def authenticate(
     return LoginResult(user, sess)
 
 
+def _count_failure(user: User, now, where: str) -> None:
+    """One more wrong password; the limit locks the account and ends its sessions."""
+    cfg = current_app.config
+    user.failed_logins += 1
+    reason = "password"
+    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + cfg["LOGIN_LOCK_DURATION"]
+        user.failed_logins = 0
+        reason = "password_locked"
+        end_all_sessions(user)
+        audit.record(user, "auth.lock", user)
+    audit.record(
+        user,
+        "auth.login" if where == "login" else "auth.password_change",
+        user,
+        result="fail",
+        reason=reason,
+    )
+
+
 def logout(user: User) -> None:
     """End the user's current session (server-side, so the cookie dies with it)."""
     from app.auth.sessions import end_session
@@ -103,6 +116,9 @@ def logout(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """The user changes their own password; every other session of theirs ends."""
     if not verify_password(user.password_hash, current):
+        # Guessing here counts like guessing at the login form, or a stolen session could
+        # try passwords without limit.
+        _count_failure(user, utcnow(), "password_change")
         raise ValidationError(_l("The current password is wrong."), field="current_password")
     if current == new:
         raise ValidationError(
@@ -158,7 +174,13 @@ def create_user(
     return user, password
 
 
+def _require_edit(actor: User | None, user: User) -> None:
+    if actor is not None and not policy.can(actor, "user.edit", user):
+        raise PermissionDenied(_l("This account is outside your reach."))
+
+
 def update_user(actor: User, user: User, *, display_name: str, expected_version: int) -> None:
+    _require_edit(actor, user)
     if user.version != expected_version:
         raise StaleRecord()
     display_name = display_name.strip()
@@ -171,14 +193,20 @@ def update_user(actor: User, user: User, *, display_name: str, expected_version:
 
 
 def reset_password(actor: User, user: User) -> str:
-    """Issue a new random password that must be changed at next login; sessions end."""
+    """Issue a new random password that must be changed at next login; sessions end.
+
+    Nobody resets their own password this way: they change it knowing the current one.
+    """
+    _require_edit(actor, user)
+    if actor.id == user.id:
+        raise PermissionDenied(_l("Use the password page to change your own password."))
     password = generate_initial_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.password_changed_at = utcnow()
+    user.version += 1
     user.failed_logins = 0
     user.locked_until = None
-    user.version += 1
     end_all_sessions(user)
     audit.record(actor, "user.reset_password", user)
     return password
@@ -186,6 +214,7 @@ def reset_password(actor: User, user: User) -> str:
 
 def set_active(actor: User, user: User, active: bool, *, expected_version: int) -> None:
     """Deactivate (ending every session) or reactivate an account. Nobody deactivates themself."""
+    _require_edit(actor, user)
     if user.version != expected_version:
         raise StaleRecord()
     if user.id == actor.id and not active:
@@ -200,6 +229,7 @@ def set_active(actor: User, user: User, active: bool, *, expected_version: int) 
 
 
 def unlock(actor: User, user: User) -> None:
+    _require_edit(actor, user)
     user.locked_until = None
     user.failed_logins = 0
     audit.record(actor, "auth.unlock", user)
@@ -222,6 +252,9 @@ def grant_role(
         raise ValidationError(_l("Unknown role."), field="role")
     if actor is not None and not policy.can(actor, "role.grant", org):
         raise PermissionDenied(_l("You may not grant roles in this organisation."))
+    if actor is not None and actor.id == user.id:
+        # Separation of duties: nobody widens their own rights.
+        raise PermissionDenied(_l("You cannot grant roles to yourself."))
     if not org.is_active:
         raise ValidationError(_l("This organisation is deactivated."), field="org_id")
     if role == Role.AGENT:

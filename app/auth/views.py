@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,22 +13,13 @@ from app.auth.forms import ChangePasswordForm, GrantForm, LoginForm, UserCreateF
 from app.auth.models import ROLE_LABELS, Role, RoleGrant, User
 from app.common.forms import ConfirmForm, show_domain_error
 from app.common.pagination import paginate
+from app.common.urls import safe_next
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
-from app.orgs.services import scoped_orgs
+from app.orgs.services import scoped_orgs, scoped_service_points
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a relative same-site path; anything else goes home."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("home.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return url_for("home.index")
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -48,7 +37,7 @@ def login():
         db.session.commit()
         if result.user is not None:
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong user name or password, or the account is locked or disabled."), "danger")
         return render_template("auth/login.html", form=form), 200
     return render_template("auth/login.html", form=form)
@@ -74,7 +63,12 @@ def change_password():
                 current_user, form.current_password.data, form.new_password.data
             )
         except DomainError as err:
-            db.session.rollback()
+            # Nothing was changed but the failure count and its audit row, which must stay.
+            db.session.commit()
+            if current_user.locked_until is not None:
+                logout_user()
+                flash(_("Too many wrong passwords: the account is locked for a while."), "danger")
+                return redirect(url_for("auth.login"))
             show_domain_error(form, err)
         else:
             db.session.commit()
@@ -142,11 +136,10 @@ def _grant_form(user: User) -> GrantForm:
     orgs = [o for o in scoped_orgs(current_user) if policy.can(current_user, "role.grant", o)]
     form.org_id.choices = [(0, _("Choose…"))] + [(o.id, "　" * o.depth + o.name) for o in orgs]
     org_ids = {o.id for o in orgs}
-    points = db.session.scalars(
-        select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)
-    )
     form.service_point_id.choices = [(0, _("None"))] + [
-        (sp.id, sp.name) for sp in points if sp.org_id in org_ids
+        (sp.id, sp.name)
+        for sp in scoped_service_points(current_user, active_only=True)
+        if sp.org_id in org_ids
     ]
     return form
 
@@ -291,10 +284,11 @@ def user_activate(user_id: int):
 def user_reset_password(user_id: int):
     user = _load_user(user_id)
     policy.require(current_user, "user.edit", user)
-    if user.id == current_user.id:
-        flash(_("Use the password page to change your own password."), "warning")
+    try:
+        password = services.reset_password(current_user, user)
+    except DomainError as err:
+        flash(str(err.message), "warning")
         return redirect(url_for("auth.user_detail", user_id=user.id))
-    password = services.reset_password(current_user, user)
     db.session.commit()
     return render_template("auth/password_issued.html", user=user, password=password)
 

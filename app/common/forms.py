@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired
 
-from app.errors import DomainError
+from app.errors import DomainError, FieldErrors
 
 
 class VersionedForm(FlaskForm):
@@ -23,6 +23,14 @@ class ConfirmForm(VersionedForm):
 
 def show_domain_error(form: FlaskForm, err: DomainError) -> None:
     """Put a service's error beside the field it names, or at the top of the page."""
+    if isinstance(err, FieldErrors):
+        for name, message in err.errors.items():
+            f = getattr(form, name, None)
+            if f is not None:
+                f.errors = [*list(f.errors or []), str(message)]
+            else:
+                flash(str(message), "danger")
+        return
     field = getattr(form, err.field, None) if err.field else None
     if field is not None:
         field.errors = [*list(field.errors or []), str(err.message)]

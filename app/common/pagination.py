@@ -38,7 +38,7 @@ class Page:
 
 def paginate(stmt: Select, page: int, per_page: int) -> Page:
     """Run stmt for one page (one query) and count all its rows (one query)."""
-    page = max(1, page)
+    page = min(max(1, page), 100_000)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)

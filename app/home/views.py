@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
 
 from app.auth.models import ROLE_LABELS
+from app.common.urls import safe_next
 from app.extensions import db
 from app.orgs.models import ORG_KIND_LABELS, Org
 
@@ -39,10 +40,7 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/health")

@@ -61,9 +61,14 @@ class Org(db.Model):
     depth: Mapped[int] = mapped_column(default=0)
     sort_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Rows closed by one deactivation share its moment, so reactivation reopens only those.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic locking: every UPDATE says WHERE version = <loaded>, and bumps it.
+    __mapper_args__ = {"version_id_col": version}
 
     parent: Mapped[Org | None] = relationship(remote_side=[id], lazy="raise_on_sql")
 
@@ -94,8 +99,12 @@ class ServicePoint(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     opening_hours: Mapped[str] = mapped_column(String(100), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+
+    # Optimistic locking: every UPDATE says WHERE version = <loaded>, and bumps it.
+    __mapper_args__ = {"version_id_col": version}
 
     org: Mapped[Org] = relationship(lazy="joined")
 

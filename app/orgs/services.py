@@ -9,6 +9,7 @@ from sqlalchemy import func, literal, select, update
 
 from app import audit, policy
 from app.auth.models import RoleGrant, User
+from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
 from app.orgs.models import ALLOWED_CHILDREN, Org, OrgKind, ServiceLevel, ServicePoint
@@ -85,6 +86,8 @@ def create_org(actor: User | None, *, name: str, kind: str, parent: Org | None) 
 
 
 def rename_org(actor: User, org: Org, *, name: str, expected_version: int) -> None:
+    if not policy.can(actor, "org.edit", org):
+        raise PermissionDenied(_l("You may not rename this organisation."))
     if org.version != expected_version:
         raise StaleRecord()
     name = _clean_name(name)
@@ -93,7 +96,6 @@ def rename_org(actor: User, org: Org, *, name: str, expected_version: int) -> No
     _check_sibling_name(org.parent_id, name, exclude_id=org.id)
     audit.record(actor, "org.rename", org, old=org.name, new=name)
     org.name = name
-    org.version += 1
 
 
 def subtree_stmt(org: Org):
@@ -136,7 +138,6 @@ def move_org(actor: User, org: Org, new_parent: Org, *, expected_version: int) -
         .execution_options(synchronize_session="fetch")
     )
     org.parent_id = new_parent.id
-    org.version += 1
     db.session.flush()
     db.session.refresh(org)
     audit.record(
@@ -192,17 +193,30 @@ def set_org_active(actor: User, org: Org, active: bool, *, expected_version: int
     if org.is_active == active:
         return 0
     in_subtree = Org.path.startswith(org.path, autoescape=True)
+    subtree_ids = select(Org.id).where(in_subtree)
+    if active:
+        # Reopen only what this org's deactivation closed, not what was closed on its own.
+        stamp = org.deactivated_at
+        org_rows = update(Org).where(in_subtree, Org.deactivated_at == stamp)
+        sp_rows = update(ServicePoint).where(
+            ServicePoint.org_id.in_(subtree_ids), ServicePoint.deactivated_at == stamp
+        )
+        new_stamp = None
+    else:
+        new_stamp = utcnow()
+        org_rows = update(Org).where(in_subtree, Org.is_active)
+        sp_rows = update(ServicePoint).where(
+            ServicePoint.org_id.in_(subtree_ids), ServicePoint.is_active
+        )
     result = db.session.execute(
-        update(Org)
-        .where(in_subtree, Org.is_active.is_(not active))
-        .values(is_active=active, version=Org.version + 1)
-        .execution_options(synchronize_session="fetch")
+        org_rows.values(
+            is_active=active, deactivated_at=new_stamp, version=Org.version + 1
+        ).execution_options(synchronize_session="fetch")
     )
     db.session.execute(
-        update(ServicePoint)
-        .where(ServicePoint.org_id.in_(select(Org.id).where(in_subtree)))
-        .values(is_active=active, version=ServicePoint.version + 1)
-        .execution_options(synchronize_session="fetch")
+        sp_rows.values(
+            is_active=active, deactivated_at=new_stamp, version=ServicePoint.version + 1
+        ).execution_options(synchronize_session="fetch")
     )
     db.session.flush()
     audit.record(actor, "org.activate" if active else "org.deactivate", org, rows=result.rowcount)
@@ -242,6 +256,14 @@ def scoped_orgs(user: User, *, active_only: bool = True, kinds: tuple[str, ...] 
     if kinds:
         stmt = stmt.where(Org.kind.in_(kinds))
     return list(db.session.scalars(stmt.order_by(Org.path)))
+
+
+def scoped_service_points(user: User, *, active_only: bool = False) -> list[ServicePoint]:
+    """The service points of the orgs ``user`` may see, by level and name (one query)."""
+    stmt = policy.scope(select(ServicePoint), user, ServicePoint)
+    if active_only:
+        stmt = stmt.where(ServicePoint.is_active)
+    return list(db.session.scalars(stmt.order_by(ServicePoint.level, ServicePoint.name)))
 
 
 def org_breadcrumb(org: Org) -> list[Org]:
@@ -320,6 +342,8 @@ def create_service_point(actor: User | None, org: Org, **data: str) -> ServicePo
 def update_service_point(
     actor: User, sp: ServicePoint, *, expected_version: int, **data: str
 ) -> None:
+    if not policy.can(actor, "service_point.manage", sp.org):
+        raise PermissionDenied(_l("You may not manage service points here."))
     if sp.version != expected_version:
         raise StaleRecord()
     clean = _clean_sp(data)
@@ -329,13 +353,14 @@ def update_service_point(
         return
     for k, v in changed.items():
         setattr(sp, k, v)
-    sp.version += 1
     audit.record(actor, "service_point.update", sp, fields=sorted(changed))
 
 
 def set_service_point_active(
     actor: User, sp: ServicePoint, active: bool, *, expected_version: int
 ) -> None:
+    if not policy.can(actor, "service_point.manage", sp.org):
+        raise PermissionDenied(_l("You may not manage service points here."))
     if sp.version != expected_version:
         raise StaleRecord()
     if active and not sp.org.is_active:
@@ -343,5 +368,5 @@ def set_service_point_active(
     if sp.is_active == active:
         return
     sp.is_active = active
-    sp.version += 1
+    sp.deactivated_at = None if active else utcnow()
     audit.record(actor, "service_point.activate" if active else "service_point.deactivate", sp)

@@ -192,7 +192,6 @@ def org_deactivate(org_id: int):
             )
         except DomainError as err:
             _fail(form, err)
-            flash(str(err.message), "danger")
         else:
             db.session.commit()
             flash(_("Deactivated %(n)d organisations.", n=n), "success")
@@ -246,10 +245,7 @@ def _sp_data(form: ServicePointForm) -> dict[str, str]:
 @login_required
 def service_point_list():
     policy.require(current_user, "org.list")
-    from sqlalchemy import select
-
-    stmt = policy.scope(select(ServicePoint), current_user, ServicePoint)
-    points = list(db.session.scalars(stmt.order_by(ServicePoint.level, ServicePoint.name)))
+    points = services.scoped_service_points(current_user)
     return render_template("orgs/service_point_list.html", points=points, **_LABELS)
 
 

@@ -120,7 +120,7 @@ def test_move_refuses_kind_the_new_parent_cannot_hold(app):
     tree = make_tree()
     admin = make_user("root", (Role.ADMIN, tree.committee))
     with pytest.raises(ValidationError):
-        services.move_org(admin, tree.group_a, tree.general, expected_version=1)
+        services.move_org(admin, tree.group_a, tree.general, expected_version=tree.group_a.version)
 
 
 def test_move_with_stale_version_is_refused(app):
@@ -134,7 +134,9 @@ def test_secretary_cannot_move_their_branch(app):
     tree = make_tree()
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     with pytest.raises(PermissionDenied):
-        services.move_org(sec, tree.branch_a, tree.committee, expected_version=1)
+        services.move_org(
+            sec, tree.branch_a, tree.committee, expected_version=tree.branch_a.version
+        )
 
 
 def test_deactivation_closes_subtree_and_its_service_points(app):
@@ -142,7 +144,7 @@ def test_deactivation_closes_subtree_and_its_service_points(app):
     admin = make_user("root", (Role.ADMIN, tree.committee))
     impact = services.deactivation_impact(tree.branch_a)
     assert (impact.orgs, impact.service_points) == (2, 1)
-    n = services.set_org_active(admin, tree.branch_a, False, expected_version=1)
+    n = services.set_org_active(admin, tree.branch_a, False, expected_version=tree.branch_a.version)
     db.session.commit()
     assert n == 2
     db.session.expire_all()

@@ -52,7 +52,8 @@ def test_secretary_sees_own_branch_but_may_not_restructure_it(tree, sec_a, login
     assert c.get(f"/orgs/{a}").status_code == 200
     assert c.get(f"/orgs/{a}/move").status_code == 403
     assert c.get(f"/orgs/{a}/deactivate").status_code == 403
-    assert c.post(f"/orgs/{a}/rename", data={"name": "改名", "version": 1}).status_code == 403
+    r = c.post(f"/orgs/{a}/rename", data={"name": "改名", "version": tree.branch_a.version})
+    assert r.status_code == 403
     assert c.get(f"/orgs/{a}/service-points/new").status_code == 403
 
 
@@ -66,7 +67,8 @@ def test_secretary_keeps_the_groups_of_their_branch(tree, sec_a, login_as):
     assert new.parent_id == tree.branch_a.id and new.kind == OrgKind.GROUP
     r = c.post(f"/orgs/{new.id}/rename", data={"name": "甲第三党小组", "version": new.version})
     assert r.status_code == 302
-    r = c.post(f"/orgs/{new.id}/deactivate", data={"version": new.version + 1})
+    db.session.expire_all()
+    r = c.post(f"/orgs/{new.id}/deactivate", data={"version": db.session.get(Org, new.id).version})
     assert r.status_code == 302
     db.session.expire_all()
     assert not db.session.get(Org, new.id).is_active
@@ -141,7 +143,12 @@ def test_service_point_create_and_edit(tree, login_as):
     sp = db.session.scalar(select(ServicePoint).where(ServicePoint.name == "乙村为民服务室"))
     r = c.post(
         f"/orgs/service-points/{sp.id}/edit",
-        data={"name": "乙村为民服务室", "level": "village", "hotline": "110", "version": 1},
+        data={
+            "name": "乙村为民服务室",
+            "level": "village",
+            "hotline": "110",
+            "version": sp.version,
+        },
     )
     assert r.status_code == 302
     db.session.expire_all()
