@@ -117,10 +117,12 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.home.views import bp as home_bp
     from app.orgs.views import bp as orgs_bp
+    from app.roster.views import bp as roster_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
+    app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(audit_bp, url_prefix="/audit")
 
 

@@ -67,3 +67,37 @@ class Tree:
 
 def make_tree() -> Tree:
     return Tree()
+
+
+def make_id_number(born: str = "19800101", seq: int | None = None, region: str = "620902") -> str:
+    """A valid 18-character ID number (GB 11643 check character)."""
+    from app.common.idcard import check_char
+
+    seq = next(_seq) % 1000 if seq is None else seq
+    first17 = f"{region}{born}{seq:03d}"
+    return first17 + check_char(first17)
+
+
+def member_raw(org: Org, **overrides):
+    n = next(_seq)
+    raw = {
+        "name": f"测试党员{n}",
+        "id_number": make_id_number(seq=n % 1000),
+        "phone": f"138{n:08d}",
+        "org_id": org.id,
+        "membership": "full",
+        "joined_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "post_kind": "no_post",
+        "party_status": "normal",
+    }
+    raw.update(overrides)
+    return raw
+
+
+def make_member(org: Org, **overrides):
+    from app.roster.services import save_member
+
+    member = save_member(None, member_raw(org, **overrides))
+    db.session.commit()
+    return member

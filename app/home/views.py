@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import ROLE_LABELS
 from app.common.urls import safe_next
 from app.extensions import db
 from app.orgs.models import ORG_KIND_LABELS, Org
+from app.roster.models import Member
 
 bp = Blueprint("home", __name__)
 
@@ -32,7 +34,12 @@ def index():
         }
         for g in current_user.grants
     ]
-    return render_template("home/index.html", scopes=scopes, kind_labels=ORG_KIND_LABELS)
+    own = db.session.scalar(
+        select(Member).where(Member.user_id == current_user.id).options(joinedload(Member.org))
+    )
+    return render_template(
+        "home/index.html", scopes=scopes, kind_labels=ORG_KIND_LABELS, own_member=own
+    )
 
 
 @bp.route("/lang", methods=["POST"])

@@ -1,0 +1,67 @@
+"""Field encryption for personal data at rest: AES-256-GCM plus an HMAC blind index.
+
+Keys come from the configuration (FIELD_ENCRYPTION_KEY, BLIND_INDEX_KEY, base64 of 32 bytes)
+and never from the database. Without them, development and tests derive both from SECRET_KEY;
+production refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+_PREFIX = "v1:"
+
+
+def _derive(secret: str, label: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=label).derive(secret.encode())
+
+
+def _key(name: str, label: bytes) -> bytes:
+    cfg = current_app.config
+    raw = cfg.get(name)
+    if raw:
+        key = base64.b64decode(raw)
+        if len(key) != 32:
+            raise RuntimeError(f"{name} must be base64 of 32 bytes")
+        return key
+    return _derive(cfg["SECRET_KEY"], label)
+
+
+def encrypt(plaintext: str) -> str:
+    """Encrypt a short text; the result is ASCII and differs on every call."""
+    if plaintext == "":
+        return ""
+    nonce = os.urandom(12)
+    ct = AESGCM(_key("FIELD_ENCRYPTION_KEY", b"field-encryption")).encrypt(
+        nonce, plaintext.encode(), None
+    )
+    return _PREFIX + base64.b64encode(nonce + ct).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    if not token.startswith(_PREFIX):
+        raise ValueError("unknown ciphertext format")
+    blob = base64.b64decode(token[len(_PREFIX) :])
+    return (
+        AESGCM(_key("FIELD_ENCRYPTION_KEY", b"field-encryption"))
+        .decrypt(blob[:12], blob[12:], None)
+        .decode()
+    )
+
+
+def blind_index(value: str, purpose: str) -> str:
+    """A keyed hash for exact lookup and uniqueness without storing the value."""
+    if value == "":
+        return ""
+    key = _key("BLIND_INDEX_KEY", b"blind-index")
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

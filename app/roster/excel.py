@@ -1,0 +1,707 @@
+"""Roster spreadsheets: export (default and official layouts), the import template, and the
+all-or-nothing import with its rollback."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from app import audit, policy
+from app.auth.models import User
+from app.common.chinese import normalize_digits
+from app.common.crypto import decrypt
+from app.common.excel import SpreadsheetError, new_workbook, read_rows, temp_path, write_text
+from app.common.idcard import is_masked, mask_id, mask_phone, normalize_id
+from app.common.timeutil import to_local, utcnow
+from app.errors import DomainError, PermissionDenied, ValidationError
+from app.extensions import db
+from app.orgs.models import Org, ServicePoint
+from app.roster import services
+from app.roster.fields import (
+    AGENT_SOURCE_LABELS,
+    GENDER_LABELS,
+    MEMBERSHIP_LABELS,
+    PARTY_STATUS_LABELS,
+    POST_KIND_LABELS,
+)
+from app.roster.models import EDUCATION_LEVELS, ImportBatch, Member, MemberHistory, Skill
+
+# (key, Chinese header, column width). Headers are always Chinese: the sheet is a 花名册.
+COLUMNS: list[tuple[str, str, int]] = [
+    ("id", "系统编号", 9),
+    ("name", "姓名", 10),
+    ("gender", "性别", 6),
+    ("ethnicity", "民族", 8),
+    ("birth_date", "出生日期", 12),
+    ("id_number", "身份证号", 21),
+    ("phone", "联系电话", 14),
+    ("education", "学历", 10),
+    ("work_unit", "工作单位", 22),
+    ("job_title", "职务", 14),
+    ("joined_on", "入党时间", 12),
+    ("full_member_on", "转正时间", 12),
+    ("membership", "党员类别", 10),
+    ("branch", "所在党支部", 20),
+    ("group", "所在党小组", 14),
+    ("post_kind", "人员类别", 10),
+    ("agent_source", "代理员来源", 12),
+    ("service_point", "服务点", 20),
+    ("skills", "专长", 22),
+    ("party_status", "党籍状态", 10),
+    ("is_mobile", "流动党员", 9),
+    ("mobile_destination", "流出去向", 16),
+    ("is_lost_contact", "失联党员", 9),
+    ("lost_contact_since", "失联时间", 12),
+    ("is_hardship", "困难党员", 9),
+]
+DATE_KEYS = {"birth_date", "joined_on", "full_member_on", "lost_contact_since"}
+BOOL_KEYS = {"is_mobile", "is_lost_contact", "is_hardship"}
+CHOICES = {
+    "gender": GENDER_LABELS,
+    "membership": MEMBERSHIP_LABELS,
+    "post_kind": POST_KIND_LABELS,
+    "agent_source": AGENT_SOURCE_LABELS,
+    "party_status": PARTY_STATUS_LABELS,
+}
+# Other names real spreadsheets use for the same columns.
+ALIASES = {
+    "序号": None,
+    "编号": "id",
+    "公民身份号码": "id_number",
+    "身份证号码": "id_number",
+    "身份证": "id_number",
+    "手机号": "phone",
+    "手机号码": "phone",
+    "联系方式": "phone",
+    "出生年月": "birth_date",
+    "文化程度": "education",
+    "工作单位及职务": "work_unit",
+    "入党日期": "joined_on",
+    "转正日期": "full_member_on",
+    "党支部": "branch",
+    "所在支部": "branch",
+    "党小组": "group",
+    "特长": "skills",
+    "专长特长": "skills",
+}
+HEADER_TO_KEY = {h: k for k, h, _ in COLUMNS} | ALIASES
+
+
+def _zh_labels() -> dict[str, dict[str, str]]:
+    with force_locale("zh_Hans"):
+        return {
+            k: {code: str(lbl) for code, lbl in labels.items()} for k, labels in CHOICES.items()
+        }
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    path: str
+    rows: int
+    filename: str
+
+
+def _formats(wb):
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
+        "header": wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#F2DCDB",
+                "border": 1,
+                "align": "center",
+                "valign": "vcenter",
+            }
+        ),
+        "text": wb.add_format({"num_format": "@"}),
+        "quoted": wb.add_format({"num_format": "@", "quote_prefix": True}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "foot": wb.add_format({"italic": True}),
+    }
+
+
+def _add_options_sheet(wb, labels: dict[str, dict[str, str]]) -> dict[str, str]:
+    """A hidden sheet of choice lists, referenced by data validations (inline lists over 255
+    characters are refused by Excel)."""
+    ws = wb.add_worksheet("选项")
+    refs: dict[str, str] = {}
+    lists = {
+        **{k: list(v.values()) for k, v in labels.items()},
+        "education": list(EDUCATION_LEVELS),
+        "bool": ["是", "否"],
+    }
+    for col, (key, values) in enumerate(lists.items()):
+        ws.write_string(0, col, key)
+        for r, v in enumerate(values, start=1):
+            ws.write_string(r, col, v)
+        letter = chr(ord("A") + col)
+        refs[key] = f"=选项!${letter}$2:${letter}${len(values) + 1}"
+    ws.hide()
+    return refs
+
+
+def _add_validations(ws, first_row: int, last_row: int, refs: dict[str, str]) -> None:
+    for col, (key, _h, _w) in enumerate(COLUMNS):
+        source = refs.get("bool") if key in BOOL_KEYS else refs.get(key)
+        if source:
+            ws.data_validation(
+                first_row, col, max(last_row, first_row), col,
+                {"validate": "list", "source": source, "ignore_blank": True},
+            )  # fmt: skip
+
+
+def _start_sheet(wb, name: str, fmts, title: str | None, widths=True):
+    ws = wb.add_worksheet(name[:31])
+    row = 0
+    if title:
+        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, title, fmts["title"])
+        row = 1
+    for col, (key, header, width) in enumerate(COLUMNS):
+        ws.write_string(row, col, header, fmts["header"])
+        ws.set_column(col, col, width, fmts["text"] if key in ("id_number", "phone") else None)
+    ws.freeze_panes(row + 1, 2)
+    return ws, row + 1
+
+
+def _cell_values(m: Member, orgs: dict[int, Org], labels, unmasked: bool) -> dict[str, Any]:
+    org = orgs.get(m.org_id)
+    if org is not None and org.kind == "group":
+        branch, group = orgs.get(org.parent_id), org
+    else:
+        branch, group = org, None
+    id_number = decrypt(m.id_number_enc)
+    phone = decrypt(m.phone_enc) if m.phone_enc else ""
+    return {
+        "id": m.id,
+        "name": m.name,
+        "gender": labels["gender"].get(m.gender, m.gender),
+        "ethnicity": m.ethnicity,
+        "birth_date": m.birth_date,
+        "id_number": id_number if unmasked else mask_id(id_number),
+        "phone": phone if unmasked or not phone else mask_phone(phone),
+        "education": m.education,
+        "work_unit": m.work_unit,
+        "job_title": m.job_title,
+        "joined_on": m.joined_on,
+        "full_member_on": m.full_member_on,
+        "membership": labels["membership"].get(m.membership, m.membership),
+        "branch": branch.name if branch else "",
+        "group": group.name if group else "",
+        "post_kind": labels["post_kind"].get(m.post_kind, m.post_kind),
+        "agent_source": labels["agent_source"].get(m.agent_source or "", ""),
+        "service_point": m.service_point.name if m.service_point else "",
+        "skills": "，".join(s.name for s in m.skills),
+        "party_status": labels["party_status"].get(m.party_status, m.party_status),
+        "is_mobile": m.is_mobile,
+        "mobile_destination": m.mobile_destination,
+        "is_lost_contact": m.is_lost_contact,
+        "lost_contact_since": m.lost_contact_since,
+        "is_hardship": m.is_hardship,
+    }
+
+
+def _write_row(ws, row: int, values: dict[str, Any], fmts) -> None:
+    for col, (key, _h, _w) in enumerate(COLUMNS):
+        value = values[key]
+        if key == "id":
+            ws.write_number(row, col, value)
+        elif key in DATE_KEYS:
+            if value:
+                ws.write_datetime(row, col, value, fmts["date"])
+        elif key in BOOL_KEYS:
+            ws.write_string(row, col, "是" if value else "否")
+        elif value:
+            write_text(ws, row, col, str(value), fmts["text"], fmts["quoted"])
+
+
+def export_members(
+    actor: User | None,
+    filters: services.MemberFilters,
+    *,
+    unmasked: bool = False,
+    official: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ExportResult:
+    """Write the members the actor may see (honouring the list's filters) to an .xlsx file.
+
+    Default layout: one sheet, one header row. Official layout: a title row naming the
+    organisation, one sheet per branch, a signature and date row at the foot. Full ID numbers
+    only with the committee right. Rows stream in order (constant memory). Audited.
+    """
+    if actor is not None and not policy.can(actor, "roster.export"):
+        raise PermissionDenied(_l("You may not export the roster."))
+    if unmasked and actor is not None and not policy.can(actor, "roster.export_unmasked"):
+        raise PermissionDenied(_l("Only the party committee may export full ID numbers."))
+    labels = _zh_labels()
+    orgs = {o.id: o for o in db.session.scalars(select(Org))}
+    stmt = (
+        services.filtered_stmt(actor, filters)
+        .join(Org, Org.id == Member.org_id)
+        .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
+        .options(selectinload(Member.skills), selectinload(Member.service_point))
+        .execution_options(yield_per=1000)
+    )
+    path = temp_path()
+    wb = new_workbook(path, title="党员花名册")
+    fmts = _formats(wb)
+    refs: dict[str, str] = {}
+    count = 0
+    ws = None
+    row = 0
+    first_data_row = 0
+    current_branch = None
+    roots = policy.scope_paths(actor, policy.ROSTER_READERS) if actor is not None else []
+    root_orgs = [o for o in orgs.values() if o.parent_id is None]
+    if len(roots) == 1:
+        scope_name = orgs[int(roots[0].strip("/").split("/")[-1])].name
+    else:
+        scope_name = root_orgs[0].name if len(root_orgs) == 1 and actor is None else ""
+
+    def finish_official(ws, row):
+        ws.write_string(row + 1, 0, "填表人（签字）：", fmts["foot"])
+        ws.write_string(row + 1, 6, "党组织书记（签字）：", fmts["foot"])
+        ws.write_string(
+            row + 1, 13, "日期：" + to_local(utcnow()).strftime("%Y年%m月%d日"), fmts["foot"]
+        )
+
+    for m in db.session.scalars(stmt):
+        values = _cell_values(m, orgs, labels, unmasked)
+        if official:
+            if values["branch"] != current_branch:
+                if ws is not None:
+                    finish_official(ws, row)
+                current_branch = values["branch"]
+                title = f"{current_branch}党员花名册"
+                ws, row = _start_sheet(wb, current_branch or "未分配", fmts, title)
+                first_data_row = row
+        elif ws is None:
+            ws, row = _start_sheet(wb, "花名册", fmts, None)
+            refs = _add_options_sheet(wb, labels)
+            first_data_row = row
+        _write_row(ws, row, values, fmts)
+        row += 1
+        count += 1
+        if progress and count % 1000 == 0:
+            progress(count)
+    if ws is None:
+        ws, row = _start_sheet(wb, "花名册", fmts, f"{scope_name}党员花名册" if official else None)
+        if not official:
+            refs = _add_options_sheet(wb, labels)
+        first_data_row = row
+    if official:
+        finish_official(ws, row)
+    else:
+        ws.autofilter(0, 0, max(row - 1, 0), len(COLUMNS) - 1)
+        _add_validations(ws, first_data_row, row - 1, refs)
+    wb.close()
+    audit.record(
+        actor,
+        "roster.export",
+        None,
+        org_path=roots[0] if len(roots) == 1 else "",
+        rows=count,
+        unmasked=unmasked,
+        official=official,
+        filters={k: str(v) for k, v in filters.as_dict().items()},
+    )
+    stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
+    return ExportResult(path=path, rows=count, filename=f"党员花名册-{stamp}.xlsx")
+
+
+def import_template() -> str:
+    """An empty import sheet: the header row, choice lists and one example row to overwrite."""
+    labels = _zh_labels()
+    path = temp_path()
+    wb = new_workbook(path, title="党员花名册导入模板", constant_memory=False)
+    fmts = _formats(wb)
+    ws, row = _start_sheet(wb, "花名册", fmts, None)
+    refs = _add_options_sheet(wb, labels)
+    ws.autofilter(0, 0, 0, len(COLUMNS) - 1)
+    _add_validations(ws, 1, 2000, refs)
+    ws.write_comment(0, 0, "新增党员请留空；修改已有党员时保留导出文件中的编号。")
+    ws.write_comment(0, 5, "请设置为文本格式，18位，末位可为X。")
+    wb.close()
+    return path
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    raw: dict[str, Any]
+    member_id: int | None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    header_row: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for r in self.rows if r.member_id is None)
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for r in self.rows if r.member_id is not None)
+
+
+def _header_map(cells: tuple[Any, ...]) -> dict[int, str] | None:
+    mapping: dict[int, str] = {}
+    for i, cell in enumerate(cells):
+        text = "".join(str(cell).split()) if cell is not None else ""
+        key = HEADER_TO_KEY.get(text)
+        if key:
+            mapping[i] = key
+    keys = set(mapping.values())
+    return mapping if {"name", "id_number"} <= keys else None
+
+
+def _header_of(key: str) -> str:
+    for k, h, _w in COLUMNS:
+        if k == key:
+            return h
+    return {"org_id": "所在党支部", "service_point_id": "服务点"}.get(key, key)
+
+
+class _Resolver:
+    """Names in the sheet -> ids, within the actor's scope (one query each, cached)."""
+
+    def __init__(self, actor: User | None) -> None:
+        stmt = select(Org).where(Org.is_active)
+        if actor is not None:
+            stmt = policy.scope(stmt, actor, Org)
+            paths = policy.scope_paths(actor, policy.ROSTER_EDITORS)
+            stmt = stmt.where(policy._path_filter(Org.path, paths))
+        self.orgs = list(db.session.scalars(stmt))
+        self.branches: dict[str, list[Org]] = {}
+        self.groups: dict[tuple[int, str], Org] = {}
+        for o in self.orgs:
+            if o.kind == "branch":
+                self.branches.setdefault(o.name, []).append(o)
+        for o in self.orgs:
+            if o.kind == "group" and o.parent_id:
+                self.groups[(o.parent_id, o.name)] = o
+        self.points = {
+            sp.name: sp.id
+            for sp in db.session.scalars(select(ServicePoint).where(ServicePoint.is_active))
+        }
+
+    def org(self, branch: str, group: str) -> tuple[int | None, str | None]:
+        branch = " ".join(branch.split())
+        group = " ".join(group.split())
+        if not branch:
+            return None, str(_l("Give the member's branch."))
+        found = self.branches.get(branch, [])
+        if not found:
+            return None, str(_l("No branch named “%(name)s” in your scope.", name=branch))
+        if len(found) > 1:
+            return None, str(_l("Several branches are named “%(name)s”.", name=branch))
+        if not group:
+            return found[0].id, None
+        g = self.groups.get((found[0].id, group))
+        if g is None:
+            return None, str(
+                _l("%(branch)s has no party group “%(name)s”.", branch=branch, name=group)
+            )
+        return g.id, None
+
+
+def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> ImportPlan:
+    """Read and check every row of an uploaded roster without writing anything.
+
+    Rows are matched to existing members by 系统编号 (when in scope) or by ID number, so a
+    re-import updates instead of duplicating. Every problem is collected with its row number
+    and column. Raises SpreadsheetError for a file that cannot be read at all.
+    """
+    plan = ImportPlan()
+    resolver = _Resolver(actor)
+    mapping: dict[int, str] | None = None
+    seen_ids: dict[str, int] = {}
+    visible = None
+    if actor is not None:
+        visible = policy.scope(select(Member.id), actor, Member)
+    for n, cells in read_rows(data, max_rows + 10):
+        if mapping is None:
+            mapping = _header_map(cells)
+            if mapping is None and n >= 10:
+                raise SpreadsheetError(
+                    _l("No header row with 姓名 and 身份证号 in the first 10 rows.")
+                )
+            if mapping is not None:
+                plan.header_row = n
+                plan.ignored_columns = [
+                    str(c) for i, c in enumerate(cells) if c not in (None, "") and i not in mapping
+                ]
+            continue
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        row = {key: cells[i] if i < len(cells) else None for i, key in mapping.items()}
+        plan.rows.append(_plan_row(n, row, resolver, plan, seen_ids, visible))
+    if mapping is None:
+        raise SpreadsheetError(_l("No header row with 姓名 and 身份证号 in the first 10 rows."))
+    if len(plan.rows) > max_rows:
+        raise SpreadsheetError(_l("The sheet has more rows than allowed."))
+    return plan
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _plan_row(n, row, resolver, plan, seen_ids, visible) -> PlannedRow:
+    errors: dict[str, str] = {}
+    raw: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in ("id", "branch", "group", "service_point"):
+            continue
+        if key in DATE_KEYS or key in ("id_number", "phone"):
+            raw[key] = value if not isinstance(value, str) else value.strip()
+        else:
+            raw[key] = _text(value) if not isinstance(value, bool) else value
+    org_id, err = resolver.org(_text(row.get("branch")), _text(row.get("group")))
+    if err:
+        errors["org_id"] = err
+    raw["org_id"] = org_id
+    sp_name = _text(row.get("service_point"))
+    raw["service_point_id"] = resolver.points.get(sp_name) if sp_name else None
+    if sp_name and raw["service_point_id"] is None:
+        errors["service_point_id"] = str(
+            _l("No active service point named “%(name)s”.", name=sp_name)
+        )
+
+    member_id = None
+    sys_id = _text(row.get("id"))
+    id_value = raw.get("id_number")
+    id_text = normalize_id(str(id_value)) if isinstance(id_value, str) else ""
+    if sys_id:
+        if not sys_id.isdigit():
+            errors["id"] = str(_l("The system number must be a whole number."))
+        else:
+            stmt = select(Member).where(Member.id == int(sys_id))
+            if visible is not None:
+                stmt = stmt.where(Member.id.in_(visible))
+            existing = db.session.scalar(stmt)
+            if existing is None:
+                errors["id"] = str(_l("No member with this system number in your scope."))
+            else:
+                member_id = existing.id
+                raw = services.keep_masked(existing, raw)
+                id_text = normalize_id(str(raw.get("id_number") or ""))
+    if id_text and is_masked(id_text):
+        errors["id_number"] = str(
+            _l("A masked ID number can only update the member whose system number it carries.")
+        )
+    elif id_text and member_id is None:
+        existing_id = db.session.scalar(
+            select(Member.id).where(Member.id_number_hash == services.id_hash(id_text))
+        )
+        if existing_id is not None:
+            if (
+                visible is not None
+                and db.session.scalar(
+                    select(func.count()).where(Member.id == existing_id, Member.id.in_(visible))
+                )
+                == 0
+            ):
+                errors["id_number"] = str(
+                    _l("This ID number belongs to a member outside your scope.")
+                )
+            else:
+                member_id = existing_id
+    if id_text and not is_masked(id_text):
+        if id_text in seen_ids:
+            errors["id_number"] = str(
+                _l("The same ID number is also on row %(row)d.", row=seen_ids[id_text])
+            )
+        else:
+            seen_ids[id_text] = n
+
+    cleaned = services.clean_member(raw)
+    for key, message in {**cleaned.errors, **errors}.items():
+        plan.errors.append(RowError(n, _header_of(key), message))
+    if member_id is not None:
+        clash = db.session.scalar(
+            select(Member.id).where(
+                Member.id_number_hash == services.id_hash(cleaned.values.get("id_number") or ""),
+                Member.id != member_id,
+            )
+        )
+        if clash is not None and cleaned.values.get("id_number"):
+            plan.errors.append(
+                RowError(n, "身份证号", str(_l("Another member already has this ID number.")))
+            )
+    return PlannedRow(row=n, raw=raw, member_id=member_id)
+
+
+def commit_import(
+    actor: User | None,
+    data: bytes,
+    filename: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> ImportBatch:
+    """Validate the whole file again and, only if every row is good, write it as one batch.
+
+    Raises ImportRejected (with the plan's errors) and writes nothing when any row is bad.
+    The caller commits once.
+    """
+    if actor is not None and not policy.can(actor, "roster.import"):
+        raise PermissionDenied(_l("You may not import the roster."))
+    plan = plan_import(actor, data)
+    if plan.errors:
+        raise ImportRejected(plan)
+    if not plan.rows:
+        raise ValidationError(_l("The sheet has no member rows."))
+    batch = ImportBatch(
+        user_id=getattr(actor, "id", None),
+        filename=filename[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    for i, pr in enumerate(plan.rows, start=1):
+        member = db.session.get(Member, pr.member_id) if pr.member_id else None
+        try:
+            services.save_member(
+                actor, pr.raw, member=member, batch_id=batch.id,
+                kind="import" if member is None else "import_update",
+            )  # fmt: skip
+        except DomainError as err:  # a rule that only shows on writing, e.g. a race
+            raise ImportRejected(
+                ImportPlan(errors=[RowError(pr.row, "", str(err.message))])
+            ) from err
+        if progress and i % 500 == 0:
+            progress(i)
+    batch.rows_created = plan.creates
+    # Rows that matched a member but changed nothing leave no history and count as unchanged.
+    batch.rows_updated = (
+        db.session.scalar(
+            select(func.count(MemberHistory.id)).where(
+                MemberHistory.batch_id == batch.id, MemberHistory.kind == "import_update"
+            )
+        )
+        or 0
+    )
+    audit.record(
+        actor,
+        "roster.import",
+        batch,
+        filename=batch.filename,
+        sha256=batch.sha256,
+        created=batch.rows_created,
+        updated=batch.rows_updated,
+    )
+    return batch
+
+
+class ImportRejected(DomainError):
+    status_code = 400
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(_l("Nothing was imported: %(n)d problems.", n=len(plan.errors)))
+        self.plan = plan
+
+
+def rollback_blocker(batch: ImportBatch) -> str | None:
+    """Why the batch cannot be rolled back, or None when it can."""
+    if batch.rolled_back_at is not None:
+        return str(_l("This import has already been rolled back."))
+    last_own = db.session.scalar(
+        select(func.max(MemberHistory.id)).where(MemberHistory.batch_id == batch.id)
+    )
+    member_ids = select(MemberHistory.member_id).where(MemberHistory.batch_id == batch.id)
+    later = db.session.scalar(
+        select(func.count()).where(
+            MemberHistory.member_id.in_(member_ids),
+            MemberHistory.id > (last_own or 0),
+        )
+    )
+    if later:
+        return str(
+            _l("Members from this import have changed since; it can no longer be rolled back.")
+        )
+    return None
+
+
+def rollback_import(actor: User, batch: ImportBatch) -> None:
+    """Undo a batch: delete the members it created, restore the ones it updated. Audited."""
+    if not policy.can(actor, "roster.import_rollback", batch):
+        raise PermissionDenied(
+            _l("Only the person who imported it, or an admin, may roll it back.")
+        )
+    reason = rollback_blocker(batch)
+    if reason:
+        raise ValidationError(reason)
+    entries = list(
+        db.session.scalars(select(MemberHistory).where(MemberHistory.batch_id == batch.id))
+    )
+    created = [e.member_id for e in entries if e.kind == "import" and e.member_id]
+    for e in entries:
+        if e.kind == "import_update" and e.member_id and e.before:
+            _restore(db.session.get(Member, e.member_id), e.before, actor, batch)
+    if created:
+        db.session.execute(
+            delete(MemberHistory)
+            .where(MemberHistory.member_id.in_(created))
+            .execution_options(synchronize_session=False)
+        )
+        for m in db.session.scalars(select(Member).where(Member.id.in_(created))):
+            db.session.delete(m)
+    batch.rolled_back_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "roster.import_rollback", batch, created=len(created))
+
+
+def _restore(member: Member, before: dict[str, Any], actor: User, batch: ImportBatch) -> None:
+    for key, value in before.items():
+        if key == "skills":
+            member.skills = services.resolve_skills(value)
+        elif key in DATE_KEYS or key.endswith("_on") or key == "lost_contact_since":
+            setattr(member, key, date.fromisoformat(value) if value else None)
+        else:
+            setattr(member, key, value)
+    db.session.add(
+        MemberHistory(
+            member_id=member.id,
+            actor_id=actor.id,
+            actor_name=actor.username,
+            kind="rollback",
+            note=f"import #{batch.id}",
+            changes={},
+        )
+    )
+
+
+def skill_names() -> list[str]:
+    return list(db.session.scalars(select(Skill.name).order_by(Skill.name)))
+
+
+def normalize_cell_id(value: Any) -> str:
+    return normalize_digits(str(value or ""))

@@ -1,0 +1,433 @@
+"""Roster rules: find, create, edit, transfer and unmask members, with a dated history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import audit, policy
+from app.auth.models import User
+from app.common.chinese import name_initials, name_pinyin, normalize_digits, surname_strokes
+from app.common.crypto import blind_index, decrypt, encrypt
+from app.common.idcard import is_masked, mask_id, mask_phone
+from app.common.pagination import Page, paginate
+from app.errors import FieldErrors, PermissionDenied, StaleRecord
+from app.extensions import db
+from app.orgs.models import Org, ServicePoint
+from app.roster.fields import FIELD_LABELS, clean_member
+from app.roster.models import Member, MemberHistory, Skill
+
+# Fields copied as they are from cleaned values onto the row.
+_PLAIN_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "work_unit",
+    "job_title",
+    "joined_on",
+    "full_member_on",
+    "membership",
+    "org_id",
+    "post_kind",
+    "agent_source",
+    "service_point_id",
+    "party_status",
+    "is_mobile",
+    "mobile_destination",
+    "is_lost_contact",
+    "lost_contact_since",
+    "is_hardship",
+)
+SORTS = ("strokes", "pinyin", "joined", "birth", "org")
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""
+    org_id: int | None = None
+    membership: str = ""
+    post_kind: str = ""
+    agent_source: str = ""
+    skill_id: int | None = None
+    party_status: str = ""
+    flag: str = ""  # mobile / lost / hardship
+    sort: str = "strokes"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+@dataclass
+class MemberList:
+    page: Page
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def id_hash(number: str) -> str:
+    return blind_index(number, "id")
+
+
+def phone_hash(phone: str) -> str:
+    return blind_index(phone, "phone")
+
+
+def _search(stmt: Select, q: str) -> Select:
+    """Name (also pinyin initials), the last 4 of the ID or phone, a full ID or phone."""
+    q = q.strip()
+    if not q:
+        return stmt
+    digits = normalize_digits(q).upper()
+    if len(digits) == 18:
+        return stmt.where(Member.id_number_hash == id_hash(digits))
+    if len(digits) == 11 and digits.isdigit():
+        return stmt.where(Member.phone_hash == phone_hash(digits))
+    if len(digits) == 4 and (digits[:3].isdigit()):
+        return stmt.where(or_(Member.id_tail == digits, Member.phone_tail == digits))
+    if q.isascii() and q.replace(" ", "").isalpha():
+        low = q.lower().replace(" ", "")
+        return stmt.where(
+            or_(
+                Member.name_initials.startswith(low, autoescape=True),
+                func.replace(Member.name_pinyin, " ", "").startswith(low, autoescape=True),
+            )
+        )
+    return stmt.where(Member.name.contains(q, autoescape=True))
+
+
+def filtered_stmt(user: User | None, f: MemberFilters) -> Select:
+    """select(Member) limited to the user's scope and the filters (no ordering).
+
+    ``user`` None is the system (CLI): every member.
+    """
+    stmt = select(Member) if user is None else policy.scope(select(Member), user, Member)
+    if f.org_id:
+        org = db.session.get(Org, f.org_id)
+        if org is not None:
+            stmt = stmt.where(
+                Member.org_id.in_(
+                    select(Org.id).where(Org.path.startswith(org.path, autoescape=True))
+                )
+            )
+    for name in ("membership", "post_kind", "agent_source", "party_status"):
+        value = getattr(f, name)
+        if value:
+            stmt = stmt.where(getattr(Member, name) == value)
+    if f.skill_id:
+        stmt = stmt.where(Member.skills.any(Skill.id == f.skill_id))
+    if f.flag == "mobile":
+        stmt = stmt.where(Member.is_mobile)
+    elif f.flag == "lost":
+        stmt = stmt.where(Member.is_lost_contact)
+    elif f.flag == "hardship":
+        stmt = stmt.where(Member.is_hardship)
+    return _search(stmt, f.q)
+
+
+def ordered(stmt: Select, sort: str) -> Select:
+    if sort == "pinyin":
+        return stmt.order_by(Member.name_pinyin, Member.id)
+    if sort == "joined":
+        return stmt.order_by(Member.joined_on.is_(None), Member.joined_on, Member.id)
+    if sort == "birth":
+        return stmt.order_by(Member.birth_date, Member.id)
+    if sort == "org":
+        return stmt.join(Org, Org.id == Member.org_id).order_by(
+            Org.path, Member.surname_strokes, Member.name_pinyin, Member.id
+        )
+    # 姓氏笔画: surname stroke count, then pinyin.
+    return stmt.order_by(Member.surname_strokes, Member.name_pinyin, Member.id)
+
+
+def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
+    """One page of members with their org, service point and skills, plus per-filter counts.
+
+    A fixed number of queries whatever the page size: the page, the total, two eager loads
+    and one GROUP BY per facet.
+    """
+    base = filtered_stmt(user, f)
+    stmt = ordered(base, f.sort).options(
+        joinedload(Member.org),
+        joinedload(Member.service_point),
+        selectinload(Member.skills),
+    )
+    result = MemberList(page=paginate(stmt, page, per_page))
+    ids = base.with_only_columns(Member.id).subquery()
+    for name in ("membership", "post_kind", "party_status", "agent_source"):
+        col = getattr(Member, name)
+        rows = db.session.execute(
+            select(col, func.count()).where(Member.id.in_(select(ids.c.id))).group_by(col)
+        ).all()
+        result.facets[name] = {str(k) if k is not None else "": n for k, n in rows}
+    return result
+
+
+def get_member(user: User, member_id: int) -> Member | None:
+    """The member if the user may see it (None otherwise: the caller answers 404)."""
+    stmt = (
+        policy.scope(select(Member), user, Member)
+        .where(Member.id == member_id)
+        .options(
+            joinedload(Member.org), joinedload(Member.service_point), selectinload(Member.skills)
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def history_of(member: Member) -> list[MemberHistory]:
+    return list(
+        db.session.scalars(
+            select(MemberHistory)
+            .where(MemberHistory.member_id == member.id)
+            .order_by(MemberHistory.occurred_at.desc(), MemberHistory.id.desc())
+        )
+    )
+
+
+def masked_id(member: Member) -> str:
+    return mask_id(decrypt(member.id_number_enc))
+
+
+def masked_phone(member: Member) -> str:
+    return mask_phone(decrypt(member.phone_enc)) if member.phone_enc else ""
+
+
+def resolve_skills(names: list[str]) -> list[Skill]:
+    """The named skills, adding to the shared vocabulary any that are new."""
+    if not names:
+        return []
+    existing = {s.name: s for s in db.session.scalars(select(Skill).where(Skill.name.in_(names)))}
+    out = []
+    for n in names:
+        skill = existing.get(n)
+        if skill is None:
+            skill = Skill(name=n)
+            db.session.add(skill)
+            existing[n] = skill
+        out.append(skill)
+    return out
+
+
+def _display(name: str, value: Any) -> Any:
+    """A history value: sensitive fields masked, dates as ISO text."""
+    if name == "id_number":
+        return mask_id(value) if value else ""
+    if name == "phone":
+        return mask_phone(value) if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(member: Member) -> dict[str, Any]:
+    """The stored values of a member, for rolling an import back."""
+    data = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+    data.update(
+        id_number_enc=member.id_number_enc,
+        id_number_hash=member.id_number_hash,
+        id_tail=member.id_tail,
+        phone_enc=member.phone_enc,
+        phone_hash=member.phone_hash,
+        phone_tail=member.phone_tail,
+        skills=[s.name for s in member.skills],
+    )
+    return data
+
+
+def check_org_for(actor: User | None, org_id: Any, errors: dict[str, str]) -> Org | None:
+    org = db.session.get(Org, org_id) if isinstance(org_id, int) else None
+    if org is None or not org.is_active or org.kind not in ("branch", "group"):
+        errors.setdefault("org_id", str(_l("Choose an active branch or party group.")))
+        return None
+    if actor is not None and not policy.can(actor, "roster.create", org):
+        errors.setdefault("org_id", str(_l("This organisation is outside your scope.")))
+        return None
+    return org
+
+
+def save_member(
+    actor: User | None,
+    raw: dict[str, Any],
+    *,
+    member: Member | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+    effective_on: date | None = None,
+    batch_id: int | None = None,
+    kind: str | None = None,
+) -> Member:
+    """Create (``member`` None) or update a member from raw values; write history and audit.
+
+    Who may call: an editor whose scope covers both the member's current and new org
+    (``actor`` None is the system: seeding and tests). Raises FieldErrors naming each field at
+    fault, StaleRecord when ``expected_version`` is behind, PermissionDenied otherwise.
+    """
+    if member is not None:
+        if expected_version is not None and member.version != expected_version:
+            raise StaleRecord()
+        if actor is not None and not policy.can(actor, "roster.edit", member):
+            raise PermissionDenied(_l("You may not edit this member."))
+    if member is not None:
+        raw = keep_masked(member, raw)
+    cleaned = clean_member(raw)
+    errors = dict(cleaned.errors)
+    v = cleaned.values
+    if "org_id" not in errors:
+        check_org_for(actor, v["org_id"], errors)
+    if v.get("service_point_id"):
+        sp = db.session.get(ServicePoint, v["service_point_id"])
+        if sp is None or not sp.is_active:
+            errors.setdefault("service_point_id", str(_l("Choose an active service point.")))
+    if v.get("id_number"):
+        clash = db.session.scalar(
+            select(Member.id).where(Member.id_number_hash == id_hash(v["id_number"]))
+        )
+        if clash is not None and (member is None or clash != member.id):
+            errors.setdefault("id_number", str(_l("Another member already has this ID number.")))
+    if errors:
+        raise FieldErrors(errors)
+
+    skills = resolve_skills(v["skills"])
+    creating = member is None
+    before = None
+    old_display: dict[str, Any] = {}
+    if creating:
+        member = Member()
+        db.session.add(member)
+    else:
+        before = snapshot(member)
+        old_display = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+        old_display["id_number"] = masked_id(member)
+        old_display["phone"] = masked_phone(member)
+        old_display["skills"] = ", ".join(s.name for s in member.skills)
+
+    for k in _PLAIN_FIELDS:
+        setattr(member, k, v.get(k))
+    if v["id_number"] and (creating or member.id_number_hash != id_hash(v["id_number"])):
+        member.id_number_enc = encrypt(v["id_number"])
+        member.id_number_hash = id_hash(v["id_number"])
+        member.id_tail = v["id_number"][-4:]
+    new_phone = v["phone"]
+    if creating or phone_hash(new_phone) != member.phone_hash:
+        member.phone_enc = encrypt(new_phone)
+        member.phone_hash = phone_hash(new_phone)
+        member.phone_tail = new_phone[-4:] if new_phone else ""
+    member.name_pinyin = name_pinyin(member.name)
+    member.name_initials = name_initials(member.name)
+    member.surname_strokes = surname_strokes(member.name)
+    member.skills = skills
+
+    new_display = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+    new_display["id_number"] = mask_id(v["id_number"])
+    new_display["phone"] = mask_phone(new_phone) if new_phone else ""
+    new_display["skills"] = ", ".join(v["skills"])
+    if creating:
+        changes = {k: [None, val] for k, val in new_display.items() if val not in (None, "", False)}
+    else:
+        changes = {
+            k: [old_display.get(k), val]
+            for k, val in new_display.items()
+            if old_display.get(k) != val
+        }
+        if not changes:
+            return member
+    db.session.flush()
+
+    if kind is None:
+        if creating:
+            kind = "create"
+        elif "org_id" in changes:
+            kind = "transfer"
+        elif "party_status" in changes:
+            kind = "status"
+        else:
+            kind = "update"
+    if "org_id" in changes:
+        names = dict(
+            db.session.execute(
+                select(Org.id, Org.name).where(Org.id.in_([i for i in changes["org_id"] if i]))
+            ).all()
+        )
+        changes["org_id"] = [names.get(i, i) if i else None for i in changes["org_id"]]
+    if "service_point_id" in changes:
+        names = dict(
+            db.session.execute(
+                select(ServicePoint.id, ServicePoint.name).where(
+                    ServicePoint.id.in_([i for i in changes["service_point_id"] if i])
+                )
+            ).all()
+        )
+        changes["service_point_id"] = [
+            names.get(i, i) if i else None for i in changes["service_point_id"]
+        ]
+    db.session.add(
+        MemberHistory(
+            member_id=member.id,
+            actor_id=getattr(actor, "id", None),
+            actor_name=getattr(actor, "username", ""),
+            kind=kind,
+            note=note[:200],
+            effective_on=effective_on,
+            changes=changes,
+            before=before if batch_id else None,
+            batch_id=batch_id,
+        )
+    )
+    if batch_id is None:
+        org = db.session.get(Org, member.org_id)
+        audit.record(
+            actor,
+            f"member.{kind}",
+            member,
+            org_path=org.path if org else "",
+            actor_name=getattr(actor, "username", "") if actor else "",
+            fields=sorted(changes),
+        )
+    return member
+
+
+def keep_masked(member: Member, raw: dict[str, Any]) -> dict[str, Any]:
+    """A masked ID or phone posted back unchanged means "keep the stored value"."""
+    raw = dict(raw)
+    for key, masked, enc in (
+        ("id_number", masked_id(member), member.id_number_enc),
+        ("phone", masked_phone(member), member.phone_enc),
+    ):
+        value = str(raw.get(key) or "").strip()
+        if is_masked(value) and value == masked:
+            raw[key] = decrypt(enc)
+    return raw
+
+
+def unmask(actor: User, member: Member, reason: str) -> dict[str, str]:
+    """The full ID number and phone, for a committee member who gives a reason. Audited."""
+    if not policy.can(actor, "roster.unmask", member):
+        raise PermissionDenied(_l("Only the party committee may see full ID numbers."))
+    reason = " ".join((reason or "").split())[:200]
+    if len(reason) < 2:
+        raise FieldErrors({"reason": str(_l("Give the reason for viewing the full number."))})
+    audit.record(actor, "member.unmask", member, org_path=member.org.path, reason=reason)
+    return {"id_number": decrypt(member.id_number_enc), "phone": decrypt(member.phone_enc)}
+
+
+def member_raw(member: Member) -> dict[str, Any]:
+    """The member's values in the shape clean_member() takes (for forms and exports)."""
+    raw = {k: getattr(member, k) for k in _PLAIN_FIELDS}
+    raw["id_number"] = decrypt(member.id_number_enc)
+    raw["phone"] = decrypt(member.phone_enc)
+    raw["skills"] = ", ".join(s.name for s in member.skills)
+    return raw
+
+
+def all_skills() -> list[Skill]:
+    return list(db.session.scalars(select(Skill).order_by(Skill.name)))
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))

@@ -1,0 +1,279 @@
+"""Roster spreadsheets: export, template, all-or-nothing import, round trip, rollback, CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from app.audit import AuditEvent
+from app.auth.models import Role
+from app.common.excel import SpreadsheetError
+from app.extensions import db
+from app.roster import excel, services
+from app.roster.models import ImportBatch, Member
+from tests.factories import make_id_number, make_member, make_tree, make_user
+
+
+@pytest.fixture
+def tree(app):
+    return make_tree()
+
+
+@pytest.fixture
+def cmte(tree):
+    return make_user("cmte", (Role.COMMITTEE, tree.committee))
+
+
+def _xlsx(rows: list[list], title_rows: list[list] | None = None) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in (title_rows or []) + rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _read(path: str, sheet: str = "花名册") -> list[tuple]:
+    wb = openpyxl.load_workbook(path)
+    return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count(Member.id)))
+
+
+def test_secretary_export_holds_only_their_branch_masked(tree, login_as, tmp_path):
+    make_member(tree.group_a, name="甲一")
+    make_member(tree.group_b, name="乙一")
+    c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
+    r = c.get("/roster/export.xlsx")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    assert "filename*=UTF-8''" in r.headers["Content-Disposition"]
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(r.data)
+    rows = _read(str(path))
+    names = [row[1] for row in rows[1:]]
+    assert names == ["甲一"]
+    assert "*" in rows[1][5]
+    assert c.get("/roster/export.xlsx?full=1").status_code == 403
+    ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.export"))
+    assert ev.details["rows"] == 1 and ev.details["unmasked"] is False
+
+
+def test_export_is_formatted_and_safe(tree, cmte):
+    make_member(tree.group_a, name='=HYPERLINK("http://x","y")', joined_on="2001-07-01",
+                full_member_on="2002-07-01")  # fmt: skip
+    result = excel.export_members(cmte, services.MemberFilters(), unmasked=True)
+    wb = openpyxl.load_workbook(result.path)
+    ws = wb["花名册"]
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref
+    assert ws.data_validations.dataValidation
+    row = [c for c in ws[2]]
+    assert row[1].value == '=HYPERLINK("http://x","y")' and row[1].data_type == "s"
+    assert row[1].quotePrefix
+    assert isinstance(row[10].value, datetime)  # a real Excel date
+    assert row[5].number_format == "@"
+    assert wb.properties.title == "党员花名册"
+    Path(result.path).unlink()
+
+
+def test_official_layout_has_a_sheet_per_branch_with_title_and_signature(tree, cmte):
+    make_member(tree.group_a, name="甲一")
+    make_member(tree.group_b, name="乙一")
+    result = excel.export_members(cmte, services.MemberFilters(), official=True)
+    wb = openpyxl.load_workbook(result.path)
+    assert wb.sheetnames == ["甲党支部", "乙党支部"]
+    rows = [r for r in wb["甲党支部"].iter_rows(values_only=True)]
+    assert rows[0][0] == "甲党支部党员花名册"
+    assert rows[1][1] == "姓名"
+    assert any("签字" in str(v) for v in rows[-1] if v)
+    Path(result.path).unlink()
+
+
+def test_export_then_import_reproduces_the_same_members(tree, cmte, app):
+    for i in range(5):
+        make_member(tree.group_a if i % 2 else tree.branch_b, skills="法律咨询，驾驶",
+                    is_hardship=i == 3)  # fmt: skip
+    before = {m.id: services.member_raw(m) for m in db.session.scalars(select(Member))}
+    result = excel.export_members(cmte, services.MemberFilters(), unmasked=True)
+    data = Path(result.path).read_bytes()
+    Path(result.path).unlink()
+    # Into an empty roster: every member comes back as it was.
+    db.session.execute(db.delete(Member))
+    db.session.commit()
+    plan = excel.plan_import(cmte, _strip_ids(data))
+    assert plan.errors == [] and plan.creates == 5
+    excel.commit_import(cmte, _strip_ids(data), "roundtrip.xlsx")
+    db.session.commit()
+    after = sorted((services.member_raw(m) for m in db.session.scalars(select(Member))),
+                   key=lambda r: r["id_number"])  # fmt: skip
+    expected = sorted(before.values(), key=lambda r: r["id_number"])
+    for a, b in zip(after, expected, strict=True):
+        assert sorted(a.pop("skills").split(", ")) == sorted(b.pop("skills").split(", "))
+        assert a == b
+
+
+def _strip_ids(data: bytes) -> bytes:
+    """The system numbers of deleted members would not match: blank them."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["花名册"]
+    for row in ws.iter_rows(min_row=2):
+        row[0].value = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_masked_export_reimports_as_updates_not_duplicates(tree, login_as, tmp_path):
+    make_member(tree.group_a, name="甲一", work_unit="旧单位")
+    c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
+    data = c.get("/roster/export.xlsx").data
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb["花名册"]["I2"] = "新单位"
+    buf = io.BytesIO()
+    wb.save(buf)
+    from app.auth.models import User
+
+    sec = db.session.scalar(select(User).where(User.username == "sec"))
+    batch = excel.commit_import(sec, buf.getvalue(), "edited.xlsx")
+    db.session.commit()
+    assert (batch.rows_created, batch.rows_updated) == (0, 1)
+    assert _count() == 1
+    assert db.session.scalar(select(Member.work_unit)) == "新单位"
+
+
+HEADER = ["姓名", "身份证号", "所在党支部", "所在党小组", "入党时间", "转正时间", "党员类别"]
+
+
+def test_bad_rows_write_nothing_and_each_is_reported(tree, cmte):
+    good = [f"好人{i}" for i in range(3)]
+    rows = [HEADER] + [
+        [n, make_id_number(seq=i + 100), "甲党支部", "", "2001.07", "2002年7月", "正式党员"]
+        for i, n in enumerate(good)
+    ]
+    rows.insert(3, ["坏人", "110105194912310021", "甲党支部", "", "2001-07-01", "", "正式党员"])
+    rows.append(["", make_id_number(seq=5), "丙党支部", "", "昨天", "", "党员"])
+    with pytest.raises(excel.ImportRejected) as err:
+        excel.commit_import(cmte, _xlsx(rows), "bad.xlsx")
+    problems = {(e.row, e.column) for e in err.value.plan.errors}
+    assert (4, "身份证号") in problems
+    assert {(6, "姓名"), (6, "所在党支部"), (6, "入党时间"), (6, "党员类别")} <= problems
+    db.session.rollback()
+    assert _count() == 0
+    assert db.session.scalar(select(func.count(ImportBatch.id))) == 0
+
+
+EXCEL_DATE = datetime(2001, 7, 1)  # noqa: DTZ001 - Excel cells carry no time zone
+
+
+def test_accepts_what_real_spreadsheets_contain(tree, cmte):
+    number = make_id_number("19800101", seq=101)
+    rows = [
+        ["性别", "  姓名 ", "公民身份号码", "入党日期", "转正日期", "所在支部", "党小组", "学历"],
+        ["男", "  张 三 ", number.lower() + " ", EXCEL_DATE, "2002.7",
+         "甲党支部", "甲第一党小组", "大学本科"],
+    ]  # fmt: skip
+    data = _xlsx(rows, title_rows=[["甲党支部党员花名册"], []])
+    plan = excel.plan_import(cmte, data)
+    assert plan.errors == [], plan.errors
+    excel.commit_import(cmte, data, "real.xlsx")
+    db.session.commit()
+    m = db.session.scalar(select(Member))
+    assert m.name == "张 三" and m.joined_on == date(2001, 7, 1)
+    assert m.full_member_on == date(2002, 7, 1) and m.org_id == tree.group_a.id
+
+
+def test_id_typed_as_a_number_is_refused_with_a_hint(tree, cmte):
+    rows = [HEADER, ["数字", 1.1010519491231e17, "甲党支部", "", "", "", "正式党员"]]
+    with pytest.raises(excel.ImportRejected) as err:
+        excel.commit_import(cmte, _xlsx(rows), "n.xlsx")
+    assert any(e.column == "身份证号" and "文本" in e.message for e in err.value.plan.errors)
+
+
+def test_duplicate_ids_within_the_file_are_reported(tree, cmte):
+    number = make_id_number(seq=3)
+    rows = [HEADER] + [["甲", number, "甲党支部", "", "", "", "正式党员"]] * 2
+    plan = excel.plan_import(cmte, _xlsx(rows))
+    assert any(e.row == 3 and "2" in e.message for e in plan.errors)
+
+
+def test_secretary_cannot_import_into_another_branch(tree):
+    sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
+    rows = [HEADER, ["外人", make_id_number(seq=4), "乙党支部", "", "", "", "正式党员"]]
+    plan = excel.plan_import(sec, _xlsx(rows))
+    assert [e.column for e in plan.errors] == ["所在党支部"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"not a zip at all", b"PK\x03\x04garbage", "姓名,身份证号\n张三,1".encode()],
+)
+def test_files_that_are_not_xlsx_are_refused(tree, cmte, data):
+    with pytest.raises(SpreadsheetError):
+        excel.plan_import(cmte, data)
+
+
+def test_rollback_removes_created_and_restores_updated(tree, cmte):
+    existing = make_member(tree.group_a, name="原有", work_unit="旧单位")
+    rows = [["系统编号", *HEADER, "工作单位"],
+            [existing.id, "原有", services.member_raw(existing)["id_number"], "甲党支部",
+             "甲第一党小组", "2005-07-01", "2006-07-01", "正式党员", "新单位"],
+            ["", "新增", make_id_number(seq=222), "甲党支部", "", "", "", "正式党员",
+             ""]]  # fmt: skip
+    batch = excel.commit_import(cmte, _xlsx(rows), "b.xlsx")
+    db.session.commit()
+    assert _count() == 2 and (batch.rows_created, batch.rows_updated) == (1, 1)
+    excel.rollback_import(cmte, batch)
+    db.session.commit()
+    db.session.expire_all()
+    assert _count() == 1
+    assert db.session.get(Member, existing.id).work_unit == "旧单位"
+    assert excel.rollback_blocker(batch) is not None  # once only
+
+
+def test_rollback_is_refused_after_a_later_change(tree, cmte):
+    rows = [HEADER, ["后改", make_id_number(seq=12), "甲党支部", "", "", "", "正式党员"]]
+    batch = excel.commit_import(cmte, _xlsx(rows), "c.xlsx")
+    db.session.commit()
+    m = db.session.scalar(select(Member))
+    raw = services.member_raw(m)
+    raw["work_unit"] = "后来改的"
+    services.save_member(cmte, raw, member=m, expected_version=m.version)
+    db.session.commit()
+    assert excel.rollback_blocker(batch)
+
+
+def test_import_over_http_previews_then_commits(tree, login_as):
+    c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
+    rows = [HEADER, ["网页导入", make_id_number(seq=31), "甲党支部", "", "", "", "正式党员"]]
+    r = c.post("/roster/import", data={"file": (io.BytesIO(_xlsx(rows)), "r.xlsx")},
+               content_type="multipart/form-data")  # fmt: skip
+    assert r.status_code == 200 and _count() == 0
+    r = c.post("/roster/import/commit")
+    assert r.status_code == 302 and _count() == 1
+    assert c.get("/roster/import/template.xlsx").status_code == 200
+
+
+def test_cli_import_names_bad_rows_and_writes_nothing(tree, runner, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(_xlsx([HEADER, ["坏", "123", "甲党支部", "", "", "", "正式党员"]]))
+    r = runner.invoke(args=["roster", "import", str(path)])
+    assert r.exit_code != 0
+    assert "第2行 身份证号" in r.output
+    assert _count() == 0
+
+
+def test_cli_export_then_import_round_trips(tree, runner, tmp_path):
+    make_member(tree.group_a, name="命令行")
+    path = tmp_path / "out.xlsx"
+    r = runner.invoke(args=["roster", "export", str(path), "--full"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(args=["roster", "import", str(path)])
+    assert r.exit_code == 0, r.output
+    assert _count() == 1
