@@ -68,6 +68,8 @@ class MemberFilters:
 class MemberList:
     page: Page
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # "泉湖村党支部 · 第一党小组" for each org on the page: a group's name alone is ambiguous.
+    org_labels: dict[int, str] = field(default_factory=dict)
 
 
 def id_hash(number: str) -> str:
@@ -158,6 +160,7 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
         selectinload(Member.skills),
     )
     result = MemberList(page=paginate(stmt, page, per_page))
+    result.org_labels = org_labels({m.org for m in result.page.items})
     ids = base.with_only_columns(Member.id).subquery()
     for name in ("membership", "post_kind", "party_status", "agent_source"):
         col = getattr(Member, name)
@@ -166,6 +169,20 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
         ).all()
         result.facets[name] = {str(k) if k is not None else "": n for k, n in rows}
     return result
+
+
+def org_labels(orgs: set[Org]) -> dict[int, str]:
+    """Each org's name, prefixed by its branch for party groups (one query)."""
+    parent_ids = {o.parent_id for o in orgs if o.kind == "group" and o.parent_id}
+    parents = (
+        dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(parent_ids))).all())
+        if parent_ids
+        else {}
+    )
+    return {
+        o.id: f"{parents[o.parent_id]} · {o.name}" if o.parent_id in parents else o.name
+        for o in orgs
+    }
 
 
 def get_member(user: User, member_id: int) -> Member | None:

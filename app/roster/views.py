@@ -118,11 +118,32 @@ def member_detail(member_id: int):
     return _render_detail(member)
 
 
+_VALUE_LABELS = {
+    "gender": GENDER_LABELS,
+    "membership": MEMBERSHIP_LABELS,
+    "post_kind": POST_KIND_LABELS,
+    "agent_source": AGENT_SOURCE_LABELS,
+    "party_status": PARTY_STATUS_LABELS,
+}
+
+
+def _history_value(key: str, value):
+    """A history value as a person reads it: labels for codes, 是/否 for flags."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    labels = _VALUE_LABELS.get(key)
+    return str(labels.get(value, value)) if labels else value
+
+
 def _render_detail(member, *, unmask_form=None, full=None, status=200):
     return (
         render_template(
             "roster/member_detail.html",
             m=member,
+            hv=_history_value,
+            org_label=services.org_labels({member.org})[member.org_id],
             id_masked=services.masked_id(member),
             phone_masked=services.masked_phone(member),
             history=services.history_of(member),
