@@ -277,6 +277,16 @@ def _path_filter(column: Any, paths: list[str]):
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
 
 
+def _covers_every_root(paths: list[str]) -> bool:
+    """True when the paths include every root org (the scope is the whole database)."""
+    from app.extensions import db
+
+    uncovered = db.session.scalar(
+        select(Org.id).where(Org.parent_id.is_(None), ~_path_filter(Org.path, paths)).limit(1)
+    )
+    return uncovered is None
+
+
 def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
     """Limit ``stmt`` (selecting ``model``) to the rows ``user`` may list."""
     if not _active(user):
@@ -300,6 +310,9 @@ def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
         return stmt.where(User.id.in_(in_scope))
     if model.__name__ == "Member":
         paths = scope_paths(user, ROSTER_READERS)
+        if paths and _covers_every_root(paths):
+            # Committee-wide: no filter at all, so the database can walk the sort index.
+            return stmt
         in_orgs = model.org_id.in_(select(Org.id).where(_path_filter(Org.path, paths)))
         return stmt.where(
             or_(in_orgs, model.user_id == user.id) if paths else model.user_id == user.id

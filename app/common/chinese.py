@@ -49,19 +49,24 @@ def surname_strokes(name: str) -> int:
     return stroke_count(name[0]) if name else 99
 
 
-def name_pinyin(name: str) -> str:
-    """Full pinyin without tones, surname read as a surname: 单雄信 -> 'shan xiong xin'."""
+def _syllables(name: str) -> list[str]:
     name = name.strip()
     for surname, reading in _SURNAME_READINGS.items():
         if name.startswith(surname):
-            rest = lazy_pinyin(name[len(surname) :])
-            return " ".join([reading, *rest]).lower()
-    return " ".join(lazy_pinyin(name)).lower()
+            return [reading, *lazy_pinyin(name[len(surname) :])]
+    return lazy_pinyin(name)
+
+
+def name_pinyin(name: str) -> str:
+    """Pinyin without tones or spaces, surname read as a surname: 单雄信 -> 'shanxiongxin'.
+
+    The sort key of the pinyin order and the target of full-pinyin search."""
+    return "".join(p.strip() for p in _syllables(name)).lower()
 
 
 def name_initials(name: str) -> str:
     """Pinyin initials for search: 赵红梅 -> 'zhm'."""
-    return "".join(part[0] for part in name_pinyin(name).split() if part)
+    return "".join(p.strip()[0] for p in _syllables(name) if p.strip()).lower()
 
 
 def normalize_digits(text: str) -> str:

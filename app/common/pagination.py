@@ -36,9 +36,11 @@ class Page:
         return list(range(lo, hi + 1))
 
 
-def paginate(stmt: Select, page: int, per_page: int) -> Page:
-    """Run stmt for one page (one query) and count all its rows (one query)."""
+def paginate(stmt: Select, page: int, per_page: int, *, total: int | None = None) -> Page:
+    """Run stmt for one page (one query) and count all its rows (one query, unless the caller
+    already knows the total)."""
     page = min(max(1, page), 100_000)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)

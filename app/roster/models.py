@@ -104,7 +104,10 @@ class Member(db.Model):
             name="probationary_not_yet_full",
         ),
         Index("ix_member_org_name", "org_id", "name_pinyin"),
+        # The customary order walks this index: a page is found without sorting 100k rows.
         Index("ix_member_strokes", "surname_strokes", "name_pinyin"),
+        # Covers the list page's per-filter counts, so they need no table scan.
+        Index("ix_member_facets", "membership", "post_kind", "party_status", "agent_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
