@@ -18,6 +18,10 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'dangjian.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Keys for personal data at rest (base64 of 32 bytes each); kept outside the database.
+    # Development derives them from SECRET_KEY when unset; production refuses to start.
+    FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+    BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
 
     # Sessions: the cookie carries only a server-side session token (see app/auth/sessions.py).
     SESSION_COOKIE_HTTPONLY = True

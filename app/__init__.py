@@ -43,10 +43,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def _check_production_secret(app: Flask, config_name: str) -> None:
     key = app.config.get("SECRET_KEY") or ""
-    if config_name == "production" and (key == DEV_SECRET_KEY or len(key) < 32):
+    if config_name != "production":
+        return
+    if key == DEV_SECRET_KEY or len(key) < 32:
         raise RuntimeError(
             "Production needs SECRET_KEY set to a random value of at least 32 characters."
         )
+    for name in ("FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY"):
+        if not app.config.get(name):
+            raise RuntimeError(
+                f"Production needs {name} (base64 of 32 random bytes) to protect ID numbers."
+            )
 
 
 def _select_locale() -> str:

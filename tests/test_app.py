@@ -13,6 +13,12 @@ from app.auth.models import Role
 from app.extensions import db
 from tests.factories import make_tree, make_user
 
+PRODUCTION_KEYS = {
+    "SECRET_KEY": "x" * 40,
+    "FIELD_ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    "BLIND_INDEX_KEY": "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+}
+
 
 def test_production_refuses_the_development_secret(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -20,7 +26,9 @@ def test_production_refuses_the_development_secret(monkeypatch):
         create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://")
     with pytest.raises(RuntimeError):
         create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="short")
-    app = create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
+    with pytest.raises(RuntimeError, match="FIELD_ENCRYPTION_KEY"):
+        create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", **PRODUCTION_KEYS)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
 

@@ -55,7 +55,9 @@ def test_every_demo_login_works_and_names_its_role(app, runner):
 
 
 def test_seed_demo_is_refused_in_production(database_url):
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="k" * 40)
+    from tests.test_app import PRODUCTION_KEYS
+
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, **PRODUCTION_KEYS)
     r = app.test_cli_runner().invoke(args=["seed-demo"])
     assert r.exit_code != 0
     assert "production" in r.output

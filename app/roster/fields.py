@@ -220,7 +220,8 @@ def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
     id_raw = raw.get("id_number")
     if id_raw is None or str(id_raw).strip() == "":
         out.fail("id_number", _l("This field is required."))
-    elif isinstance(id_raw, float):
+    elif isinstance(id_raw, float) or (isinstance(id_raw, int) and not isinstance(id_raw, bool)):
+        # Excel keeps 15 significant digits: an ID typed as a number has lost its last ones.
         out.fail(
             "id_number",
             _l(
@@ -230,9 +231,7 @@ def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
         )
     else:
         try:
-            id_info = parse_id(
-                str(int(id_raw)) if isinstance(id_raw, int) else str(id_raw), today=today
-            )
+            id_info = parse_id(str(id_raw), today=today)
         except IdNumberError as err:
             out.fail("id_number", ID_ERRORS.get(str(err), str(err)))
     out.values["id_number"] = id_info.number if id_info else ""

@@ -195,3 +195,5 @@ class MemberHistory(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+    member: Mapped[Member | None] = relationship(lazy="raise_on_sql")

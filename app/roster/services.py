@@ -239,11 +239,17 @@ def masked_phone(member: Member) -> str:
     return mask_phone(decrypt(member.phone_enc)) if member.phone_enc else ""
 
 
-def resolve_skills(names: list[str]) -> list[Skill]:
-    """The named skills, adding to the shared vocabulary any that are new."""
+def resolve_skills(names: list[str], cache: dict[str, Skill] | None = None) -> list[Skill]:
+    """The named skills, adding to the shared vocabulary any that are new.
+
+    ``cache`` (name -> Skill) spares a query per row when a whole import resolves skills."""
     if not names:
         return []
+    if cache is not None and all(n in cache for n in names):
+        return [cache[n] for n in names]
     existing = {s.name: s for s in db.session.scalars(select(Skill).where(Skill.name.in_(names)))}
+    if cache is not None:
+        cache.update(existing)
     out = []
     for n in names:
         skill = existing.get(n)
@@ -251,6 +257,8 @@ def resolve_skills(names: list[str]) -> list[Skill]:
             skill = Skill(name=n)
             db.session.add(skill)
             existing[n] = skill
+            if cache is not None:
+                cache[n] = skill
         out.append(skill)
     return out
 
@@ -302,6 +310,7 @@ def save_member(
     effective_on: date | None = None,
     batch_id: int | None = None,
     kind: str | None = None,
+    skill_cache: dict[str, Skill] | None = None,
 ) -> Member:
     """Create (``member`` None) or update a member from raw values; write history and audit.
 
@@ -325,7 +334,8 @@ def save_member(
         sp = db.session.get(ServicePoint, v["service_point_id"])
         if sp is None or not sp.is_active:
             errors.setdefault("service_point_id", str(_l("Choose an active service point.")))
-    if v.get("id_number"):
+    if v.get("id_number") and batch_id is None:
+        # An import checked every ID against the database and the file just before writing.
         clash = db.session.scalar(
             select(Member.id).where(Member.id_number_hash == id_hash(v["id_number"]))
         )
@@ -334,7 +344,7 @@ def save_member(
     if errors:
         raise FieldErrors(errors)
 
-    skills = resolve_skills(v["skills"])
+    skills = resolve_skills(v["skills"], cache=skill_cache)
     creating = member is None
     before = None
     old_display: dict[str, Any] = {}
@@ -378,7 +388,8 @@ def save_member(
         }
         if not changes:
             return member
-    db.session.flush()
+    if batch_id is None:
+        db.session.flush()  # the audit row names the member's id
 
     if kind is None:
         if creating:
@@ -409,7 +420,7 @@ def save_member(
         ]
     db.session.add(
         MemberHistory(
-            member_id=member.id,
+            member=member,
             actor_id=getattr(actor, "id", None),
             actor_name=getattr(actor, "username", ""),
             kind=kind,
