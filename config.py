@@ -53,6 +53,13 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
 
+    # Per-IP throttles (Flask-Limiter). memory:// counts per process; point it at Redis
+    # (redis://127.0.0.1:6379) when several workers serve the app.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "20 per minute"
+    UPLOAD_RATE_LIMIT = "30 per hour"
+
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     PAGE_SIZE = 50
 
@@ -67,6 +74,7 @@ class TestingConfig(Config):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
     # Cheap hashes keep the suite fast; production keeps the OWASP parameters.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -73,13 +73,14 @@ def app_languages() -> dict[str, str]:
 
 
 def register_extensions(app: Flask) -> None:
-    from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     # "basic": the server-side session row is the real guard; "strong" would log phone users

@@ -126,3 +126,16 @@ def test_concurrent_rename_is_refused_not_overwritten(tree, admin, login_as):
     assert r.status_code == 409
     db.session.expire_all()
     assert db.session.get(Org, tree.branch_b.id).name == "甲"
+
+
+def test_login_is_throttled_per_ip(database_url):
+    from tests.conftest import build_app
+
+    if database_url != "sqlite://":
+        pytest.skip("one throttle test is enough")
+    app = build_app("sqlite://", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    c = app.test_client()
+    codes = [c.post("/auth/login", data={"username": "x", "password": "y"}).status_code
+             for _ in range(4)]  # fmt: skip
+    assert codes == [200, 200, 200, 429]
+    assert "请求过于频繁" in c.post("/auth/login", data={}).get_data(as_text=True)

@@ -15,14 +15,19 @@ from app.common.forms import ConfirmForm, show_domain_error
 from app.common.pagination import paginate
 from app.common.urls import safe_next
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, limiter
 from app.orgs.models import Org, ServicePoint
 from app.orgs.services import scoped_orgs, scoped_service_points
 
 bp = Blueprint("auth", __name__)
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

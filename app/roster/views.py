@@ -26,7 +26,7 @@ from app import policy
 from app.common.excel import SpreadsheetError
 from app.common.forms import show_domain_error
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
 from app.roster import excel, services
 from app.roster.fields import (
@@ -324,8 +324,13 @@ def _batches():
     return list(db.session.scalars(stmt.order_by(ImportBatch.id.desc()).limit(20)))
 
 
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_upload_limit, methods=["POST"])
 def import_upload():
     policy.require(current_user, "roster.import")
     form = ImportUploadForm()
