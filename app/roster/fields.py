@@ -51,7 +51,7 @@ PARTY_STATUS_LABELS = {
     PartyStatus.DECEASED: _l("Deceased"),
 }
 FIELD_LABELS = {
-    "name": _l("Name"),
+    "name": _l("Full name"),
     "gender": _l("Gender"),
     "ethnicity": _l("Ethnicity"),
     "birth_date": _l("Date of birth"),

@@ -26,9 +26,9 @@ class MemberForm(FlaskForm):
     job_title = StringField(L["job_title"], validators=[Length(max=60)])
     joined_on = DateField(L["joined_on"], validators=[Optional()])
     full_member_on = DateField(L["full_member_on"], validators=[Optional()])
-    membership = SelectField(L["membership"], validators=[InputRequired(REQUIRED)])
+    membership = SelectField(L["membership"], default="full", validators=[InputRequired(REQUIRED)])
     org_id = SelectField(L["org_id"], coerce=int, validators=[InputRequired(REQUIRED)])
-    post_kind = SelectField(L["post_kind"], validators=[InputRequired(REQUIRED)])
+    post_kind = SelectField(L["post_kind"], default="no_post", validators=[InputRequired(REQUIRED)])
     agent_source = SelectField(L["agent_source"], validators=[Optional()])
     service_point_id = SelectField(L["service_point_id"], coerce=int, validators=[Optional()])
     skills = StringField(
@@ -36,7 +36,9 @@ class MemberForm(FlaskForm):
         validators=[Length(max=400)],
         description=_l("Separate several with commas, e.g. 法律咨询，农机维修"),
     )
-    party_status = SelectField(L["party_status"], validators=[InputRequired(REQUIRED)])
+    party_status = SelectField(
+        L["party_status"], default="normal", validators=[InputRequired(REQUIRED)]
+    )
     is_mobile = BooleanField(L["is_mobile"])
     mobile_destination = StringField(L["mobile_destination"], validators=[Length(max=100)])
     is_lost_contact = BooleanField(L["is_lost_contact"])
