@@ -121,6 +121,7 @@ def _harden_sqlite(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.appraisal.views import bp as appraisal_bp
     from app.audit_views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.home.views import bp as home_bp
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(roster_bp, url_prefix="/roster")
+    app.register_blueprint(appraisal_bp, url_prefix="/appraisal")
     app.register_blueprint(audit_bp, url_prefix="/audit")
 
 

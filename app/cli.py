@@ -94,7 +94,8 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(
             f"demo data: {report.orgs} orgs, {report.service_points} service points, "
-            f"{report.users} logins, {report.members} members added"
+            f"{report.users} logins, {report.members} members, "
+            f"{report.appraisal_periods} appraisal quarters added"
         )
 
     @app.cli.command("create-admin")

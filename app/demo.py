@@ -58,6 +58,7 @@ class SeedReport:
     service_points: int = 0
     users: int = 0
     members: int = 0
+    appraisal_periods: int = 0
 
 
 SURNAMES = (
@@ -95,11 +96,13 @@ def _fake_member(rng, org_id: int, *, name: str | None = None, sp_id=None, post=
     from datetime import date, timedelta
 
     born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 52))
-    joined = born.replace(year=born.year + rng.randint(19, 40))
+    from app.roster.fields import add_years
+
+    joined = add_years(born, rng.randint(19, 40))
     if joined > date(2026, 6, 1):
         joined = date(2025, 7, 1)
     probationary = joined >= date(2025, 9, 1) or rng.random() < 0.05
-    full = None if probationary else joined.replace(year=joined.year + 1)
+    full = None if probationary else add_years(joined, 1)
     if full and full > date(2026, 11, 1):
         probationary, full = True, None
     gender_digit = rng.randint(0, 9)
@@ -150,6 +153,7 @@ def seed_members(by_name: dict[str, Org], report: SeedReport, per_branch: int = 
 
     from sqlalchemy import func
 
+    from app.roster.fields import add_years
     from app.roster.models import Member
     from app.roster.services import save_member
 
@@ -169,7 +173,7 @@ def seed_members(by_name: dict[str, Org], report: SeedReport, per_branch: int = 
         )
         raw.update(
             membership="full",
-            full_member_on=raw["joined_on"].replace(year=raw["joined_on"].year + 1),
+            full_member_on=add_years(raw["joined_on"], 1),
         )
         member = save_member(None, raw)
         member.user_id = user.id
@@ -258,4 +262,156 @@ def seed_demo() -> SeedReport:
     db.session.flush()
     seed_members(by_name, report)
     db.session.flush()
+    seed_appraisals(by_name, report)
+    db.session.flush()
     return report
+
+
+# --- appraisals --------------------------------------------------------------------------------
+
+SELF_TEXTS = {
+    "political": "参加支部集中学习{n}次，自学党的创新理论，撰写学习心得一篇。",
+    "party_spirit": "按时参加“三会一课”和主题党日活动，按月足额交纳党费。",
+    "job_duties": "完成本岗位各项工作任务，参与村级为民服务代理事项{n}件。",
+    "ideological_work": "与责任区群众谈心{n}次，走访困难户2户，帮助解决实际问题。",
+    "technical": "参加业务培训一次，学习新技术、新规范。",
+    "integrity": "严格遵守廉洁自律各项规定，无违规违纪行为。",
+    "diligence": "深入一线解决群众反映的问题，按时办结承诺事项。",
+    "close_to_masses": "坚持领导接待日制度，接待群众来访，听取意见建议。",
+}
+
+
+def _demo_account(username: str, display: str, role: str, org: Org) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user, _ = auth_services.create_user(
+            None, username, display, DEMO_PASSWORD, must_change_password=False,
+            enforce_policy=False,
+        )  # fmt: skip
+        auth_services.grant_role(None, user, role, org)
+    return user
+
+
+def seed_appraisals(by_name: dict[str, Org], report: SeedReport) -> None:
+    """Four quarters of 2026: three closed (graded, some vetoed and spot-checked) and the
+    current one in every state. Every step goes through the workflow, as users would."""
+    import random
+    from datetime import date, timedelta
+
+    from app.appraisal import services as ap
+    from app.appraisal.models import AppraisalPeriod
+    from app.appraisal.workflow import apply, dimensions_for
+
+    if db.session.scalar(select(AppraisalPeriod.id).limit(1)) is not None:
+        return
+    rng = random.Random(71)  # noqa: S311 - demo data
+    root = by_name[COMMITTEE]
+    committee = db.session.scalar(select(User).where(User.username == "committee"))
+    # Every branch needs a secretary and a mentor, every group a leader, for the steps.
+    secretaries: dict[int, User] = {}
+    mentors: dict[int, User] = {}
+    leaders: dict[int, User] = {}
+    for org in by_name.values():
+        if org.kind == OrgKind.BRANCH:
+            sec = db.session.scalar(select(User).where(User.username == "secretary"))
+            if org.name != "泉湖村党支部":
+                sec = _demo_account(
+                    f"sj{org.id}", f"{org.name[:4]}书记", Role.BRANCH_SECRETARY, org
+                )
+            secretaries[org.id] = sec
+            mentors[org.id] = _demo_account(
+                f"pyr{org.id}", f"{org.name[:4]}培养人", Role.MENTOR, org
+            )
+        elif org.kind == OrgKind.GROUP:
+            if org.name == "第一党小组" and org.parent_id == by_name["泉湖村党支部"].id:
+                leaders[org.id] = db.session.scalar(select(User).where(User.username == "leader"))
+            else:
+                leaders[org.id] = _demo_account(f"zz{org.id}", "党小组长", Role.GROUP_LEADER, org)
+    db.session.flush()
+    for u in [*secretaries.values(), *mentors.values(), *leaders.values(), committee]:
+        db.session.refresh(u)
+
+    def branch_of(a):
+        return a.org.parent_id if a.org.kind == OrgKind.GROUP else a.org_id
+
+    def fill(a):
+        a.self_record = {
+            d["key"]: {
+                "text": SELF_TEXTS.get(d["key"], "认真履行党员义务。").format(n=rng.randint(2, 6))
+            }
+            for d in dimensions_for(a)
+        }
+
+    def signer(a):
+        if a.is_probationary:
+            return mentors[branch_of(a)]
+        leader = leaders.get(a.org_id)
+        if leader is None or leader.id == a.member.user_id:
+            return secretaries[branch_of(a)]
+        return leader
+
+    for quarter in (1, 2, 3, 4):
+        start, end = ap.quarter_bounds(2026, quarter)
+        period = ap.open_period(committee, root, 2026, quarter, ap.Deadlines(
+            end - timedelta(days=1), end + timedelta(days=6), end + timedelta(days=14),
+            end + timedelta(days=24),
+        ))  # fmt: skip
+        db.session.flush()
+        from sqlalchemy.orm import joinedload
+
+        from app.appraisal.models import Appraisal
+
+        records = list(db.session.scalars(
+            select(Appraisal).where(Appraisal.period_id == period.id)
+            .options(joinedload(Appraisal.member), joinedload(Appraisal.org),
+                     joinedload(Appraisal.period))
+        ).unique())  # fmt: skip
+        excellent_left: dict[int, int] = {}
+        for a in records:
+            branch = branch_of(a)
+            graded = sum(1 for r in records if branch_of(r) == branch and not r.is_probationary)
+            excellent_left.setdefault(branch, graded // 3)
+            sec = secretaries[branch]
+            # How far this record gets: closed quarters all the way; the current one varies.
+            depth = 4 if quarter < 4 else rng.choice([0, 0, 1, 1, 2, 2, 3, 3, 4])
+            if a.member.user_id is not None and quarter == 4:
+                depth = 0 if a.member.user_id == db.session.scalar(
+                    select(User.id).where(User.username == "member")) else 2  # fmt: skip
+            if depth >= 1:
+                fill(a)
+                apply(a, "submit", sec if a.member.user_id is None else
+                      db.session.get(User, a.member.user_id), expected_version=None)  # fmt: skip
+            if depth >= 2 and a.member.user_id != signer(a).id:
+                if rng.random() < 0.05:
+                    apply(a, "return_to_member", signer(a), expected_version=None,
+                          comment="请补充本季度谈心家访的具体情况。")  # fmt: skip
+                    fill(a)
+                    who = (
+                        sec if a.member.user_id is None else db.session.get(User, a.member.user_id)
+                    )
+                    apply(a, "submit", who, expected_version=None)
+                apply(a, "sign", signer(a), expected_version=None, comment="情况属实，实事求是。")
+            if depth >= 3 and a.status == "signed" and a.member.user_id != sec.id:
+                grade = "qualified"
+                if not a.is_probationary and excellent_left[branch] > 0 and rng.random() < 0.3:
+                    grade, excellent_left[branch] = "excellent", excellent_left[branch] - 1
+                elif rng.random() < 0.05:
+                    grade = "basically_qualified"
+                if a.is_probationary:
+                    grade = None
+                apply(a, "assess", sec, expected_version=None, data={
+                    "meeting_on": min(end, date(2026, 11, 20)), "grade": grade,
+                    "comment": "经支委会研究，同意该同志本季度考核意见。",
+                    "masses": "群众反映良好。",
+                })  # fmt: skip
+                if rng.random() < 0.01:
+                    apply(a, "veto", sec, expected_version=None, data={"category": "discipline"},
+                          comment="违反工作纪律，造成不良影响。")  # fmt: skip
+        db.session.flush()
+        if quarter < 4:
+            chosen = ap.draw_sample(committee, period, 0.1, seed=f"demo-{quarter}")
+            for a in records:
+                if a.id in chosen and a.status == "assessed":
+                    apply(a, "spot_confirm", committee, expected_version=None)
+            ap.close_period(committee, period)
+        report.appraisal_periods += 1

@@ -227,12 +227,108 @@ def _roster_import(user: User, target: Any) -> bool:
 
 @rule("roster.import_rollback")
 def _roster_import_rollback(user: User, batch: Any) -> bool:
-    return batch.user_id == user.id or has_role(user, Role.ADMIN)
+    # Its author, or an admin over a root (a sub-tree admin could undo another branch's work).
+    return batch.user_id == user.id or _root_admin(user)
 
 
 @rule("roster.unmask")
 def _roster_unmask(user: User, member: Any) -> bool:
     return covers(user, member.org, [Role.COMMITTEE])
+
+
+# --- appraisal ----------------------------------------------------------------------------------
+
+APPRAISAL_READERS = (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY, Role.COMMITTEE)
+BRANCH_ASSESSORS = (Role.BRANCH_SECRETARY, Role.COMMITTEE)
+
+
+def _own_appraisal(user: User, a: Any) -> bool:
+    return a.member.user_id is not None and a.member.user_id == user.id
+
+
+@rule("appraisal.list")
+def _appraisal_list(user: User, target: Any) -> bool:
+    return has_role(user, *APPRAISAL_READERS)
+
+
+@rule("appraisal.view")
+def _appraisal_view(user: User, a: Any) -> bool:
+    return _own_appraisal(user, a) or covers(user, a.org, APPRAISAL_READERS)
+
+
+@rule("appraisal.edit_self")
+def _appraisal_edit_self(user: User, a: Any) -> bool:
+    if a.status != "draft" or a.period.is_closed:
+        return False
+    if _own_appraisal(user, a):
+        return True
+    # A member with no login (many older members have no phone) dictates the self-record to
+    # the branch secretary, who enters it on their behalf.
+    return a.member.user_id is None and covers(user, a.org, [Role.BRANCH_SECRETARY])
+
+
+@rule("appraisal.submit")
+def _appraisal_submit(user: User, a: Any) -> bool:
+    return _appraisal_edit_self(user, a)
+
+
+def _signer(user: User, a: Any) -> bool:
+    # The mentor signs for a probationary member, the group leader for everyone else; the
+    # branch secretary signs where there is no group (or for the group leader's own record).
+    role = Role.MENTOR if a.is_probationary else Role.GROUP_LEADER
+    return not _own_appraisal(user, a) and covers(user, a.org, [role, Role.BRANCH_SECRETARY])
+
+
+@rule("appraisal.sign")
+def _appraisal_sign(user: User, a: Any) -> bool:
+    return _signer(user, a)
+
+
+@rule("appraisal.return_to_member")
+def _appraisal_return_to_member(user: User, a: Any) -> bool:
+    return _signer(user, a)
+
+
+def _assessor(user: User, a: Any) -> bool:
+    return not _own_appraisal(user, a) and covers(user, a.org, BRANCH_ASSESSORS)
+
+
+@rule("appraisal.assess")
+def _appraisal_assess(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+@rule("appraisal.return_to_signer")
+def _appraisal_return_to_signer(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+@rule("appraisal.veto")
+def _appraisal_veto(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+def _committee(user: User, a: Any) -> bool:
+    return not _own_appraisal(user, a) and covers(user, a.org, [Role.COMMITTEE])
+
+
+for _name in ("lift_veto", "spot_confirm", "spot_adjust", "return_to_branch", "reopen", "close",
+              "mark_exemplary"):  # fmt: skip
+    _RULES[f"appraisal.{_name}"] = _committee
+
+
+@rule("appraisal.manage_periods")
+def _appraisal_manage_periods(user: User, org: Org | None) -> bool:
+    if org is None:
+        return has_role(user, Role.COMMITTEE)
+    return covers(user, org, [Role.COMMITTEE])
+
+
+@rule("appraisal.overview")
+def _appraisal_overview(user: User, org: Org) -> bool:
+    return covers(
+        user, org, (Role.BRANCH_SECRETARY, Role.COMMITTEE, Role.GROUP_LEADER, Role.MENTOR)
+    )
 
 
 # --- audit ------------------------------------------------------------------------------------
@@ -317,6 +413,17 @@ def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
         return stmt.where(
             or_(in_orgs, model.user_id == user.id) if paths else model.user_id == user.id
         )
+    if model.__name__ == "Appraisal":
+        paths = scope_paths(user, APPRAISAL_READERS)
+        from app.roster.models import Member
+
+        own = model.member_id.in_(select(Member.id).where(Member.user_id == user.id))
+        if not paths:
+            return stmt.where(own)
+        if _covers_every_root(paths):
+            return stmt
+        in_orgs = model.org_id.in_(select(Org.id).where(_path_filter(Org.path, paths)))
+        return stmt.where(or_(in_orgs, own))
     if model is AuditEvent:
         paths = scope_paths(user, [Role.ADMIN])
         conds = [_path_filter(AuditEvent.org_path, paths)]

@@ -7,10 +7,12 @@ import re
 from sqlalchemy import func, select
 
 from app import create_app
+from app.appraisal.models import Appraisal
 from app.auth.models import Role, User
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
+from app.roster.models import Member
 from tests.conftest import login
 
 
@@ -25,11 +27,19 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
     levels = set(db.session.scalars(select(ServicePoint.level)))
     assert levels == {"district", "township", "village"}
     total = db.session.scalar(select(func.count(Org.id)))
+    users_after_first = db.session.scalar(select(func.count(User.id)))
+    assert db.session.scalar(select(func.count(Member.id))) >= 300
+    quarters = set(db.session.scalars(select(Appraisal.quarter)))
+    statuses = set(db.session.scalars(select(Appraisal.status)))
+    assert quarters == {1, 2, 3, 4} and {"draft", "submitted", "signed", "assessed",
+                                          "closed"} <= statuses  # fmt: skip
+    assert db.session.scalar(select(func.count(Appraisal.id)).where(Appraisal.is_vetoed))
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert db.session.scalar(select(func.count(Org.id))) == total
-    assert db.session.scalar(select(func.count(User.id))) == 6
+    # the six documented logins plus a secretary, mentor and group leader per org
+    assert db.session.scalar(select(func.count(User.id))) == users_after_first
 
 
 def test_every_demo_login_works_and_names_its_role(app, runner):

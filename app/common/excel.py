@@ -86,7 +86,16 @@ def read_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]
         # The first visible sheet: exports keep their choice lists on a hidden one.
         visible = [w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
         ws = (visible or wb.worksheets)[0]
-        for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows = ws.iter_rows(values_only=True)
+        n = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except Exception as err:  # malformed sheet XML surfaces only while reading rows
+                raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
+            n += 1
             if n > max_rows:
                 raise SpreadsheetError(_l("The sheet has more rows than allowed."))
             yield n, row

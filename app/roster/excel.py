@@ -4,15 +4,17 @@ all-or-nothing import with its rollback."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit, policy
 from app.auth.models import User
@@ -74,7 +76,6 @@ CHOICES = {
 # Other names real spreadsheets use for the same columns.
 ALIASES = {
     "序号": None,
-    "编号": "id",
     "公民身份号码": "id_number",
     "身份证号码": "id_number",
     "身份证": "id_number",
@@ -161,8 +162,22 @@ def _add_validations(ws, first_row: int, last_row: int, refs: dict[str, str]) ->
             )  # fmt: skip
 
 
-def _start_sheet(wb, name: str, fmts, title: str | None, widths=True):
-    ws = wb.add_worksheet(name[:31])
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unique worksheet name (31 characters, none of []:*?/\\)."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip("'") or "Sheet"
+    candidate, n = base[:31], 2
+    while candidate.lower() in used:
+        suffix = f"({n})"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None = None):
+    ws = wb.add_worksheet(_sheet_name(name, used if used is not None else set()))
     row = 0
     if title:
         ws.merge_range(0, 0, 0, len(COLUMNS) - 1, title, fmts["title"])
@@ -245,66 +260,83 @@ def export_members(
         raise PermissionDenied(_l("Only the party committee may export full ID numbers."))
     labels = _zh_labels()
     orgs = {o.id: o for o in db.session.scalars(select(Org))}
+    base = services.filtered_stmt(actor, filters)
+    if unmasked and actor is not None:
+        # Full numbers only for members under the actor's committee grants.
+        paths = policy.scope_paths(actor, [policy.Role.COMMITTEE])
+        base = base.where(
+            Member.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, paths)))
+        )
     stmt = (
-        services.filtered_stmt(actor, filters)
-        .join(Org, Org.id == Member.org_id)
+        base.join(Org, Org.id == Member.org_id)
         .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
         .options(selectinload(Member.skills), selectinload(Member.service_point))
         .execution_options(yield_per=1000)
     )
     path = temp_path()
-    wb = new_workbook(path, title="党员花名册")
-    fmts = _formats(wb)
-    refs: dict[str, str] = {}
-    count = 0
-    ws = None
-    row = 0
-    first_data_row = 0
-    current_branch = None
-    roots = policy.scope_paths(actor, policy.ROSTER_READERS) if actor is not None else []
-    root_orgs = [o for o in orgs.values() if o.parent_id is None]
-    if len(roots) == 1:
-        scope_name = orgs[int(roots[0].strip("/").split("/")[-1])].name
-    else:
-        scope_name = root_orgs[0].name if len(root_orgs) == 1 and actor is None else ""
+    try:
+        wb = new_workbook(path, title="党员花名册")
+        fmts = _formats(wb)
+        refs: dict[str, str] = {}
+        count = 0
+        ws = None
+        row = 0
+        first_data_row = 0
+        current_branch: int | None = None
+        used_names: set[str] = {"选项"}
+        roots = policy.scope_paths(actor, policy.ROSTER_READERS) if actor is not None else []
+        root_orgs = [o for o in orgs.values() if o.parent_id is None]
+        if len(roots) == 1:
+            scope_name = orgs[int(roots[0].strip("/").split("/")[-1])].name
+        else:
+            scope_name = root_orgs[0].name if len(root_orgs) == 1 and actor is None else ""
 
-    def finish_official(ws, row):
-        ws.write_string(row + 1, 0, "填表人（签字）：", fmts["foot"])
-        ws.write_string(row + 1, 6, "党组织书记（签字）：", fmts["foot"])
-        ws.write_string(
-            row + 1, 13, "日期：" + to_local(utcnow()).strftime("%Y年%m月%d日"), fmts["foot"]
-        )
+        def finish_official(ws, row):
+            ws.write_string(row + 1, 0, "填表人（签字）：", fmts["foot"])
+            ws.write_string(row + 1, 6, "党组织书记（签字）：", fmts["foot"])
+            ws.write_string(
+                row + 1, 13, "日期：" + to_local(utcnow()).strftime("%Y年%m月%d日"), fmts["foot"]
+            )
 
-    for m in db.session.scalars(stmt):
-        values = _cell_values(m, orgs, labels, unmasked)
-        if official:
-            if values["branch"] != current_branch:
-                if ws is not None:
-                    finish_official(ws, row)
-                current_branch = values["branch"]
-                title = f"{current_branch}党员花名册"
-                ws, row = _start_sheet(wb, current_branch or "未分配", fmts, title)
+        for m in db.session.scalars(stmt):
+            values = _cell_values(m, orgs, labels, unmasked)
+            if official:
+                org = orgs.get(m.org_id)
+                branch_id = org.parent_id if org is not None and org.kind == "group" else m.org_id
+                if branch_id != current_branch:
+                    if ws is not None:
+                        finish_official(ws, row)
+                    current_branch = branch_id
+                    branch_name = values["branch"] or "未分配"
+                    ws, row = _start_sheet(wb, branch_name, fmts, f"{branch_name}党员花名册",
+                                           used_names)  # fmt: skip
+                    first_data_row = row
+            elif ws is None:
+                ws, row = _start_sheet(wb, "花名册", fmts, None)
+                refs = _add_options_sheet(wb, labels)
                 first_data_row = row
-        elif ws is None:
-            ws, row = _start_sheet(wb, "花名册", fmts, None)
-            refs = _add_options_sheet(wb, labels)
+            _write_row(ws, row, values, fmts)
+            row += 1
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
+        if ws is None:
+            ws, row = _start_sheet(
+                wb, "花名册", fmts, f"{scope_name}党员花名册" if official else None
+            )
+            if not official:
+                refs = _add_options_sheet(wb, labels)
             first_data_row = row
-        _write_row(ws, row, values, fmts)
-        row += 1
-        count += 1
-        if progress and count % 1000 == 0:
-            progress(count)
-    if ws is None:
-        ws, row = _start_sheet(wb, "花名册", fmts, f"{scope_name}党员花名册" if official else None)
-        if not official:
-            refs = _add_options_sheet(wb, labels)
-        first_data_row = row
-    if official:
-        finish_official(ws, row)
-    else:
-        ws.autofilter(0, 0, max(row - 1, 0), len(COLUMNS) - 1)
-        _add_validations(ws, first_data_row, row - 1, refs)
-    wb.close()
+        if official:
+            finish_official(ws, row)
+        else:
+            ws.autofilter(0, 0, max(row - 1, 0), len(COLUMNS) - 1)
+            _add_validations(ws, first_data_row, row - 1, refs)
+        wb.close()
+    except BaseException:
+        # A failed export leaves no half-written file with personal data behind.
+        Path(path).unlink(missing_ok=True)
+        raise
     audit.record(
         actor,
         "roster.export",
@@ -313,7 +345,8 @@ def export_members(
         rows=count,
         unmasked=unmasked,
         official=official,
-        filters={k: str(v) for k, v in filters.as_dict().items()},
+        # The search text may be an ID number or phone: never in the audit trail.
+        filters={k: ("…" if k == "q" else str(v)) for k, v in filters.as_dict().items()},
     )
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
     return ExportResult(path=path, rows=count, filename=f"党员花名册-{stamp}.xlsx")
@@ -369,14 +402,15 @@ class ImportPlan:
 
 
 def _header_map(cells: tuple[Any, ...]) -> dict[int, str] | None:
+    """Column index -> field key when this row is the header (it names 姓名 and 身份证号)."""
     mapping: dict[int, str] = {}
     for i, cell in enumerate(cells):
         text = "".join(str(cell).split()) if cell is not None else ""
         key = HEADER_TO_KEY.get(text)
         if key:
             mapping[i] = key
-    keys = set(mapping.values())
-    return mapping if {"name", "id_number"} <= keys else None
+    keys = list(mapping.values())
+    return mapping if {"name", "id_number"} <= set(keys) else None
 
 
 def _header_of(key: str) -> str:
@@ -392,7 +426,6 @@ class _Resolver:
     def __init__(self, actor: User | None) -> None:
         stmt = select(Org).where(Org.is_active)
         if actor is not None:
-            stmt = policy.scope(stmt, actor, Org)
             paths = policy.scope_paths(actor, policy.ROSTER_EDITORS)
             stmt = stmt.where(policy._path_filter(Org.path, paths))
         self.orgs = list(db.session.scalars(stmt))
@@ -404,10 +437,10 @@ class _Resolver:
         for o in self.orgs:
             if o.kind == "group" and o.parent_id:
                 self.groups[(o.parent_id, o.name)] = o
-        self.points = {
-            sp.name: sp.id
-            for sp in db.session.scalars(select(ServicePoint).where(ServicePoint.is_active))
-        }
+        sp_stmt = select(ServicePoint).where(ServicePoint.is_active)
+        if actor is not None:
+            sp_stmt = policy.scope(sp_stmt, actor, ServicePoint)
+        self.points = {sp.name: sp.id for sp in db.session.scalars(sp_stmt)}
 
     def org(self, branch: str, group: str) -> tuple[int | None, str | None]:
         branch = " ".join(branch.split())
@@ -429,20 +462,35 @@ class _Resolver:
         return g.id, None
 
 
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _system_number(value: Any) -> int | None | str:
+    """The 系统编号 cell as an id, None when empty, or "bad"."""
+    text = _text(value)
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return "bad"
+
+
 def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> ImportPlan:
     """Read and check every row of an uploaded roster without writing anything.
 
     Rows are matched to existing members by 系统编号 (when in scope) or by ID number, so a
-    re-import updates instead of duplicating. Every problem is collected with its row number
-    and column. Raises SpreadsheetError for a file that cannot be read at all.
+    re-import updates instead of duplicating; an update changes only the columns the sheet
+    has. Every problem is collected with its row number and column. Lookups are made in bulk
+    (a few queries per thousand rows). Raises SpreadsheetError for a file that cannot be read.
     """
     plan = ImportPlan()
-    resolver = _Resolver(actor)
     mapping: dict[int, str] | None = None
-    seen_ids: dict[str, int] = {}
-    visible = None
-    if actor is not None:
-        visible = policy.scope(select(Member.id), actor, Member)
+    rows: list[tuple[int, dict[str, Any]]] = []
     for n, cells in read_rows(data, max_rows + 10):
         if mapping is None:
             mapping = _header_map(cells)
@@ -452,112 +500,156 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
                 )
             if mapping is not None:
                 plan.header_row = n
+                keys = list(mapping.values())
+                repeated = sorted({_header_of(k) for k in keys if keys.count(k) > 1})
+                if repeated:
+                    raise SpreadsheetError(
+                        _l("These columns appear twice: %(cols)s.", cols="、".join(repeated))
+                    )
                 plan.ignored_columns = [
                     str(c) for i, c in enumerate(cells) if c not in (None, "") and i not in mapping
                 ]
             continue
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
         row = {key: cells[i] if i < len(cells) else None for i, key in mapping.items()}
-        plan.rows.append(_plan_row(n, row, resolver, plan, seen_ids, visible))
+        # Rows with nothing in the mapped columns (a 序号 alone, a blank line) are skipped.
+        if all(v is None or str(v).strip() == "" for v in row.values()):
+            continue
+        rows.append((n, row))
     if mapping is None:
         raise SpreadsheetError(_l("No header row with 姓名 and 身份证号 in the first 10 rows."))
-    if len(plan.rows) > max_rows:
+    if len(rows) > max_rows:
         raise SpreadsheetError(_l("The sheet has more rows than allowed."))
+    _plan_rows(actor, rows, plan)
     return plan
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
-
-
-def _plan_row(n, row, resolver, plan, seen_ids, visible) -> PlannedRow:
-    errors: dict[str, str] = {}
-    raw: dict[str, Any] = {}
-    for key, value in row.items():
-        if key in ("id", "branch", "group", "service_point"):
-            continue
-        if key in DATE_KEYS or key in ("id_number", "phone"):
-            raw[key] = value if not isinstance(value, str) else value.strip()
-        else:
-            raw[key] = _text(value) if not isinstance(value, bool) else value
-    org_id, err = resolver.org(_text(row.get("branch")), _text(row.get("group")))
-    if err:
-        errors["org_id"] = err
-    raw["org_id"] = org_id
-    sp_name = _text(row.get("service_point"))
-    raw["service_point_id"] = resolver.points.get(sp_name) if sp_name else None
-    if sp_name and raw["service_point_id"] is None:
-        errors["service_point_id"] = str(
-            _l("No active service point named “%(name)s”.", name=sp_name)
+def _plan_rows(
+    actor: User | None, rows: list[tuple[int, dict[str, Any]]], plan: ImportPlan
+) -> None:
+    resolver = _Resolver(actor)
+    # Bulk lookups: members named by 系统编号, and members holding the sheet's ID numbers.
+    sys_ids = {v for _n, r in rows if isinstance(v := _system_number(r.get("id")), int)}
+    hashes: dict[str, str] = {}
+    for _n, r in rows:
+        value = r.get("id_number")
+        if isinstance(value, str):
+            number = normalize_id(value)
+            if len(number) == 18 and not is_masked(number):
+                hashes[number] = services.id_hash(number)
+    by_id: dict[int, Member] = {}
+    by_hash: dict[str, int] = {}
+    ids = list(sys_ids)
+    for k in range(0, len(ids), 500):
+        for m in db.session.scalars(
+            select(Member).where(Member.id.in_(ids[k : k + 500])).options(
+                joinedload(Member.org), selectinload(Member.skills))
+        ):  # fmt: skip
+            by_id[m.id] = m
+    hash_list = list(hashes.values())
+    for k in range(0, len(hash_list), 500):
+        by_hash.update(
+            db.session.execute(
+                select(Member.id_number_hash, Member.id).where(
+                    Member.id_number_hash.in_(hash_list[k : k + 500])
+                )
+            ).all()
         )
+    candidates = set(by_id) | set(by_hash.values())
+    visible: set[int] = set(candidates)
+    if actor is not None and candidates:
+        visible = set()
+        cand = list(candidates)
+        for k in range(0, len(cand), 500):
+            chunk = cand[k : k + 500]
+            stmt = policy.scope(select(Member.id), actor, Member).where(Member.id.in_(chunk))
+            visible.update(db.session.scalars(stmt))
+    missing = [i for i in set(by_hash.values()) if i not in by_id]
+    for k in range(0, len(missing), 500):
+        for m in db.session.scalars(
+            select(Member).where(Member.id.in_(missing[k : k + 500])).options(
+                joinedload(Member.org), selectinload(Member.skills))
+        ):  # fmt: skip
+            by_id[m.id] = m
 
-    member_id = None
-    sys_id = _text(row.get("id"))
-    id_value = raw.get("id_number")
-    id_text = normalize_id(str(id_value)) if isinstance(id_value, str) else ""
-    if sys_id:
-        if not sys_id.isdigit():
+    seen_ids: dict[str, int] = {}
+    seen_members: dict[int, int] = {}
+    for n, row in rows:
+        errors: dict[str, str] = {}
+        raw: dict[str, Any] = {}
+        for key, value in row.items():
+            if key in ("id", "branch", "group", "service_point"):
+                continue
+            if key in DATE_KEYS or key in ("id_number", "phone"):
+                raw[key] = value.strip() if isinstance(value, str) else value
+            else:
+                raw[key] = _text(value) if not isinstance(value, bool) else value
+        if "branch" in row:
+            org_id, err = resolver.org(_text(row.get("branch")), _text(row.get("group")))
+            if err:
+                errors["org_id"] = err
+            raw["org_id"] = org_id
+        if "service_point" in row:
+            sp_name = _text(row.get("service_point"))
+            raw["service_point_id"] = resolver.points.get(sp_name) if sp_name else None
+            if sp_name and raw["service_point_id"] is None:
+                errors["service_point_id"] = str(
+                    _l("No active service point named “%(name)s” in your scope.", name=sp_name)
+                )
+
+        existing: Member | None = None
+        sys_id = _system_number(row.get("id"))
+        id_value = row.get("id_number")
+        id_text = normalize_id(id_value) if isinstance(id_value, str) else ""
+        if sys_id == "bad":
             errors["id"] = str(_l("The system number must be a whole number."))
-        else:
-            stmt = select(Member).where(Member.id == int(sys_id))
-            if visible is not None:
-                stmt = stmt.where(Member.id.in_(visible))
-            existing = db.session.scalar(stmt)
+        elif isinstance(sys_id, int):
+            existing = by_id.get(sys_id) if sys_id in visible else None
             if existing is None:
                 errors["id"] = str(_l("No member with this system number in your scope."))
-            else:
-                member_id = existing.id
-                raw = services.keep_masked(existing, raw)
-                id_text = normalize_id(str(raw.get("id_number") or ""))
-    if id_text and is_masked(id_text):
-        errors["id_number"] = str(
-            _l("A masked ID number can only update the member whose system number it carries.")
-        )
-    elif id_text and member_id is None:
-        existing_id = db.session.scalar(
-            select(Member.id).where(Member.id_number_hash == services.id_hash(id_text))
-        )
-        if existing_id is not None:
-            if (
-                visible is not None
-                and db.session.scalar(
-                    select(func.count()).where(Member.id == existing_id, Member.id.in_(visible))
-                )
-                == 0
+            elif (
+                id_text
+                and not is_masked(id_text)
+                and hashes.get(id_text) != existing.id_number_hash
             ):
+                errors["id_number"] = str(_l(
+                    "The ID number differs from the member with this system number; "
+                    "correct an ID number on the member's page."))  # fmt: skip
+                existing = None
+        elif id_text and is_masked(id_text):
+            errors["id_number"] = str(
+                _l("A masked ID number can only update the member whose system number it carries.")
+            )
+        elif id_text in hashes and hashes[id_text] in by_hash:
+            member_id = by_hash[hashes[id_text]]
+            if member_id not in visible:
                 errors["id_number"] = str(
                     _l("This ID number belongs to a member outside your scope.")
                 )
             else:
-                member_id = existing_id
-    if id_text and not is_masked(id_text):
-        if id_text in seen_ids:
-            errors["id_number"] = str(
-                _l("The same ID number is also on row %(row)d.", row=seen_ids[id_text])
-            )
-        else:
-            seen_ids[id_text] = n
+                existing = by_id.get(member_id)
+        if existing is not None:
+            if existing.id in seen_members:
+                errors["id"] = str(_l("The same member is also on row %(row)d.",
+                                      row=seen_members[existing.id]))  # fmt: skip
+            seen_members.setdefault(existing.id, n)
+            # An update changes only the columns the sheet has.
+            base = services.member_raw(existing)
+            base.update(raw)
+            raw = services.keep_masked(existing, base)
+        elif "branch" not in row:
+            errors["org_id"] = str(_l("Give the member's branch."))
+        if id_text and not is_masked(id_text):
+            if id_text in seen_ids:
+                errors["id_number"] = str(
+                    _l("The same ID number is also on row %(row)d.", row=seen_ids[id_text])
+                )
+            else:
+                seen_ids[id_text] = n
 
-    cleaned = services.clean_member(raw)
-    for key, message in {**cleaned.errors, **errors}.items():
-        plan.errors.append(RowError(n, _header_of(key), message))
-    if member_id is not None:
-        clash = db.session.scalar(
-            select(Member.id).where(
-                Member.id_number_hash == services.id_hash(cleaned.values.get("id_number") or ""),
-                Member.id != member_id,
-            )
-        )
-        if clash is not None and cleaned.values.get("id_number"):
-            plan.errors.append(
-                RowError(n, "身份证号", str(_l("Another member already has this ID number.")))
-            )
-    return PlannedRow(row=n, raw=raw, member_id=member_id)
+        cleaned = services.clean_member(raw)
+        for key, message in {**cleaned.errors, **errors}.items():
+            plan.errors.append(RowError(n, _header_of(key), message))
+        plan.rows.append(PlannedRow(row=n, raw=raw, member_id=existing.id if existing else None))
 
 
 def commit_import(
@@ -587,14 +679,15 @@ def commit_import(
     db.session.add(batch)
     db.session.flush()
     skill_cache: dict = {}
-    existing = {
-        m.id: m
+    existing: dict[int, Member] = {}
+    update_ids = [pr.member_id for pr in plan.rows if pr.member_id]
+    for k in range(0, len(update_ids), 500):
         for m in db.session.scalars(
             select(Member)
-            .where(Member.id.in_([pr.member_id for pr in plan.rows if pr.member_id]))
-            .options(selectinload(Member.skills))
-        )
-    }
+            .where(Member.id.in_(update_ids[k : k + 500]))
+            .options(joinedload(Member.org), selectinload(Member.skills))
+        ):
+            existing[m.id] = m
     # One flush per 500 rows instead of one per row: the plan has checked every row already.
     with db.session.no_autoflush:
         for i, pr in enumerate(plan.rows, start=1):
@@ -694,6 +787,8 @@ def rollback_import(actor: User, batch: ImportBatch) -> None:
 
 
 def _restore(member: Member, before: dict[str, Any], actor: User, batch: ImportBatch) -> None:
+    from app.common.chinese import name_initials, name_pinyin, surname_strokes
+
     for key, value in before.items():
         if key == "skills":
             member.skills = services.resolve_skills(value)
@@ -701,6 +796,10 @@ def _restore(member: Member, before: dict[str, Any], actor: User, batch: ImportB
             setattr(member, key, date.fromisoformat(value) if value else None)
         else:
             setattr(member, key, value)
+    # The search and sort keys follow the restored name.
+    member.name_pinyin = name_pinyin(member.name)
+    member.name_initials = name_initials(member.name)
+    member.surname_strokes = surname_strokes(member.name)
     db.session.add(
         MemberHistory(
             member_id=member.id,

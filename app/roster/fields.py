@@ -101,6 +101,11 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1900 <= value < 2101:
+            # 2001.07 typed into a cell is a number: year and month, not an Excel serial day.
+            year = int(value)
+            month = round((value - year) * 100) or 1
+            return date(year, month, 1)
         if 1 <= value < 80000:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError("not a date")
@@ -113,6 +118,14 @@ def parse_date(value: Any) -> date | None:
                 parts.append(1)
             return date(parts[0], parts[1], parts[2])
     raise ValueError("not a date")
+
+
+def add_years(d: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 1 March in a common year."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return date(d.year + years, 3, 1)
 
 
 def parse_bool(value: Any) -> bool:
@@ -333,7 +346,7 @@ def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
     birth = v.get("birth_date")
     joined = v.get("joined_on")
     full = v.get("full_member_on")
-    if birth and joined and joined < birth.replace(year=birth.year + 18) - timedelta(days=1):
+    if birth and joined and joined < add_years(birth, 18) - timedelta(days=1):
         out.fail("joined_on", _l("A member joins the party at 18 or older."))
     if joined and full and full < joined:
         out.fail("full_member_on", _l("Full membership cannot come before joining."))

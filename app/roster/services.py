@@ -92,6 +92,10 @@ def _search(stmt: Select, q: str) -> Select:
     q = q.strip()
     if not q:
         return stmt
+    if q.startswith("#id:"):
+        return stmt.where(Member.id_number_hash == q[4:])
+    if q.startswith("#phone:"):
+        return stmt.where(Member.phone_hash == q[7:])
     digits = normalize_digits(q).upper()
     if len(digits) == 18:
         return stmt.where(Member.id_number_hash == id_hash(digits))
@@ -103,6 +107,18 @@ def _search(stmt: Select, q: str) -> Select:
         low = q.lower().replace(" ", "")
         return stmt.where(or_(_prefix(Member.name_initials, low), _prefix(Member.name_pinyin, low)))
     return stmt.where(Member.name.contains(q, autoescape=True))
+
+
+def search_token(q: str) -> tuple[str, str]:
+    """(what to keep, what to show) for a search: a full ID or phone is kept only as its keyed
+    hash and shown masked, so it never sits in a cookie, a URL or a log."""
+    q = " ".join((q or "").split())[:40]
+    digits = normalize_digits(q).upper()
+    if len(digits) == 18:
+        return f"#id:{id_hash(digits)}", mask_id(digits)
+    if len(digits) == 11 and digits.isdigit():
+        return f"#phone:{phone_hash(digits)}", mask_phone(digits)
+    return q, q
 
 
 def filtered_stmt(user: User | None, f: MemberFilters) -> Select:
@@ -334,6 +350,14 @@ def save_member(
         sp = db.session.get(ServicePoint, v["service_point_id"])
         if sp is None or not sp.is_active:
             errors.setdefault("service_point_id", str(_l("Choose an active service point.")))
+        elif (
+            actor is not None
+            and (member is None or sp.id != member.service_point_id)
+            and not policy.can(actor, "service_point.view", sp)
+        ):
+            errors.setdefault(
+                "service_point_id", str(_l("This service point is outside your scope."))
+            )
     if v.get("id_number") and batch_id is None:
         # An import checked every ID against the database and the file just before writing.
         clash = db.session.scalar(

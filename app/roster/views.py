@@ -54,18 +54,25 @@ _FILTER_ARGS = ("org_id", "membership", "post_kind", "agent_source", "skill_id",
                 "flag", "sort")  # fmt: skip
 
 
+def _id_arg(name: str) -> int | None:
+    """An id from the query string; anything that is not a plausible id is ignored."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**63 else None
+
+
 def _filters() -> services.MemberFilters:
-    """Filters from the query string; the search text lives in the session (it may be an ID
-    number, which must not appear in URLs or server logs)."""
+    """Filters from the query string; the search text lives in the session (a full ID or phone
+    only as its keyed hash), never in URLs or server logs."""
     a = request.args
     sort = a.get("sort", "strokes")
+    saved = session.get("roster_q") or {}
     return services.MemberFilters(
-        q=session.get("roster_q", ""),
-        org_id=a.get("org_id", type=int),
+        q=saved.get("q", "") if isinstance(saved, dict) else "",
+        org_id=_id_arg("org_id"),
         membership=a.get("membership", ""),
         post_kind=a.get("post_kind", ""),
         agent_source=a.get("agent_source", ""),
-        skill_id=a.get("skill_id", type=int),
+        skill_id=_id_arg("skill_id"),
         party_status=a.get("party_status", ""),
         flag=a.get("flag", ""),
         sort=sort if sort in services.SORTS else "strokes",
@@ -77,7 +84,8 @@ def _filters() -> services.MemberFilters:
 def member_list():
     policy.require(current_user, "roster.list")
     if request.method == "POST":
-        session["roster_q"] = (request.form.get("q") or "").strip()[:40]
+        token, label = services.search_token(request.form.get("q") or "")
+        session["roster_q"] = {"q": token, "label": label}
         args = {k: request.form.get(k) for k in _FILTER_ARGS if request.form.get(k)}
         return redirect(url_for("roster.member_list", **args))
     f = _filters()
@@ -93,6 +101,7 @@ def member_list():
         orgs=scoped_orgs(current_user),
         skills=services.all_skills(),
         filter_args={k: v for k, v in f.as_dict().items() if k != "q"},
+        q_label=(session.get("roster_q") or {}).get("label", ""),
         **LABELS,
     )
 
@@ -312,6 +321,16 @@ def _pending() -> tuple[Path, str] | None:
     return (path, pending.get("filename", "")) if path.exists() else None
 
 
+def _sweep_uploads(max_age_s: int = 3600) -> None:
+    """Remove uploads nobody confirmed: they hold personal data."""
+    import time
+
+    cutoff = time.time() - max_age_s
+    for path in _upload_dir().glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 def _discard_pending() -> None:
     found = _pending()
     if found:
@@ -344,9 +363,12 @@ def import_upload():
             form.file.errors = [str(err)]
         else:
             _discard_pending()
-            token = secrets.token_hex(16)
-            (_upload_dir() / f"{token}.xlsx").write_bytes(data)
-            session["roster_import"] = {"token": token, "filename": filename}
+            _sweep_uploads()
+            if not plan.errors:
+                # Kept only between the preview and the confirmation (an hour at most).
+                token = secrets.token_hex(16)
+                (_upload_dir() / f"{token}.xlsx").write_bytes(data)
+                session["roster_import"] = {"token": token, "filename": filename}
             return render_template("roster/import_preview.html", plan=plan, filename=filename)
     return render_template("roster/import.html", form=form, batches=_batches())
 

@@ -1,0 +1,1 @@
+"""The quarterly factual-record appraisal (写实考核)."""

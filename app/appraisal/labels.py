@@ -1,0 +1,58 @@
+"""Display labels for appraisal codes."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "draft": _l("Self-record in progress"),
+    "submitted": _l("Awaiting sign-off"),
+    "signed": _l("Awaiting branch opinion"),
+    "assessed": _l("Assessed"),
+    "closed": _l("Closed"),
+}
+GRADE_LABELS = {
+    "excellent": _l("Excellent"),
+    "qualified": _l("Qualified"),
+    "basically_qualified": _l("Basically qualified"),
+    "unqualified": _l("Unqualified"),
+}
+VETO_LABELS = {
+    "discipline": _l("Serious discipline violation"),
+    "accident_precursor": _l("Accident precursor"),
+    "illegal": _l("Illegal act"),
+}
+ACTION_LABELS = {
+    "submit": _l("Submitted the self-record"),
+    "return_to_member": _l("Returned to the member"),
+    "sign": _l("Signed"),
+    "return_to_signer": _l("Returned for sign-off"),
+    "assess": _l("Branch opinion recorded"),
+    "return_to_branch": _l("Returned to the branch"),
+    "spot_confirm": _l("Spot check: confirmed"),
+    "spot_adjust": _l("Spot check: grade adjusted"),
+    "veto": _l("Vetoed"),
+    "lift_veto": _l("Veto lifted"),
+    "close": _l("Closed"),
+    "reopen": _l("Reopened"),
+}
+TASK_LABELS = {
+    "self": _l("Write your self-record"),
+    "sign": _l("Sign off"),
+    "assess": _l("Record the branch opinion"),
+    "spot": _l("Spot check"),
+}
+
+# What a button says: the step as an instruction.
+BUTTON_LABELS = {
+    "return_to_member": _l("Return to the member"),
+    "sign": _l("Sign"),
+    "return_to_signer": _l("Return for sign-off"),
+    "assess": _l("Record the branch opinion"),
+    "return_to_branch": _l("Return to the branch"),
+    "spot_confirm": _l("Confirm the result"),
+    "spot_adjust": _l("Adjust the grade"),
+    "veto": _l("Veto (一票否决)"),
+    "lift_veto": _l("Lift the veto"),
+    "reopen": _l("Reopen the record"),
+}

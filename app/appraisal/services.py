@@ -1,0 +1,508 @@
+"""Appraisal rules outside the workflow table: templates, periods, self-records, the inbox,
+the branch overview and the spot-check draw."""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import joinedload
+
+from app import audit, policy
+from app.appraisal.models import (
+    CADRE_DIMENSIONS,
+    DEFAULT_DIMENSIONS,
+    Appraisal,
+    AppraisalPeriod,
+    AppraisalStep,
+    AppraisalTemplate,
+    Status,
+)
+from app.appraisal.workflow import Action, apply
+from app.auth.models import Role, User
+from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
+from app.extensions import db
+from app.orgs.models import Org
+from app.roster.models import Member
+
+# Members who are appraised: those in good standing (retained, suspended, expelled,
+# transferred-out and deceased members are not).
+APPRAISED_STATUSES = ("normal", "restored")
+
+# The facts the rules ask for, per dimension: (key, label, kind).
+FACTS: dict[str, list[tuple[str, Any, str]]] = {
+    "political": [("study_hours", _l("Study hours"), "int"),
+                  ("study_topics", _l("Topics studied"), "text")],
+    "party_spirit": [("activities", _l("Party activities attended"), "int"),
+                     ("dues_on_time", _l("Dues paid on time"), "bool")],
+    "job_duties": [("tasks_done", _l("Tasks completed"), "text")],
+    "ideological_work": [("talks", _l("Talks with co-workers"), "int"),
+                         ("home_visits", _l("Home visits"), "int"),
+                         ("help_given", _l("Help given"), "text")],
+    "technical": [("exam_results", _l("Exams or competitions and results"), "text")],
+}  # fmt: skip
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def templates_for(org: Org) -> dict[str, list[dict[str, str]]]:
+    """The dimensions per post kind that apply to ``org``: its nearest ancestor's template,
+    else the rules' defaults (cadres record three more)."""
+    ids = org.ancestor_ids
+    rows = list(
+        db.session.scalars(select(AppraisalTemplate).where(AppraisalTemplate.org_id.in_(ids)))
+    )
+    by_kind: dict[str, AppraisalTemplate] = {}
+    for t in sorted(rows, key=lambda t: ids.index(t.org_id)):
+        by_kind[t.post_kind] = t  # deeper orgs come later and win
+    return {
+        "no_post": by_kind["no_post"].dimensions if "no_post" in by_kind else DEFAULT_DIMENSIONS,
+        "cadre": by_kind["cadre"].dimensions
+        if "cadre" in by_kind
+        else DEFAULT_DIMENSIONS + CADRE_DIMENSIONS,
+    }
+
+
+def save_template(
+    actor: User, org: Org, post_kind: str, dimensions: list[dict[str, str]]
+) -> AppraisalTemplate:
+    """The committee edits the dimensions' labels and guidance; open periods keep theirs."""
+    if not policy.can(actor, "appraisal.manage_periods", org):
+        raise PermissionDenied(_l("Only the party committee edits appraisal templates."))
+    if post_kind not in ("cadre", "no_post"):
+        raise ValidationError(_l("Unknown post kind."))
+    clean = []
+    for d in dimensions:
+        label = " ".join(str(d.get("label", "")).split())[:40]
+        if not label:
+            raise FieldErrors({"dimensions": str(_l("Every dimension needs a name."))})
+        clean.append(
+            {"key": d["key"], "label": label, "guidance": str(d.get("guidance", ""))[:500]}
+        )
+    t = db.session.scalar(
+        select(AppraisalTemplate).where(
+            AppraisalTemplate.org_id == org.id, AppraisalTemplate.post_kind == post_kind
+        )
+    )
+    if t is None:
+        t = AppraisalTemplate(org_id=org.id, post_kind=post_kind, dimensions=clean)
+        db.session.add(t)
+    else:
+        t.dimensions = clean
+        t.revision += 1
+    db.session.flush()
+    audit.record(actor, "appraisal.template", org, post_kind=post_kind, revision=t.revision)
+    return t
+
+
+# --- periods --------------------------------------------------------------------------------
+
+
+@dataclass
+class Deadlines:
+    self_due: date
+    sign_due: date
+    opinion_due: date
+    spot_due: date
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    return start, end
+
+
+def open_period(
+    actor: User | None, org: Org, year: int, quarter: int, deadlines: Deadlines
+) -> AppraisalPeriod:
+    """Open a quarter for ``org``'s subtree: one appraisal per member in good standing.
+
+    Members who already have a record for the quarter (moved in from a subtree that opened it
+    first) keep theirs. Inserted in bulk. Audited.
+    """
+    if actor is not None and not policy.can(actor, "appraisal.manage_periods", org):
+        raise PermissionDenied(_l("Only the party committee opens appraisal periods."))
+    errors = {}
+    if not 1 <= quarter <= 4:
+        errors["quarter"] = str(_l("Choose a quarter."))
+    if not 2000 <= year <= 2100:
+        errors["year"] = str(_l("Enter a year."))
+    order = [deadlines.self_due, deadlines.sign_due, deadlines.opinion_due, deadlines.spot_due]
+    if order != sorted(order):
+        errors["opinion_due"] = str(_l("Each step's deadline must follow the previous one."))
+    exists = db.session.scalar(
+        select(AppraisalPeriod.id).where(
+            AppraisalPeriod.org_id == org.id,
+            AppraisalPeriod.year == year,
+            AppraisalPeriod.quarter == quarter,
+        )
+    )
+    if exists:
+        errors["quarter"] = str(_l("This quarter is already open here."))
+    if errors:
+        raise FieldErrors(errors)
+    period = AppraisalPeriod(
+        org_id=org.id,
+        year=year,
+        quarter=quarter,
+        self_due=deadlines.self_due,
+        sign_due=deadlines.sign_due,
+        opinion_due=deadlines.opinion_due,
+        spot_due=deadlines.spot_due,
+        templates=templates_for(org),
+        opened_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(period)
+    db.session.flush()
+    created = add_missing_records(period)
+    audit.record(actor, "appraisal.open_period", org, year=year, quarter=quarter, records=created)
+    return period
+
+
+def _eligible_members(period: AppraisalPeriod):
+    org = period.org
+    return (
+        select(Member.id, Member.org_id, Member.membership, Member.post_kind)
+        .join(Org, Org.id == Member.org_id)
+        .where(
+            Org.path.startswith(org.path, autoescape=True),
+            Member.party_status.in_(APPRAISED_STATUSES),
+        )
+    )
+
+
+def add_missing_records(period: AppraisalPeriod) -> int:
+    """Create the records of eligible members who have none for the quarter (new members,
+    transfers in). Existing records follow a member who moved within the subtree until the
+    record is submitted. Returns how many were created."""
+    have = dict(
+        db.session.execute(
+            select(Appraisal.member_id, Appraisal.id).where(
+                Appraisal.year == period.year, Appraisal.quarter == period.quarter
+            )
+        ).all()
+    )
+    rows = []
+    for member_id, org_id, membership, post_kind in db.session.execute(_eligible_members(period)):
+        if member_id in have:
+            continue
+        rows.append(
+            {
+                "period_id": period.id,
+                "member_id": member_id,
+                "org_id": org_id,
+                "year": period.year,
+                "quarter": period.quarter,
+                "status": Status.DRAFT.value,
+                "is_probationary": membership == "probationary",
+                "post_kind": post_kind,
+                "self_record": {},
+                "record_revision": 0,
+                "version": 1,
+            }
+        )
+    if rows:
+        db.session.execute(insert(Appraisal), rows)
+    # Drafts follow their member's transfer inside the subtree.
+    moved = db.session.execute(
+        select(Appraisal, Member.org_id)
+        .join(Member, Member.id == Appraisal.member_id)
+        .where(
+            Appraisal.period_id == period.id,
+            Appraisal.status == Status.DRAFT,
+            Appraisal.org_id != Member.org_id,
+        )
+    ).all()
+    for appraisal, new_org in moved:
+        appraisal.org_id = new_org
+    return len(rows)
+
+
+def close_period(actor: User, period: AppraisalPeriod) -> int:
+    """Close the quarter: every record becomes read-only. Returns how many closed."""
+    if not policy.can(actor, "appraisal.manage_periods", period.org):
+        raise PermissionDenied(_l("Only the party committee closes appraisal periods."))
+    if period.is_closed:
+        raise ValidationError(_l("The period is already closed."))
+    records = list(
+        db.session.scalars(
+            select(Appraisal)
+            .where(Appraisal.period_id == period.id, Appraisal.status != Status.CLOSED)
+            .options(joinedload(Appraisal.org), joinedload(Appraisal.member))
+        )
+    )
+    for a in records:
+        a.period = period
+        apply(a, Action.CLOSE, None, expected_version=None)
+    period.is_closed = True
+    from app.common.timeutil import utcnow
+
+    period.closed_at = utcnow()
+    audit.record(actor, "appraisal.close_period", period.org, records=len(records),
+                 year=period.year, quarter=period.quarter)  # fmt: skip
+    return len(records)
+
+
+def periods_for(user: User) -> list[AppraisalPeriod]:
+    stmt = (
+        select(AppraisalPeriod)
+        .join(Org, Org.id == AppraisalPeriod.org_id)
+        .order_by(AppraisalPeriod.year.desc(), AppraisalPeriod.quarter.desc(), Org.path)
+    )
+    paths = policy.scope_paths(user, policy.APPRAISAL_READERS)
+    rows = list(db.session.scalars(stmt))
+    # A period is visible to anyone whose scope meets its subtree (above or below it).
+    return [
+        p for p in rows
+        if any(p.org.path.startswith(x) or x.startswith(p.org.path) for x in paths)
+    ]  # fmt: skip
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def get_appraisal(user: User, appraisal_id: int) -> Appraisal | None:
+    stmt = (
+        policy.scope(select(Appraisal), user, Appraisal)
+        .where(Appraisal.id == appraisal_id)
+        .options(
+            joinedload(Appraisal.member),
+            joinedload(Appraisal.org),
+            joinedload(Appraisal.period),
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def timeline(appraisal: Appraisal) -> list[AppraisalStep]:
+    return list(
+        db.session.scalars(
+            select(AppraisalStep)
+            .where(AppraisalStep.appraisal_id == appraisal.id)
+            .order_by(AppraisalStep.id)
+        )
+    )
+
+
+def _clean_fact(kind: str, value: Any) -> Any:
+    if kind == "int":
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or int(text) > 10000:
+            raise ValueError
+        return int(text)
+    if kind == "bool":
+        return bool(value) and str(value) not in ("0", "false", "")
+    return " ".join(str(value or "").split())[:1000]
+
+
+def save_self_record(
+    actor: User, appraisal: Appraisal, content: dict[str, dict[str, Any]], *, expected_version: int
+) -> None:
+    """The member saves their self-record draft (text and facts per dimension)."""
+    if appraisal.version != expected_version:
+        raise StaleRecord()
+    if not policy.can(actor, "appraisal.edit_self", appraisal):
+        raise PermissionDenied(_l("Only the member edits their own draft."))
+    from app.appraisal.workflow import dimensions_for
+
+    record: dict[str, dict[str, Any]] = {}
+    errors: dict[str, str] = {}
+    for dim in dimensions_for(appraisal):
+        key = dim["key"]
+        given = content.get(key) or {}
+        text = str(given.get("text") or "").strip()
+        if len(text) > 5000:
+            errors[f"{key}-text"] = str(_l("Use at most %(n)d characters.", n=5000))
+        entry: dict[str, Any] = {"text": text[:5000]}
+        for fact, _label, kind in FACTS.get(key, []):
+            try:
+                entry[fact] = _clean_fact(kind, given.get(fact))
+            except ValueError:
+                errors[f"{key}-{fact}"] = str(_l("Enter a whole number."))
+        record[key] = entry
+    if errors:
+        raise FieldErrors(errors)
+    appraisal.self_record = record
+
+
+def mark_exemplary(actor: User, appraisal: Appraisal, note: str, *, on: bool = True) -> None:
+    """The committee marks a record as exemplary (典型, rule 4.4.2) for the 七一 selection."""
+    if not policy.can(actor, "appraisal.mark_exemplary", appraisal):
+        raise PermissionDenied(_l("Only the party committee marks exemplary records."))
+    note = " ".join((note or "").split())[:300]
+    if on and len(note) < 2:
+        raise FieldErrors({"note": str(_l("Say what makes it exemplary."))})
+    appraisal.is_exemplary = on
+    appraisal.exemplary_note = note if on else ""
+    audit.record(actor, "appraisal.exemplary", appraisal, org_path=appraisal.org.path,
+                 on=on)  # fmt: skip
+
+
+# --- inbox and overview ---------------------------------------------------------------------
+
+
+@dataclass
+class InboxItem:
+    appraisal: Appraisal
+    task: str
+    due: date
+    overdue: bool
+
+
+@dataclass
+class Inbox:
+    items: list[InboxItem] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for i in self.items if i.overdue)
+
+
+def inbox(user: User, *, limit: int = 200) -> Inbox:
+    """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks.
+
+    One query per kind of task (four), each loading member, org and period with it."""
+    today = date.today()  # noqa: DTZ011 - calendar date
+    out = Inbox()
+    opts = (joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period))
+    base = (
+        select(Appraisal)
+        .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
+        .where(AppraisalPeriod.is_closed.is_(False))
+        .options(*opts)
+        .order_by(Appraisal.id)
+        .limit(limit)
+    )
+    own = base.join(Member, Member.id == Appraisal.member_id).where(
+        Member.user_id == user.id, Appraisal.status == Status.DRAFT
+    )
+    tasks: list[tuple[str, Any, str]] = [("self", own, "self_due")]
+
+    def scoped(roles, status):
+        paths = policy.scope_paths(user, roles)
+        if not paths:
+            return None
+        in_orgs = Appraisal.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, paths)))
+        return base.where(in_orgs, Appraisal.status == status)
+
+    for task, roles, status, due in (
+        ("sign", [Role.GROUP_LEADER, Role.MENTOR], Status.SUBMITTED, "sign_due"),
+        ("assess", [Role.BRANCH_SECRETARY], Status.SIGNED, "opinion_due"),
+    ):
+        stmt = scoped(roles, status)
+        if stmt is not None:
+            tasks.append((task, stmt, due))
+    spot = scoped([Role.COMMITTEE], Status.ASSESSED)
+    if spot is not None:
+        tasks.append(("spot", spot.where(Appraisal.is_sampled, Appraisal.spot_result.is_(None)),
+                      "spot_due"))  # fmt: skip
+    for task, stmt, due_attr in tasks:
+        for a in db.session.scalars(stmt).unique():
+            if task != "self" and a.member.user_id == user.id:
+                continue
+            if task == "sign" and not policy.can(user, "appraisal.sign", a):
+                continue
+            due = getattr(a.period, due_attr)
+            out.items.append(InboxItem(a, task, due, due < today))
+    out.items.sort(key=lambda i: (i.due, i.appraisal.id))
+    return out
+
+
+@dataclass
+class Overview:
+    rows: list[Appraisal]
+    counts: dict[str, int]
+    excellent: int
+    graded: int
+    names: dict[int, str]
+
+
+def branch_overview(user: User, period: AppraisalPeriod, org: Org, status: str = "") -> Overview:
+    """Every record of ``org``'s subtree in the period, with counts per status: three queries
+    whatever the branch size."""
+    if not policy.can(user, "appraisal.overview", org):
+        raise PermissionDenied(_l("This organisation is outside your scope."))
+    in_org = Appraisal.org_id.in_(
+        select(Org.id).where(Org.path.startswith(org.path, autoescape=True))
+    )
+    where = [Appraisal.period_id == period.id, in_org]
+    counts = dict(
+        db.session.execute(
+            select(Appraisal.status, func.count()).where(*where).group_by(Appraisal.status)
+        ).all()
+    )
+    grades = dict(
+        db.session.execute(
+            select(Appraisal.grade, func.count())
+            .where(*where, Appraisal.is_probationary.is_(False))
+            .group_by(Appraisal.grade)
+        ).all()
+    )
+    stmt = (
+        select(Appraisal)
+        .where(*where)
+        .join(Member, Member.id == Appraisal.member_id)
+        .options(joinedload(Appraisal.member), joinedload(Appraisal.org))
+        .order_by(Appraisal.org_id, Member.surname_strokes, Member.name_pinyin)
+    )
+    if status:
+        stmt = stmt.where(Appraisal.status == status)
+    rows = list(db.session.scalars(stmt).unique())
+    return Overview(
+        rows=rows,
+        counts={k: v for k, v in counts.items()},
+        excellent=grades.get("excellent", 0),
+        graded=sum(grades.values()),
+        names={},
+    )
+
+
+# --- spot check -------------------------------------------------------------------------------
+
+
+def draw_sample(
+    actor: User, period: AppraisalPeriod, share: float, seed: str | None = None
+) -> list[int]:
+    """Draw the committee's spot-check sample: ``share`` of each branch's assessed records,
+    at least one per branch. Reproducible from the recorded seed; audited."""
+    if not policy.can(actor, "appraisal.manage_periods", period.org):
+        raise PermissionDenied(_l("Only the party committee draws the spot check."))
+    if not 0 < share <= 1:
+        raise FieldErrors({"share": str(_l("Give a share between 1% and 100%."))})
+    seed = seed or secrets.token_hex(8)
+    rows = db.session.execute(
+        select(Appraisal.id, Appraisal.org_id, Org.path, Org.kind, Org.parent_id)
+        .join(Org, Org.id == Appraisal.org_id)
+        .where(
+            Appraisal.period_id == period.id,
+            Appraisal.status == Status.ASSESSED,
+            Appraisal.is_sampled.is_(False),
+        )
+        .order_by(Appraisal.id)
+    ).all()
+    by_branch: dict[int, list[int]] = {}
+    for aid, org_id, _path, kind, parent_id in rows:
+        branch = parent_id if kind == "group" and parent_id else org_id
+        by_branch.setdefault(branch, []).append(aid)
+    rng = random.Random(f"{period.id}:{seed}")  # noqa: S311 - a reproducible draw, not a secret
+    chosen: list[int] = []
+    for branch in sorted(by_branch):
+        ids = by_branch[branch]
+        k = max(1, math.ceil(len(ids) * share))
+        chosen.extend(rng.sample(ids, min(k, len(ids))))
+    if chosen:
+        for a in db.session.scalars(select(Appraisal).where(Appraisal.id.in_(chosen))):
+            a.is_sampled = True
+    period.spot_seed = seed
+    audit.record(actor, "appraisal.draw_sample", period.org, seed=seed, share=share,
+                 sampled=len(chosen), year=period.year, quarter=period.quarter)  # fmt: skip
+    return sorted(chosen)

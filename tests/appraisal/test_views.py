@@ -1,0 +1,139 @@
+"""Appraisal pages and services: opening a quarter, the inbox per role, the branch overview."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.appraisal import services
+from app.appraisal.models import Appraisal
+from app.appraisal.workflow import apply
+from app.extensions import db
+from tests.appraisal.conftest import ASSESS, fill
+from tests.factories import make_member
+
+
+def test_opening_creates_one_record_per_member_in_good_standing(world):
+    n = db.session.scalar(select(func.count(Appraisal.id)))
+    assert n == 8  # alice, the leader, the probationary member, bob and four more
+    assert world.record(world.probie).is_probationary
+    gone = make_member(world.tree.group_a, name="已转出", party_status="transferred_out")
+    new = make_member(world.tree.group_b, name="新党员")
+    assert services.add_missing_records(world.period) == 1
+    db.session.commit()
+    assert world.record(new) is not None and world.record(gone) is None
+    with pytest.raises(Exception):  # noqa: B017 - opening the same quarter twice
+        services.open_period(world.committee, world.tree.committee, 2026, 3,
+                             services.Deadlines(*[world.period.self_due] * 4))  # fmt: skip
+
+
+def test_inbox_per_role(world):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    b = world.record(world.bob)
+    fill(b)
+    apply(b, "submit", world.sec_b, expected_version=None)
+    apply(b, "sign", world.leader_b, expected_version=None, comment="属实")
+    db.session.commit()
+
+    def tasks(user):
+        return sorted((i.task, i.appraisal.member.name) for i in services.inbox(user).items)
+
+    assert tasks(world.alice_user) == []  # submitted: nothing left to do
+    assert ("sign", "爱丽丝") in tasks(world.leader_a)
+    assert ("sign", "鲍勃") not in tasks(world.leader_a)
+    assert tasks(world.sec_b) == [("assess", "鲍勃")]
+    assert {t for t, _ in tasks(world.leader_a)} == {"sign", "self"}  # their own record too
+    # the leader's own record is not in their sign-off list
+    assert ("sign", "组长本人") not in tasks(world.leader_a)
+
+
+def test_inbox_and_overview_run_fixed_numbers_of_queries(world, login_as, count_queries):
+    c = login_as(world.sec_a)
+    url = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.branch_a.id}"
+    with count_queries() as few_over:
+        assert c.get(url).status_code == 200
+    with count_queries() as few_inbox:
+        assert c.get("/appraisal/").status_code == 200
+    for i in range(15):
+        make_member(world.tree.group_a, name=f"加{i}")
+    services.add_missing_records(world.period)
+    db.session.commit()
+    for a in db.session.scalars(select(Appraisal).where(Appraisal.status == "draft")):
+        if a.member_id != world.alice.id:
+            pass
+    with count_queries() as many_over:
+        assert c.get(url).status_code == 200
+    with count_queries() as many_inbox:
+        assert c.get("/appraisal/").status_code == 200
+    assert many_over.count == few_over.count
+    assert many_inbox.count == few_inbox.count
+
+
+def test_member_writes_and_submits_on_the_phone_form(world, login_as):
+    c = login_as(world.alice_user)
+    a = world.record(world.alice)
+    keys = ("political", "party_spirit", "job_duties", "ideological_work", "technical")
+    data = {f"{k}-text": "写实内容" for k in keys}
+    data.update({"version": a.version, "political-study_hours": "abc"})
+    r = c.post(f"/appraisal/{a.id}/self", data=data)
+    assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
+    data["political-study_hours"] = "12"
+    r = c.post(f"/appraisal/{a.id}/self", data={**data, "submit": "1"})
+    assert r.status_code == 302
+    a = world.record(world.alice)
+    assert a.status == "submitted" and a.self_record["political"]["study_hours"] == 12
+
+
+def test_record_pages_are_scoped(world, login_as):
+    a = world.record(world.alice)
+    assert login_as(world.sec_b).get(f"/appraisal/{a.id}").status_code == 404
+    assert login_as(world.leader_b).get(f"/appraisal/{a.id}").status_code == 404
+    assert login_as(world.sec_a).get(f"/appraisal/{a.id}").status_code == 200
+    assert login_as(world.alice_user).get(f"/appraisal/{a.id}").status_code == 200
+    b = world.record(world.bob)
+    assert login_as(world.alice_user).get(f"/appraisal/{b.id}").status_code == 404
+    over = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.branch_b.id}"
+    assert login_as(world.sec_a).get(over).status_code == 404
+
+
+def test_step_over_http_with_stale_version(world, login_as):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    apply(a, "sign", world.leader_a, expected_version=None, comment="属实")
+    db.session.commit()
+    a = world.record(world.alice)
+    c = login_as(world.sec_a)
+    form = {"version": a.version, "grade": "qualified", "meeting_on": "2026-10-10",
+            "comment": "同意", "masses": "好"}  # fmt: skip
+    assert c.post(f"/appraisal/{a.id}/step/assess", data=form).status_code == 302
+    r = c.post(f"/appraisal/{a.id}/step/veto",
+               data={"version": a.version, "category": "illegal", "comment": "事实"})  # fmt: skip
+    assert r.status_code == 409
+    assert world.record(world.alice).is_vetoed is False
+
+
+def test_appraisal_book_lists_the_quarters(world, login_as):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    page = login_as(world.alice_user).get(f"/appraisal/members/{world.alice.id}/book")
+    assert page.status_code == 200 and "2026年第3季度" in page.get_data(as_text=True)
+    assert login_as(world.sec_b).get(f"/appraisal/members/{world.alice.id}/book").status_code == 404
+
+
+def test_period_pages(world, login_as):
+    c = login_as(world.committee)
+    assert c.get("/appraisal/periods").status_code == 200
+    assert c.get(f"/appraisal/periods/{world.period.id}").status_code == 200
+    r = c.post(f"/appraisal/periods/{world.period.id}/sample", data={"share": "10"})
+    assert r.status_code == 302
+    assert login_as(world.sec_a).post(
+        f"/appraisal/periods/{world.period.id}/close"
+    ).status_code in (302, 403)
+    db.session.expire_all()
+    assert not world.period.is_closed
+    _ = ASSESS
