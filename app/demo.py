@@ -415,3 +415,24 @@ def seed_appraisals(by_name: dict[str, Org], report: SeedReport) -> None:
                     apply(a, "spot_confirm", committee, expected_version=None)
             ap.close_period(committee, period)
         report.appraisal_periods += 1
+    _seed_area(db.session.scalar(select(User).where(User.username == "member")))
+
+
+def _seed_area(user: User) -> None:
+    """The demo member's responsibility area: a key person who had a talk in October only,
+    so November shows the flag."""
+    from datetime import date
+
+    from app.appraisal.models import ContactLog, ResponsibilityPerson
+    from app.roster.models import Member
+
+    member = db.session.scalar(select(Member).where(Member.user_id == user.id))
+    people = [("马建军", "家中老人长期患病，思想压力大", True), ("周丽", "", False),
+              ("何永福", "刚调入本班组", False)]  # fmt: skip
+    for name, note, key in people:
+        p = ResponsibilityPerson(member_id=member.id, name=name, note=note, is_key=key)
+        db.session.add(p)
+        db.session.flush()
+        talk = ContactLog(person_id=p.id, kind="talk", occurred_on=date(2026, 10, 12),
+                          summary="了解家庭情况，鼓励安心工作。", logged_by_id=user.id)  # fmt: skip
+        db.session.add(talk)

@@ -317,6 +317,11 @@ for _name in ("lift_veto", "spot_confirm", "spot_adjust", "return_to_branch", "r
     _RULES[f"appraisal.{_name}"] = _committee
 
 
+@rule("appraisal.responsibility")
+def _appraisal_responsibility(user: User, a: Any) -> bool:
+    return _own_appraisal(user, a) or covers(user, a.org, BRANCH_ASSESSORS)
+
+
 @rule("appraisal.manage_periods")
 def _appraisal_manage_periods(user: User, org: Org | None) -> bool:
     if org is None:

@@ -100,8 +100,10 @@ PUBLIC_ENDPOINTS = {
 
 def _sample_url(rule) -> str:
     values = {arg: 1 for arg in rule.arguments}
-    if "op" in values:
-        values["op"] = "activate"
+    samples = {"op": "activate", "what": "person", "action": "sign"}
+    for key, value in samples.items():
+        if key in values:
+            values[key] = value
     from flask import url_for
 
     return url_for(rule.endpoint, **values)

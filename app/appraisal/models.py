@@ -199,3 +199,32 @@ class AppraisalStep(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ResponsibilityPerson(db.Model):
+    """A co-worker in a member's responsibility area (责任区, rule 4.3.2)."""
+
+    __tablename__ = "responsibility_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50), info={"pi_class": "personal"})
+    note: Mapped[str] = mapped_column(String(200), default="", info={"pi_class": "sensitive"})
+    is_key: Mapped[bool] = mapped_column(default=False)  # 重点人
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ContactLog(db.Model):
+    """A talk or home visit with a person of the responsibility area."""
+
+    __tablename__ = "contact_log"
+    __table_args__ = (CheckConstraint("kind IN ('talk', 'visit', 'help')", name="kind_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("responsibility_person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    summary: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import policy
-from app.appraisal import services
+from app.appraisal import responsibility, services
 from app.appraisal.forms import ExemplaryForm, PeriodForm, SampleForm, StepForm
 from app.appraisal.labels import (
     ACTION_LABELS,
@@ -206,6 +206,20 @@ def overview(period_id: int, org_id: int):
     )
 
 
+@bp.route("/periods/<int:period_id>/orgs/<int:org_id>/summary.xlsx")
+@login_required
+def overview_xlsx(period_id: int, org_id: int):
+    period = _load_period(period_id)
+    org = db.get_or_404(Org, org_id)
+    policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
+    from app.appraisal.excel import branch_summary
+    from app.common.excel import send_xlsx
+
+    path, filename = branch_summary(current_user, period, org)
+    db.session.commit()  # the audit row
+    return send_xlsx(path, filename)
+
+
 def _load(appraisal_id: int) -> Appraisal:
     a = services.get_appraisal(current_user, appraisal_id)
     if a is None:
@@ -238,6 +252,9 @@ def _render(a: Appraisal, form: StepForm | None = None, *, self_errors=None, sta
             ex_form=ExemplaryForm(),
             self_errors=self_errors or {},
             org_label=org_labels({a.org})[a.org_id],
+            area=responsibility.area(a),
+            area_kinds=responsibility.KINDS,
+            can_area=policy.can(current_user, "appraisal.responsibility", a),
             **LABELS,
         ),
         status,
@@ -319,6 +336,38 @@ def step(appraisal_id: int, action: str):
     db.session.commit()
     flash(str(ACTION_LABELS[action]), "success")
     return redirect(url_for("appraisal.record", appraisal_id=a.id))
+
+
+@bp.route("/<int:appraisal_id>/area/<any(person, log):what>", methods=["POST"])
+@login_required
+def area_add(appraisal_id: int, what: str):
+    """Add a person to the member's responsibility area, or log a talk or visit."""
+    a = _load(appraisal_id)
+    policy.require(current_user, "appraisal.responsibility", a)
+    f = request.form
+    try:
+        if what == "person":
+            responsibility.add_person(current_user, a, f.get("name", ""), f.get("note", ""),
+                                      f.get("is_key") == "1")  # fmt: skip
+        else:
+            try:
+                occurred = date.fromisoformat(f.get("occurred_on", ""))
+            except ValueError:
+                occurred = None
+            person_id = f.get("person_id", type=int) or 0
+            responsibility.log_contact(
+                current_user, a, person_id, f.get("kind", ""), occurred, f.get("summary", "")
+            )
+    except DomainError as err:
+        db.session.rollback()
+        if err.status_code == 403:
+            raise
+        for message in getattr(err, "errors", {"": err.message}).values():
+            flash(str(message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("appraisal.record", appraisal_id=a.id) + "#area")
 
 
 @bp.route("/<int:appraisal_id>/exemplary", methods=["POST"])

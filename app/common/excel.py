@@ -101,3 +101,22 @@ def read_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]
             yield n, row
     finally:
         wb.close()
+
+
+def send_xlsx(path: str, filename: str):
+    """Send a finished workbook as a download and remove it from disk.
+
+    The open handle keeps the data readable until the response is sent; the name is sent
+    RFC 6266-encoded and the response is never cached."""
+    from flask import send_file
+
+    f = open(path, "rb")  # noqa: SIM115 - send_file closes it when the response ends
+    os.unlink(path)
+    response = send_file(
+        f,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=filename,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

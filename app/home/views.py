@@ -37,8 +37,14 @@ def index():
     own = db.session.scalar(
         select(Member).where(Member.user_id == current_user.id).options(joinedload(Member.org))
     )
+    from app.appraisal.services import inbox
+
     return render_template(
-        "home/index.html", scopes=scopes, kind_labels=ORG_KIND_LABELS, own_member=own
+        "home/index.html",
+        scopes=scopes,
+        kind_labels=ORG_KIND_LABELS,
+        own_member=own,
+        box=inbox(current_user, limit=50),
     )
 
 

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -23,7 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import policy
-from app.common.excel import SpreadsheetError
+from app.common.excel import SpreadsheetError, send_xlsx
 from app.common.forms import show_domain_error
 from app.errors import DomainError
 from app.extensions import db, limiter
@@ -270,19 +269,6 @@ def member_edit(member_id: int):
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-def _send_and_delete(path: str, filename: str):
-    f = open(path, "rb")  # noqa: SIM115 - closed by send_file when the response ends
-    os.unlink(path)  # the open handle keeps the data until the response is sent
-    response = send_file(
-        f,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=filename,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/export.xlsx")
 @login_required
 def export_xlsx():
@@ -294,14 +280,14 @@ def export_xlsx():
         current_user, _filters(), unmasked=full, official=request.args.get("layout") == "official"
     )
     db.session.commit()  # the audit row
-    return _send_and_delete(result.path, result.filename)
+    return send_xlsx(result.path, result.filename)
 
 
 @bp.route("/import/template.xlsx")
 @login_required
 def import_template():
     policy.require(current_user, "roster.import")
-    return _send_and_delete(excel.import_template(), "党员花名册导入模板.xlsx")
+    return send_xlsx(excel.import_template(), "党员花名册导入模板.xlsx")
 
 
 def _upload_dir() -> Path:

@@ -1,0 +1,68 @@
+"""Appraisal spreadsheets: the branch's quarterly summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import force_locale
+
+from app import audit
+from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS, VETO_LABELS
+from app.appraisal.models import AppraisalPeriod
+from app.appraisal.services import branch_overview
+from app.auth.models import User
+from app.common.excel import new_workbook, temp_path, write_text
+from app.orgs.models import Org
+from app.roster.services import org_labels
+
+HEADERS = [("姓名", 10), ("所在党组织", 24), ("党员类别", 10), ("状态", 14), ("考核等次", 10),
+           ("一票否决", 16), ("支委会会议日期", 14), ("抽查", 8), ("典型", 8)]  # fmt: skip
+
+
+def branch_summary(actor: User, period: AppraisalPeriod, org: Org) -> tuple[str, str]:
+    """The branch's quarter as one sheet: every member's state and grade, and the totals.
+    Returns (path, download name); the caller sends and removes the file. Audited."""
+    ov = branch_overview(actor, period, org)
+    names = org_labels({a.org for a in ov.rows})
+    path = temp_path()
+    try:
+        wb = new_workbook(path, title=f"{org.name}{period.label}写实考核汇总")
+        head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+        title = wb.add_format({"bold": True, "font_size": 14})
+        date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+        quoted = wb.add_format({"quote_prefix": True})
+        ws = wb.add_worksheet("汇总")
+        ws.write_string(0, 0, f"{org.name} {period.label} 党员写实考核汇总", title)
+        for col, (h, width) in enumerate(HEADERS):
+            ws.write_string(1, col, h, head)
+            ws.set_column(col, col, width)
+        ws.freeze_panes(2, 1)
+        with force_locale("zh_Hans"):
+            status = {k: str(v) for k, v in STATUS_LABELS.items()}
+            grade = {k: str(v) for k, v in GRADE_LABELS.items()}
+            veto = {k: str(v) for k, v in VETO_LABELS.items()}
+        row = 2
+        for a in ov.rows:
+            write_text(ws, row, 0, a.member.name, None, quoted)
+            write_text(ws, row, 1, names.get(a.org_id, ""), None, quoted)
+            ws.write_string(row, 2, "预备党员" if a.is_probationary else "正式党员")
+            ws.write_string(row, 3, status.get(a.status, a.status))
+            ws.write_string(row, 4, grade.get(a.grade or "", ""))
+            ws.write_string(row, 5, veto.get(a.veto_category or "", "") if a.is_vetoed else "")
+            if a.branch_meeting_on:
+                ws.write_datetime(row, 6, a.branch_meeting_on, date_fmt)
+            ws.write_string(row, 7, "是" if a.is_sampled else "")
+            ws.write_string(row, 8, "是" if a.is_exemplary else "")
+            row += 1
+        ws.autofilter(1, 0, max(row - 1, 1), len(HEADERS) - 1)
+        row += 1
+        ws.write_string(
+            row, 0, f"合计 {len(ov.rows)} 人；优秀 {ov.excellent} 人（参评 {ov.graded} 人）"
+        )
+        wb.close()
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    audit.record(actor, "appraisal.export_summary", org, rows=len(ov.rows),
+                 year=period.year, quarter=period.quarter)  # fmt: skip
+    return path, f"{org.name}-{period.year}Q{period.quarter}-写实考核汇总.xlsx"
