@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -99,6 +100,53 @@ def _load_period(period_id: int) -> AppraisalPeriod:
     if period not in services.periods_for(current_user):
         abort(404)
     return period
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@login_required
+def templates():
+    """The committee edits the dimensions members record (labels, guidance, extra ones)."""
+    policy.require(current_user, "appraisal.manage_periods")
+    orgs = [o for o in scoped_orgs(current_user)
+            if o.kind in ("committee", "general_branch")
+            and policy.can(current_user, "appraisal.manage_periods", o)]  # fmt: skip
+    if not orgs:
+        abort(403)
+    org_id = request.values.get("org_id", type=int) or orgs[0].id
+    org = next((o for o in orgs if o.id == org_id), orgs[0])
+    post_kind = request.values.get("post_kind", "no_post")
+    if post_kind not in ("no_post", "cadre"):
+        post_kind = "no_post"
+    if request.method == "POST":
+        f = request.form
+        dims = []
+        for i in range(int(f.get("count", 0) or 0)):
+            if f.get(f"remove-{i}") == "1":
+                continue
+            dims.append({"key": f.get(f"key-{i}", "")[:40], "label": f.get(f"label-{i}", ""),
+                         "guidance": f.get(f"guidance-{i}", "")})  # fmt: skip
+        if f.get("new-label", "").strip():
+            dims.append({"key": f"custom_{secrets.token_hex(3)}", "label": f["new-label"],
+                         "guidance": f.get("new-guidance", "")})  # fmt: skip
+        try:
+            if not dims:
+                raise DomainError(_("Keep at least one dimension."))
+            services.save_template(current_user, org, post_kind, dims)
+        except DomainError as err:
+            db.session.rollback()
+            for message in getattr(err, "errors", {"": err.message}).values():
+                flash(str(message), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved. Quarters opened from now on use it; open ones keep theirs."), "success")
+        return redirect(url_for("appraisal.templates", org_id=org.id, post_kind=post_kind))
+    return render_template(
+        "appraisal/templates.html",
+        orgs=orgs,
+        org=org,
+        post_kind=post_kind,
+        dims=services.templates_for(org)[post_kind],
+    )
 
 
 @bp.route("/periods/<int:period_id>")

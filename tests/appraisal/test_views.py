@@ -137,3 +137,26 @@ def test_period_pages(world, login_as):
     db.session.expire_all()
     assert not world.period.is_closed
     _ = ASSESS
+
+
+def test_committee_edits_the_template_and_open_quarters_keep_theirs(world, login_as):
+    from datetime import date as d
+
+    c = login_as(world.committee)
+    page = c.get("/appraisal/templates").get_data(as_text=True)
+    assert "政治思想" in page
+    form = {"org_id": world.tree.committee.id, "post_kind": "no_post", "count": "5",
+            "new-label": "安全生产", "new-guidance": "本季度安全生产情况"}  # fmt: skip
+    for i, key in enumerate(("political", "party_spirit", "job_duties", "ideological_work",
+                             "technical")):  # fmt: skip
+        form.update({f"key-{i}": key, f"label-{i}": "维度" + str(i), f"guidance-{i}": ""})
+    assert c.post("/appraisal/templates", data=form).status_code == 302
+    from app.appraisal.workflow import dimensions_for
+
+    assert [x["label"] for x in dimensions_for(world.record(world.alice))][0] == "政治思想"
+    new = services.open_period(world.committee, world.tree.committee, 2026, 4,
+                               services.Deadlines(d(2026, 12, 31), d(2027, 1, 7), d(2027, 1, 15),
+                                                  d(2027, 1, 25)))  # fmt: skip
+    labels = [x["label"] for x in new.templates["no_post"]]
+    assert labels[0] == "维度0" and labels[-1] == "安全生产"
+    assert login_as(world.sec_a).get("/appraisal/templates").status_code == 403
