@@ -437,9 +437,17 @@ def exemplary(appraisal_id: int):
     return redirect(url_for("appraisal.record", appraisal_id=a.id))
 
 
+@bp.route("/members/<int:member_id>/probation")
+@login_required
+def probation(member_id: int):
+    """The probation review form (预备党员考察表): the quarters of the probation year with the
+    mentor's and the branch's opinions, printable."""
+    return book(member_id, probation=True)
+
+
 @bp.route("/members/<int:member_id>/book")
 @login_required
-def book(member_id: int):
+def book(member_id: int, probation: bool = False):
     """The member's appraisal book (写实考核簿): every quarter with its timeline, printable."""
     stmt = (
         policy.scope(select(Appraisal), current_user, Appraisal)
@@ -457,6 +465,8 @@ def book(member_id: int):
             )  # fmt: skip
         ).unique()
     )
+    if probation:
+        records = [r for r in records if r.is_probationary]
     if not records:
         abort(404)
     from app.appraisal.models import AppraisalStep
@@ -470,6 +480,7 @@ def book(member_id: int):
         steps.setdefault(s.appraisal_id, []).append(s)
     return render_template(
         "appraisal/book.html",
+        probation=probation,
         member=records[0].member,
         records=records,
         steps=steps,

@@ -160,3 +160,9 @@ def test_committee_edits_the_template_and_open_quarters_keep_theirs(world, login
     labels = [x["label"] for x in new.templates["no_post"]]
     assert labels[0] == "维度0" and labels[-1] == "安全生产"
     assert login_as(world.sec_a).get("/appraisal/templates").status_code == 403
+
+
+def test_probation_review_form_only_for_probationary_quarters(world, login_as):
+    c = login_as(world.sec_a)
+    assert c.get(f"/appraisal/members/{world.probie.id}/probation").status_code == 200
+    assert c.get(f"/appraisal/members/{world.alice.id}/probation").status_code == 404
