@@ -61,6 +61,8 @@ class Config:
     UPLOAD_RATE_LIMIT = "30 per hour"
 
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Rows a web upload may carry; larger rosters go through `flask roster import`.
+    ROSTER_WEB_IMPORT_MAX_ROWS = 20_000
     PAGE_SIZE = 50
 
     SEED_DEMO_ALLOWED = True

@@ -658,6 +658,7 @@ def commit_import(
     filename: str,
     *,
     progress: Callable[[int], None] | None = None,
+    max_rows: int = 100_000,
 ) -> ImportBatch:
     """Validate the whole file again and, only if every row is good, write it as one batch.
 
@@ -666,7 +667,7 @@ def commit_import(
     """
     if actor is not None and not policy.can(actor, "roster.import"):
         raise PermissionDenied(_l("You may not import the roster."))
-    plan = plan_import(actor, data)
+    plan = plan_import(actor, data, max_rows=max_rows)
     if plan.errors:
         raise ImportRejected(plan)
     if not plan.rows:

@@ -344,7 +344,9 @@ def import_upload():
         data = upload.read()
         filename = os.path.basename(upload.filename or "upload.xlsx")[:200]
         try:
-            plan = excel.plan_import(current_user, data)
+            plan = excel.plan_import(
+                current_user, data, max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"]
+            )
         except SpreadsheetError as err:
             form.file.errors = [str(err)]
         else:
@@ -369,7 +371,12 @@ def import_commit():
         return redirect(url_for("roster.import_upload"))
     path, filename = found
     try:
-        batch = excel.commit_import(current_user, path.read_bytes(), filename)
+        batch = excel.commit_import(
+            current_user,
+            path.read_bytes(),
+            filename,
+            max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
+        )
     except excel.ImportRejected as err:
         db.session.rollback()
         return render_template("roster/import_preview.html", plan=err.plan, filename=filename)
