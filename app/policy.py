@@ -258,7 +258,7 @@ def _appraisal_view(user: User, a: Any) -> bool:
 
 @rule("appraisal.edit_self")
 def _appraisal_edit_self(user: User, a: Any) -> bool:
-    if a.status != "draft" or a.period.is_closed:
+    if a.status != "draft":  # a closed record is never a draft; a reopened one may be
         return False
     if _own_appraisal(user, a):
         return True

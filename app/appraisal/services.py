@@ -79,6 +79,9 @@ def save_template(
     if post_kind not in ("cadre", "no_post"):
         raise ValidationError(_l("Unknown post kind."))
     clean = []
+    keys = [str(d.get("key", "")) for d in dimensions]
+    if len(dimensions) > 30 or any(not k for k in keys) or len(set(keys)) != len(keys):
+        raise FieldErrors({"dimensions": str(_l("The dimensions could not be read; reload."))})
     for d in dimensions:
         label = " ".join(str(d.get("label", "")).split())[:40]
         if not label:
@@ -180,8 +183,10 @@ def _eligible_members(period: AppraisalPeriod):
 
 def add_missing_records(period: AppraisalPeriod) -> int:
     """Create the records of eligible members who have none for the quarter (new members,
-    transfers in). Existing records follow a member who moved within the subtree until the
-    record is submitted. Returns how many were created."""
+    transfers in). A draft follows its member (new org inside the subtree, full membership,
+    post kind) until it is submitted. Returns how many were created."""
+    if period.is_closed:
+        raise ValidationError(_l("The period is closed; the record is read-only."))
     have = dict(
         db.session.execute(
             select(Appraisal.member_id, Appraisal.id).where(
@@ -211,17 +216,23 @@ def add_missing_records(period: AppraisalPeriod) -> int:
     if rows:
         db.session.execute(insert(Appraisal), rows)
     # Drafts follow their member's transfer inside the subtree.
-    moved = db.session.execute(
-        select(Appraisal, Member.org_id)
+    in_subtree = select(Org.id).where(Org.path.startswith(period.org.path, autoescape=True))
+    drafts = db.session.execute(
+        select(Appraisal, Member.org_id, Member.membership, Member.post_kind)
         .join(Member, Member.id == Appraisal.member_id)
+        .where(Appraisal.period_id == period.id, Appraisal.status == Status.DRAFT)
         .where(
-            Appraisal.period_id == period.id,
-            Appraisal.status == Status.DRAFT,
-            Appraisal.org_id != Member.org_id,
+            (Appraisal.org_id != Member.org_id)
+            | (Appraisal.post_kind != Member.post_kind)
+            | (Appraisal.is_probationary != (Member.membership == "probationary"))
         )
     ).all()
-    for appraisal, new_org in moved:
-        appraisal.org_id = new_org
+    subtree = set(db.session.scalars(in_subtree))
+    for appraisal, new_org, membership, post_kind in drafts:
+        if new_org in subtree:
+            appraisal.org_id = new_org
+        appraisal.is_probationary = membership == "probationary"
+        appraisal.post_kind = post_kind
     return len(rows)
 
 
@@ -395,7 +406,12 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
         return base.where(in_orgs, Appraisal.status == status)
 
     for task, roles, status, due in (
-        ("sign", [Role.GROUP_LEADER, Role.MENTOR], Status.SUBMITTED, "sign_due"),
+        (
+            "sign",
+            [Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY],
+            Status.SUBMITTED,
+            "sign_due",
+        ),
         ("assess", [Role.BRANCH_SECRETARY], Status.SIGNED, "opinion_due"),
     ):
         stmt = scoped(roles, status)
@@ -461,7 +477,7 @@ def branch_overview(user: User, period: AppraisalPeriod, org: Org, status: str =
         rows=rows,
         counts={k: v for k, v in counts.items()},
         excellent=grades.get("excellent", 0),
-        graded=sum(grades.values()),
+        graded=sum(n for g, n in grades.items() if g is not None),
         names={},
     )
 
@@ -476,6 +492,8 @@ def draw_sample(
     at least one per branch. Reproducible from the recorded seed; audited."""
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee draws the spot check."))
+    if period.is_closed:
+        raise ValidationError(_l("The period is closed; the record is read-only."))
     if not 0 < share <= 1:
         raise FieldErrors({"share": str(_l("Give a share between 1% and 100%."))})
     seed = seed or secrets.token_hex(8)
@@ -503,6 +521,8 @@ def draw_sample(
         for a in db.session.scalars(select(Appraisal).where(Appraisal.id.in_(chosen))):
             a.is_sampled = True
     period.spot_seed = seed
+    # The pool and the seed are recorded: the same pool and seed always give the same sample.
     audit.record(actor, "appraisal.draw_sample", period.org, seed=seed, share=share,
-                 sampled=len(chosen), year=period.year, quarter=period.quarter)  # fmt: skip
+                 pool=[r[0] for r in rows], chosen=sorted(chosen),
+                 year=period.year, quarter=period.quarter)  # fmt: skip
     return sorted(chosen)

@@ -120,7 +120,7 @@ def templates():
     if request.method == "POST":
         f = request.form
         dims = []
-        for i in range(int(f.get("count", 0) or 0)):
+        for i in range(min(f.get("count", 0, type=int) or 0, 30)):
             if f.get(f"remove-{i}") == "1":
                 continue
             dims.append({"key": f.get(f"key-{i}", "")[:40], "label": f.get(f"label-{i}", ""),
@@ -211,9 +211,14 @@ def period_sample(period_id: int):
 def period_sync(period_id: int):
     period = _load_period(period_id)
     policy.require(current_user, "appraisal.manage_periods", period.org)
-    n = services.add_missing_records(period)
-    db.session.commit()
-    flash(_("%(n)d records added for new members.", n=n), "success")
+    try:
+        n = services.add_missing_records(period)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(n)d records added for new members.", n=n), "success")
     return redirect(url_for("appraisal.period_detail", period_id=period.id))
 
 
@@ -403,6 +408,7 @@ def area_add(appraisal_id: int, what: str):
             except ValueError:
                 occurred = None
             person_id = f.get("person_id", type=int) or 0
+            person_id = person_id if 0 < person_id < 2**63 else 0
             responsibility.log_contact(
                 current_user, a, person_id, f.get("kind", ""), occurred, f.get("summary", "")
             )

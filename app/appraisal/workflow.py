@@ -7,6 +7,7 @@ anywhere else.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -102,10 +103,16 @@ def apply(
     if actor is None:
         if action not in SYSTEM_ACTIONS:
             raise PermissionDenied(_l("A person must take this step."))
-    elif not policy.can(actor, f"appraisal.{action.value}", appraisal):
+    elif action == Action.CLOSE:
+        if not policy.can(actor, "appraisal.close", appraisal):
+            raise PermissionDenied(_l("You may not take this step on this record."))
+    elif action != Action.CLOSE and not policy.can(actor, f"appraisal.{action.value}", appraisal):
         raise PermissionDenied(_l("You may not take this step on this record."))
-    if appraisal.period.is_closed and action not in (Action.CLOSE, Action.REOPEN):
+    if appraisal.status == S.CLOSED and action != Action.REOPEN:
         raise InvalidTransition(_l("The period is closed; the record is read-only."))
+    if action == Action.CLOSE and actor is not None and not appraisal.period.is_closed:
+        # Records close with their quarter; one by one only after a reopen.
+        raise InvalidTransition(_l("Records close with their quarter."))
 
     comment = " ".join((comment or "").split()) if action != Action.VETO else (comment or "")
     comment = comment.strip()[:2000]
@@ -139,6 +146,8 @@ def apply(
         snapshot = {"revision": appraisal.record_revision, "opinion": comment}
     elif action == Action.ASSESS:
         _assess(appraisal, data, errors)
+        if appraisal.spot_result == "returned":
+            appraisal.spot_result = None  # back in the committee's spot-check list
         snapshot = {
             "grade": appraisal.grade,
             "meeting_on": str(appraisal.branch_meeting_on or ""),
@@ -155,6 +164,8 @@ def apply(
         elif appraisal.is_vetoed and grade != Grade.UNQUALIFIED:
             errors["grade"] = str(_l("A vetoed record stays unqualified."))
         else:
+            if grade == Grade.EXCELLENT and appraisal.grade != Grade.EXCELLENT:
+                _check_excellent_cap(appraisal, errors)
             snapshot = {"from": appraisal.grade, "to": grade}
             appraisal.grade = grade
             appraisal.spot_result = "adjusted"
@@ -167,21 +178,39 @@ def apply(
         if category not in set(VetoCategory):
             errors["category"] = str(_l("Choose the category."))
         else:
+            snapshot = {"category": category, "grade_before": appraisal.grade}
             appraisal.is_vetoed = True
             appraisal.veto_category = category
             appraisal.veto_facts = comment
             appraisal.grade = Grade.UNQUALIFIED
-            snapshot = {"category": category}
     elif action == Action.LIFT_VETO:
         if not appraisal.is_vetoed:
             raise InvalidTransition(_l("This record is not vetoed."))
         appraisal.is_vetoed = False
         appraisal.veto_category = None
-        # The branch forms its opinion again once the veto is gone.
-        appraisal.grade = None if appraisal.status != S.ASSESSED else appraisal.grade
+        # The grade the branch had given before the veto comes back.
+        veto = db.session.scalar(
+            select(AppraisalStep)
+            .where(AppraisalStep.appraisal_id == appraisal.id, AppraisalStep.action == "veto")
+            .order_by(AppraisalStep.id.desc())
+            .limit(1)
+        )
+        appraisal.grade = (veto.snapshot or {}).get("grade_before") if veto else None
     if errors:
         raise FieldErrors(errors)
 
+    if action == Action.CLOSE:
+        snapshot = {"status_before": appraisal.status}
+    elif action == Action.REOPEN:
+        closed = db.session.scalar(
+            select(AppraisalStep)
+            .where(AppraisalStep.appraisal_id == appraisal.id, AppraisalStep.action == "close")
+            .order_by(AppraisalStep.id.desc())
+            .limit(1)
+        )
+        new_status = (
+            (closed.snapshot or {}).get("status_before") if closed else None
+        ) or new_status
     old_status = appraisal.status
     appraisal.status = new_status
     step = AppraisalStep(
@@ -204,6 +233,7 @@ def apply(
         from_status=old_status,
         to_status=new_status,
         member_id=appraisal.member_id,
+        comment=comment,
     )
     db.session.flush()
     return step
@@ -257,8 +287,10 @@ def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
         )
         or 0
     )
-    cap = appraisal.period.excellent_cap or current_app.config.get("EXCELLENT_CAP", 1 / 3)
-    allowed = int(total * cap)
+    cap = appraisal.period.excellent_cap
+    if cap is None:
+        cap = current_app.config.get("EXCELLENT_CAP", 1 / 3)
+    allowed = math.floor(total * cap + 1e-9)  # 0.29 × 100 is 28.999… in floating point
     if excellent + 1 > allowed:
         errors["grade"] = str(
             _l(
@@ -293,9 +325,11 @@ def allowed_actions(appraisal: Appraisal, user: User) -> list[str]:
     """The actions ``user`` may take on the record now (to show the right forms)."""
     out = []
     for (status, action), _new in TRANSITIONS.items():
-        if status != appraisal.status or action in SYSTEM_ACTIONS:
+        if status != appraisal.status:
             continue
-        if appraisal.period.is_closed and action != Action.REOPEN:
+        if action == Action.CLOSE and not appraisal.period.is_closed:
+            continue
+        if appraisal.status == S.CLOSED and action != Action.REOPEN:
             continue
         if action == Action.VETO and appraisal.is_vetoed:
             continue
