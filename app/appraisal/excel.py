@@ -66,3 +66,63 @@ def branch_summary(actor: User, period: AppraisalPeriod, org: Org) -> tuple[str,
     audit.record(actor, "appraisal.export_summary", org, rows=len(ov.rows),
                  year=period.year, quarter=period.quarter)  # fmt: skip
     return path, f"{org.name}-{period.year}Q{period.quarter}-写实考核汇总.xlsx"
+
+
+def member_book(
+    actor: User, records: list, steps: dict[int, list], *, probation: bool
+) -> tuple[str, str]:
+    """The appraisal book (or probation review form) as a workbook: one row per quarter with
+    each dimension, the opinions, the grade and the timeline. Audited like every export."""
+    from app.appraisal.workflow import dimensions_for
+
+    member = records[0].member
+    keys: list[tuple[str, str]] = []
+    for a in records:
+        for d in dimensions_for(a):
+            if d["key"] not in [k for k, _ in keys]:
+                keys.append((d["key"], d["label"]))
+    title_text = "预备党员考察表" if probation else "党员写实考核簿"
+    path = temp_path()
+    try:
+        wb = new_workbook(path, title=f"{member.name}{title_text}", constant_memory=False)
+        head = wb.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        quoted = wb.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
+        title = wb.add_format({"bold": True, "font_size": 14})
+        ws = wb.add_worksheet(title_text)
+        ws.write_string(0, 0, f"{member.name} {title_text}", title)
+        headers = ["季度", *[label for _k, label in keys],
+                   "培养联系人意见" if probation else "党小组意见", "支委会考核意见", "考核等次",
+                   "一票否决", "办理记录"]  # fmt: skip
+        for col, h in enumerate(headers):
+            ws.write_string(1, col, h, head)
+            ws.set_column(col, col, 12 if col == 0 else 28)
+        ws.freeze_panes(2, 1)
+        with force_locale("zh_Hans"):
+            grade = {k: str(v) for k, v in GRADE_LABELS.items()}
+            veto = {k: str(v) for k, v in VETO_LABELS.items()}
+            from app.appraisal.labels import ACTION_LABELS
+
+            actions = {k: str(v) for k, v in ACTION_LABELS.items()}
+        for r, a in enumerate(records, start=2):
+            record = a.self_record or {}
+            ws.write_string(r, 0, a.period.label, wrap)
+            for c, (key, _label) in enumerate(keys, start=1):
+                write_text(ws, r, c, str((record.get(key) or {}).get("text", "")), wrap, quoted)
+            c = len(keys) + 1
+            write_text(ws, r, c, a.sign_opinion or "", wrap, quoted)
+            write_text(ws, r, c + 1, a.branch_comment or "", wrap, quoted)
+            ws.write_string(r, c + 2, grade.get(a.grade or "", ""), wrap)
+            ws.write_string(r, c + 3, veto.get(a.veto_category or "", "") if a.is_vetoed else "")
+            timeline = "；".join(
+                f"{s.created_at:%Y-%m-%d} {actions.get(s.action, s.action)}"
+                for s in steps.get(a.id, [])
+            )
+            ws.write_string(r, c + 4, timeline, wrap)
+        wb.close()
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    audit.record(actor, "appraisal.export_book", member, org_path=records[-1].org.path,
+                 probation=probation, quarters=len(records))  # fmt: skip
+    return path, f"{member.name}-{title_text}.xlsx"

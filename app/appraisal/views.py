@@ -443,6 +443,18 @@ def exemplary(appraisal_id: int):
     return redirect(url_for("appraisal.record", appraisal_id=a.id))
 
 
+@bp.route("/members/<int:member_id>/probation.xlsx")
+@login_required
+def probation_xlsx(member_id: int):
+    return book(member_id, probation=True, as_xlsx=True)
+
+
+@bp.route("/members/<int:member_id>/book.xlsx")
+@login_required
+def book_xlsx(member_id: int):
+    return book(member_id, as_xlsx=True)
+
+
 @bp.route("/members/<int:member_id>/probation")
 @login_required
 def probation(member_id: int):
@@ -453,7 +465,7 @@ def probation(member_id: int):
 
 @bp.route("/members/<int:member_id>/book")
 @login_required
-def book(member_id: int, probation: bool = False):
+def book(member_id: int, probation: bool = False, as_xlsx: bool = False):
     """The member's appraisal book (写实考核簿): every quarter with its timeline, printable."""
     stmt = (
         policy.scope(select(Appraisal), current_user, Appraisal)
@@ -484,6 +496,13 @@ def book(member_id: int, probation: bool = False):
         .order_by(AppraisalStep.id)
     ):
         steps.setdefault(s.appraisal_id, []).append(s)
+    if as_xlsx:
+        from app.appraisal.excel import member_book
+        from app.common.excel import send_xlsx
+
+        path, filename = member_book(current_user, records, steps, probation=probation)
+        db.session.commit()  # the audit row
+        return send_xlsx(path, filename)
     return render_template(
         "appraisal/book.html",
         probation=probation,

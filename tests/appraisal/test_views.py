@@ -166,3 +166,25 @@ def test_probation_review_form_only_for_probationary_quarters(world, login_as):
     c = login_as(world.sec_a)
     assert c.get(f"/appraisal/members/{world.probie.id}/probation").status_code == 200
     assert c.get(f"/appraisal/members/{world.alice.id}/probation").status_code == 404
+
+
+def test_book_and_probation_form_as_excel(world, login_as):
+    import io
+
+    import openpyxl
+
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    c = login_as(world.sec_a)
+    r = c.get(f"/appraisal/members/{world.alice.id}/book.xlsx")
+    assert r.status_code == 200
+    ws = openpyxl.load_workbook(io.BytesIO(r.data)).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1][1] == "政治思想" and rows[2][0] == "2026年第3季度" and rows[2][1] == "本季度情况"
+    assert c.get(f"/appraisal/members/{world.probie.id}/probation.xlsx").status_code == 200
+    assert (
+        login_as(world.sec_b).get(f"/appraisal/members/{world.alice.id}/book.xlsx").status_code
+        == 404
+    )
