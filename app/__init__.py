@@ -127,12 +127,16 @@ def register_blueprints(app: Flask) -> None:
     from app.home.views import bp as home_bp
     from app.orgs.views import bp as orgs_bp
     from app.roster.views import bp as roster_bp
+    from app.volunteers.views import bp as volunteers_bp
+    from app.volunteers.views import guide_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(appraisal_bp, url_prefix="/appraisal")
+    app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
+    app.register_blueprint(guide_bp, url_prefix="/guide")
     app.register_blueprint(audit_bp, url_prefix="/audit")
 
 

@@ -95,7 +95,8 @@ def register_cli(app: Flask) -> None:
         click.echo(
             f"demo data: {report.orgs} orgs, {report.service_points} service points, "
             f"{report.users} logins, {report.members} members, "
-            f"{report.appraisal_periods} appraisal quarters added"
+            f"{report.appraisal_periods} appraisal quarters, "
+            f"{report.volunteers} volunteer profiles added"
         )
 
     @app.cli.command("create-admin")

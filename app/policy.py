@@ -336,6 +336,43 @@ def _appraisal_overview(user: User, org: Org) -> bool:
     )
 
 
+# --- volunteers ---------------------------------------------------------------------------------
+
+VOLUNTEER_READERS = (Role.COMMITTEE, Role.BRANCH_SECRETARY, Role.AGENT)
+
+
+@rule("volunteers.list")
+def _volunteers_list(user: User, target: Any) -> bool:
+    return has_role(user, *VOLUNTEER_READERS)
+
+
+@rule("volunteers.catalogue_edit")
+def _volunteers_catalogue_edit(user: User, org: Org | None) -> bool:
+    if org is None:
+        return has_role(user, Role.COMMITTEE, Role.BRANCH_SECRETARY)
+    return covers(user, org, [Role.COMMITTEE, Role.BRANCH_SECRETARY])
+
+
+@rule("volunteers.profile_view")
+def _volunteers_profile_view(user: User, member: Any) -> bool:
+    return _own_member(user, member) or covers(user, member.org, VOLUNTEER_READERS)
+
+
+@rule("volunteers.profile_edit")
+def _volunteers_profile_edit(user: User, member: Any) -> bool:
+    return _own_member(user, member) or covers(user, member.org, ROSTER_EDITORS)
+
+
+@rule("volunteers.confirm_skill")
+def _volunteers_confirm_skill(user: User, member: Any) -> bool:
+    return not _own_member(user, member) and covers(user, member.org, ROSTER_EDITORS)
+
+
+@rule("volunteers.designate")
+def _volunteers_designate(user: User, sp: ServicePoint) -> bool:
+    return covers(user, sp.org, [Role.COMMITTEE, Role.BRANCH_SECRETARY])
+
+
 # --- audit ------------------------------------------------------------------------------------
 
 

@@ -95,6 +95,8 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "home.health",
     "home.set_language",
+    "guide.guide",
+    "guide.guide_item",
 }
 
 
