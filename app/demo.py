@@ -533,4 +533,27 @@ def seed_volunteers(by_name: dict[str, Org]) -> int:
                                      member_id=a.id, role="primary"))  # fmt: skip
             db.session.add(ItemAgent(item_id=item.id, service_point_id=room.id,
                                      member_id=b.id, role="backup"))  # fmt: skip
+    _seed_posts(by_name["泉湖村党支部"], [m for m in members if m.post_kind == "no_post"])
     return made
+
+
+def _seed_posts(branch: Org, no_post: list) -> None:
+    """Posts for members without posts in the demo branch (设岗定责), with a few records."""
+    from datetime import date
+
+    from app.volunteers.models import Post, PostAssignment, PostRecord
+
+    posts = [("政策宣传岗", "向群众宣讲惠农政策，解答政策疑问。"),
+             ("矛盾调解岗", "及时发现并调解邻里纠纷，重大矛盾及时上报。"),
+             ("环境监督岗", "监督村内环境卫生，劝导乱堆乱放。"),
+             ("帮扶困难户岗", "结对联系困难家庭，帮助解决生产生活困难。")]  # fmt: skip
+    mine = [m for m in no_post if m.org_id == branch.id or m.user_id is not None][:8]
+    for i, (name, duties) in enumerate(posts):
+        post = Post(org_id=branch.id, name=name, duties=duties)
+        db.session.add(post)
+        db.session.flush()
+        for m in mine[i * 2 : i * 2 + 2]:
+            db.session.add(PostAssignment(post_id=post.id, member_id=m.id))
+            db.session.add(PostRecord(post_id=post.id, member_id=m.id,
+                                      occurred_on=date(2026, 11, 3 + i),
+                                      summary=f"{name}：本月开展工作一次，情况良好。"))  # fmt: skip

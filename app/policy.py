@@ -368,6 +368,18 @@ def _volunteers_confirm_skill(user: User, member: Any) -> bool:
     return not _own_member(user, member) and covers(user, member.org, ROSTER_EDITORS)
 
 
+@rule("volunteers.posts_manage")
+def _volunteers_posts_manage(user: User, org: Org | None) -> bool:
+    if org is None:
+        return has_role(user, *ROSTER_EDITORS)
+    return covers(user, org, ROSTER_EDITORS)
+
+
+@rule("volunteers.post_record")
+def _volunteers_post_record(user: User, member: Any) -> bool:
+    return _own_member(user, member) or covers(user, member.org, ROSTER_EDITORS)
+
+
 @rule("volunteers.designate")
 def _volunteers_designate(user: User, sp: ServicePoint) -> bool:
     return covers(user, sp.org, [Role.COMMITTEE, Role.BRANCH_SECRETARY])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     String,
     Table,
@@ -143,3 +144,51 @@ class ItemAgent(db.Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Post(db.Model):
+    """A post for members without posts (无职党员设岗定责): a name, its duties, its org."""
+
+    __tablename__ = "member_post"
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_member_post_org_id_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    duties: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org: Mapped[Org] = relationship(lazy="joined")
+
+
+class PostAssignment(db.Model):
+    __tablename__ = "member_post_assignment"
+    __table_args__ = (
+        UniqueConstraint("post_id", "member_id", name="uq_member_post_assignment_post_member"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("member_post.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(lazy="joined")
+
+
+class PostRecord(db.Model):
+    """What a member did on their post, dated."""
+
+    __tablename__ = "member_post_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("member_post.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    occurred_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(lazy="joined")

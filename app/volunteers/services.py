@@ -291,6 +291,18 @@ def match_item(user: User, item: ServiceItem, sp: ServicePoint | None, *,
     return rank(need_for(item, sp, weekday), candidates(user), limit)
 
 
+def items_for_member(user: User, member: Member, limit: int = 8) -> list[tuple[ServiceItem, Match]]:
+    """The reverse of matching: the catalogue items this member fits best."""
+    from app.volunteers.matching import needs_for
+
+    me = next((c for c in candidates(user) if c.member_id == member.id), None)
+    if me is None:
+        return []
+    items = {i.id: i for i in list_items(user, ItemFilters())}
+    needs = {i.id: need_for(i, None) for i in items.values()}
+    return [(items[item_id], m) for item_id, m in needs_for(me, needs, limit)]
+
+
 def designations(item: ServiceItem) -> list[ItemAgent]:
     return list(
         db.session.scalars(

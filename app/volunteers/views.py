@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,8 +14,9 @@ from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.services import scoped_orgs, scoped_service_points
+from app.roster.models import Member
 from app.roster.services import all_skills, get_member
-from app.volunteers import excel, services
+from app.volunteers import excel, posts, services
 from app.volunteers.labels import (
     CATEGORY_LABELS,
     HANDLING_LABELS,
@@ -229,11 +232,87 @@ def profile(member_id: int):
             return redirect(url_for("volunteers.profile", member_id=member.id))
     return render_template(
         "volunteers/profile.html", m=member, p=services.profile_of(member), errors=errors,
+        fits=services.items_for_member(current_user, member), reason_text=reason_text,
         points=scoped_service_points(current_user, active_only=True),
         can_edit=policy.can(current_user, "volunteers.profile_edit", member),
         can_confirm=policy.can(current_user, "volunteers.confirm_skill", member),
         categories=CATEGORIES, weekdays=WEEKDAYS, **LABELS,
     )  # fmt: skip
+
+
+# --- posts for members without posts ----------------------------------------------------------
+
+
+@bp.route("/posts", methods=["GET", "POST"])
+@login_required
+def post_list():
+    posts_ = posts.posts_for(current_user)
+    if not posts_ and not policy.can(current_user, "volunteers.posts_manage"):
+        if not policy.can(current_user, "volunteers.list"):
+            abort(403)
+    errors: dict[str, str] = {}
+    orgs = [o for o in scoped_orgs(current_user)
+            if o.kind in ("branch", "general_branch", "committee")
+            and policy.can(current_user, "volunteers.posts_manage", o)]  # fmt: skip
+    if request.method == "POST":
+        org = next((o for o in orgs if o.id == _id_arg("org_id")), None)
+        if org is None:
+            abort(403)
+        try:
+            post = posts.create_post(current_user, org, request.form.get("name", ""),
+                                     request.form.get("duties", ""))  # fmt: skip
+        except DomainError as err:
+            db.session.rollback()
+            errors = getattr(err, "errors", {"name": str(err.message)})
+        else:
+            db.session.commit()
+            return redirect(url_for("volunteers.post_detail", post_id=post.id))
+    return render_template("volunteers/posts.html", posts=posts_, orgs=orgs, errors=errors)
+
+
+@bp.route("/posts/<int:post_id>", methods=["GET", "POST"])
+@login_required
+def post_detail(post_id: int):
+    post = next((p for p in posts.posts_for(current_user) if p.id == post_id), None)
+    if post is None:
+        abort(404)
+    if request.method == "POST":
+        member = get_member(current_user, _id_arg("member_id") or 0)
+        if member is None:
+            abort(404)
+        try:
+            if request.form.get("what") == "assign":
+                posts.assign(current_user, post, member)
+            else:
+                try:
+                    day = date.fromisoformat(request.form.get("occurred_on", ""))
+                except ValueError:
+                    day = None
+                posts.add_record(current_user, post, member, day, request.form.get("summary", ""))
+        except DomainError as err:
+            db.session.rollback()
+            if err.status_code == 403:
+                raise
+            for message in getattr(err, "errors", {"": err.message}).values():
+                flash(str(message), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+        return redirect(url_for("volunteers.post_detail", post_id=post.id))
+    holders = posts.holders(post)
+    can_manage = policy.can(current_user, "volunteers.posts_manage", post.org)
+    candidates = []
+    if can_manage:
+        from app.roster.services import MemberFilters, filtered_stmt
+
+        stmt = filtered_stmt(current_user, MemberFilters(post_kind="no_post", org_id=post.org_id))
+        candidates = list(db.session.scalars(stmt.order_by(Member.surname_strokes).limit(300)))
+    recordable = [h.member for h in holders
+                  if policy.can(current_user, "volunteers.post_record", h.member)]  # fmt: skip
+    return render_template("volunteers/post_detail.html", post=post, holders=holders,
+                           records=posts.records(post), can_manage=can_manage,
+                           candidates=candidates, recordable=recordable,
+                           today=date.today())  # noqa: DTZ011  # fmt: skip
 
 
 # --- public guide ------------------------------------------------------------------------------

@@ -107,3 +107,39 @@ def test_designation_warns_then_confirms_ab_posts(tree, cmte):
     assert any("1" in w for w in warn)  # over the maximum of 1
     with pytest.raises(Exception):  # noqa: B017 - the same person as primary and backup
         services.designate(cmte, item, tree.room_a, b, "primary", confirm=True)
+
+
+def test_posts_for_members_without_posts(tree, login_as):
+    from datetime import date
+
+    from app.volunteers import posts
+
+    sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
+    holder_user = make_user("holder", (Role.MEMBER, tree.group_a))
+    m = make_member(tree.group_a, name="无职党员")
+    m.user_id = holder_user.id
+    cadre = make_member(tree.group_a, name="干部", post_kind="cadre")
+    db.session.commit()
+    post = posts.create_post(sec, tree.branch_a, "政策宣传岗", "宣讲政策")
+    posts.assign(sec, post, m)
+    with pytest.raises(FieldErrors):
+        posts.assign(sec, post, cadre)
+    db.session.commit()
+    c = login_as(holder_user)
+    r = c.post(f"/volunteers/posts/{post.id}",
+               data={"what": "record", "member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
+                     "summary": "入户宣讲两次"})  # fmt: skip
+    assert r.status_code == 302
+    assert [x.summary for x in posts.records(post)] == ["入户宣讲两次"]
+    other = make_user("other_sec", (Role.BRANCH_SECRETARY, tree.branch_b))
+    assert login_as(other).get(f"/volunteers/posts/{post.id}").status_code == 404
+
+
+def test_profile_lists_the_items_a_member_fits(tree, cmte, login_as):
+    _item(tree.branch_a, "法律事项", skills="法律咨询")
+    _item(tree.branch_a, "农技事项", skills="农业技术")
+    m = make_member(tree.group_a, name="懂法的人")
+    services.save_profile(cmte, m, {"max_cases": 3, "skills": [("法律咨询", 3)]})
+    db.session.commit()
+    page = login_as(cmte).get(f"/volunteers/profiles/{m.id}").get_data(as_text=True)
+    assert page.index("法律事项") < page.index("农技事项")

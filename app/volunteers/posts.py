@@ -1,0 +1,100 @@
+"""Posts for members without posts (无职党员设岗定责): posts, who holds them, what they did."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import audit, policy
+from app.auth.models import User
+from app.errors import FieldErrors, PermissionDenied
+from app.extensions import db
+from app.orgs.models import Org
+from app.roster.models import Member
+from app.volunteers.models import Post, PostAssignment, PostRecord
+
+
+def posts_for(user: User) -> list[Post]:
+    paths = policy.scope_paths(user, policy.VOLUNTEER_READERS + (policy.Role.MEMBER,))
+    # Posts in one's subtree, and those of the orgs above (a member sees their branch's).
+    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
+    stmt = (
+        select(Post)
+        .join(Org, Org.id == Post.org_id)
+        .where(policy._path_filter(Org.path, paths) | Post.org_id.in_(ancestors), Post.is_active)
+        .order_by(Org.path, Post.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def create_post(actor: User, org: Org, name: str, duties: str) -> Post:
+    if not policy.can(actor, "volunteers.posts_manage", org):
+        raise PermissionDenied(_l("You may not set up posts here."))
+    name = " ".join((name or "").split())[:60]
+    if not name:
+        raise FieldErrors({"name": str(_l("This field is required."))})
+    if db.session.scalar(select(Post.id).where(Post.org_id == org.id, Post.name == name)):
+        raise FieldErrors({"name": str(_l("This organisation already has a post of that name."))})
+    post = Post(org_id=org.id, name=name, duties=(duties or "").strip()[:2000])
+    db.session.add(post)
+    db.session.flush()
+    audit.record(actor, "volunteers.post_create", post, org_path=org.path)
+    return post
+
+
+def assign(actor: User, post: Post, member: Member) -> None:
+    if not policy.can(actor, "volunteers.posts_manage", post.org):
+        raise PermissionDenied(_l("You may not set up posts here."))
+    if member.post_kind != "no_post":
+        raise FieldErrors({"member_id": str(_l("Posts are for members without posts."))})
+    exists = db.session.scalar(
+        select(PostAssignment.id).where(
+            PostAssignment.post_id == post.id, PostAssignment.member_id == member.id
+        )
+    )
+    if exists:
+        raise FieldErrors({"member_id": str(_l("This member already holds the post."))})
+    db.session.add(PostAssignment(post_id=post.id, member_id=member.id))
+    audit.record(actor, "volunteers.post_assign", post, org_path=post.org.path,
+                 member_id=member.id)  # fmt: skip
+
+
+def holders(post: Post) -> list[PostAssignment]:
+    return list(db.session.scalars(select(PostAssignment).where(PostAssignment.post_id == post.id)))
+
+
+def records(post: Post) -> list[PostRecord]:
+    return list(
+        db.session.scalars(
+            select(PostRecord)
+            .where(PostRecord.post_id == post.id)
+            .order_by(PostRecord.occurred_on.desc(), PostRecord.id.desc())
+            .limit(200)
+        )
+    )
+
+
+def add_record(actor: User, post: Post, member: Member, occurred_on: date | None,
+               summary: str) -> PostRecord:  # fmt: skip
+    """The holder (or their secretary) records what was done on the post."""
+    if not policy.can(actor, "volunteers.post_record", member):
+        raise PermissionDenied(_l("Only the holder or their branch records this."))
+    errors = {}
+    if member.id not in {h.member_id for h in holders(post)}:
+        errors["member_id"] = str(_l("This member does not hold the post."))
+    if occurred_on is None:
+        errors["occurred_on"] = str(_l("Give the date."))
+    elif occurred_on > date.today():  # noqa: DTZ011
+        errors["occurred_on"] = str(_l("This date is in the future."))
+    summary = (summary or "").strip()[:2000]
+    if len(summary) < 2:
+        errors["summary"] = str(_l("Say what was done."))
+    if errors:
+        raise FieldErrors(errors)
+    rec = PostRecord(post_id=post.id, member_id=member.id, occurred_on=occurred_on,
+                     summary=summary, recorded_by_id=actor.id)  # fmt: skip
+    db.session.add(rec)
+    db.session.flush()
+    return rec
