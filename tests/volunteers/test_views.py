@@ -126,9 +126,9 @@ def test_posts_for_members_without_posts(tree, login_as):
         posts.assign(sec, post, cadre)
     db.session.commit()
     c = login_as(holder_user)
-    r = c.post(f"/volunteers/posts/{post.id}",
-               data={"what": "record", "member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
-                     "summary": "入户宣讲两次"})  # fmt: skip
+    form = {"what": "record", "member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
+            "summary": "入户宣讲两次"}  # fmt: skip
+    r = c.post(f"/volunteers/posts/{post.id}", data=form)
     assert r.status_code == 302
     assert [x.summary for x in posts.records(post)] == ["入户宣讲两次"]
     other = make_user("other_sec", (Role.BRANCH_SECRETARY, tree.branch_b))
