@@ -500,7 +500,7 @@ def seed_volunteers(by_name: dict[str, Org]) -> int:
         items.append(save_item(None, keepers[level], {
             "name": name, "category": cat, "level": level, "handling": how,
             "promised_days": days, "materials": materials, "skills": skills,
-            "steps": "受理：核对材料，开具材料接收单\\n承办：代理员按时限办理\\n反馈：将结果送达申办人\\n评价：申办人评价满意度",
+            "steps": "受理：核对材料，开具材料接收单\n承办：代理员按时限办理\n反馈：将结果送达申办人\n评价：申办人评价满意度",
             "is_published": True,
         }))  # fmt: skip
     rng = random.Random(5)  # noqa: S311 - demo data

@@ -128,24 +128,21 @@ def list_items(user: User, f: ItemFilters) -> list[ServiceItem]:
 
 
 def published_catalogue() -> list[ServiceItem]:
-    """Every published item, for the public guide."""
-    return list(
-        db.session.scalars(
-            select(ServiceItem)
-            .where(ServiceItem.is_published)
-            .order_by(ServiceItem.level, ServiceItem.category, ServiceItem.name)
-        )
+    """Every published item for the public guide, nearest level first (village room, township
+    station, district centre)."""
+    items = db.session.scalars(
+        select(ServiceItem)
+        .where(ServiceItem.is_published)
+        .order_by(ServiceItem.category, ServiceItem.name)
     )
+    return sorted(items, key=lambda i: LEVELS.index(i.level))
 
 
 def public_points() -> list[ServicePoint]:
-    return list(
-        db.session.scalars(
-            select(ServicePoint)
-            .where(ServicePoint.is_active)
-            .order_by(ServicePoint.level, ServicePoint.name)
-        )
+    points = db.session.scalars(
+        select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)
     )
+    return sorted(points, key=lambda p: LEVELS.index(p.level))
 
 
 # --- profiles -------------------------------------------------------------------------------
