@@ -53,6 +53,8 @@ def reason_text(code: str, args: tuple) -> str:
         "satisfaction": lambda a: _l("%(p)d%% satisfied", p=a[0]),
         "same_point": lambda a: _l("same village"),
         "same_area": lambda a: _l("same township"),
+        "no_skills_needed": lambda a: _l("no special skill needed"),
+        "no_rating": lambda a: _l("no rating yet"),
     }
     fn = texts.get(code)
     return str(fn(args)) if fn else code

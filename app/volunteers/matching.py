@@ -66,6 +66,7 @@ def score(need: Need, c: Candidate) -> Match:
         reasons.append(("skills", (len(covered), len(need.skill_ids))))
     else:
         total += W_SKILLS / 2  # nothing special needed: everyone is half-way there
+        reasons.append(("no_skills_needed", ()))
     if need.category is not None:
         if need.category in c.categories:
             total += W_WILLING
@@ -86,6 +87,8 @@ def score(need: Need, c: Candidate) -> Match:
     total += W_SATISFACTION * sat
     if c.satisfaction is not None:
         reasons.append(("satisfaction", (round(c.satisfaction * 100),)))
+    else:
+        reasons.append(("no_rating", ()))
     if need.service_point_id is not None and c.service_point_id == need.service_point_id:
         total += W_NEAR
         reasons.append(("same_point", ()))
@@ -110,7 +113,8 @@ def rank(need: Need, candidates: Iterable[Candidate], limit: int | None = None) 
 
 class SkillIndex:
     """Skill -> candidates, built once, so ranking many needs scores only those who hold at
-    least one needed skill (everyone when a need asks for none)."""
+    least one needed skill (everyone when a need asks for none). It ranks among holders: use
+    ``rank`` when a non-holder nearby should be able to come first."""
 
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         self.candidates = list(candidates)

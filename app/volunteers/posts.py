@@ -62,7 +62,16 @@ def assign(actor: User, post: Post, member: Member) -> None:
 
 
 def holders(post: Post) -> list[PostAssignment]:
-    return list(db.session.scalars(select(PostAssignment).where(PostAssignment.post_id == post.id)))
+    """Who holds the post, each with their org (the page checks rights per holder)."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            select(PostAssignment)
+            .where(PostAssignment.post_id == post.id)
+            .options(joinedload(PostAssignment.member).joinedload(Member.org))
+        ).unique()
+    )
 
 
 def records(post: Post) -> list[PostRecord]:

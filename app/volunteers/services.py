@@ -14,9 +14,9 @@ from app.auth.models import User
 from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
-from app.roster.models import Member
+from app.roster.models import Member, Skill
 from app.roster.services import resolve_skills
-from app.volunteers.matching import Candidate, Match, Need, SkillIndex, rank
+from app.volunteers.matching import Candidate, Match, Need, rank
 from app.volunteers.models import (
     CATEGORIES,
     HANDLING,
@@ -176,11 +176,28 @@ def save_profile(actor: User, member: Member, data: dict[str, Any]) -> Volunteer
         sp = db.session.get(ServicePoint, sp_id)
         if sp is None or not sp.is_active:
             errors["service_point_id"] = str(_l("Choose an active service point."))
+        elif not (
+            policy.can(actor, "service_point.view", sp) or member.org.path.startswith(sp.org.path)
+        ):
+            # The branch's own points, or for a member the points above their own org.
+            errors["service_point_id"] = str(_l("This service point is outside your scope."))
     skill_levels: dict[str, int] = {}
     for name, level in data.get("skills") or []:
         name = " ".join(str(name).split())[:40]
-        if name:
+        if not name:
+            continue
+        try:
             skill_levels[name] = min(3, max(1, int(level or 1)))
+        except (TypeError, ValueError):
+            errors["skills"] = str(_l("Choose a level for each skill."))
+    confirms = policy.can(actor, "volunteers.confirm_skill", member)
+    if not confirms and skill_levels:
+        # A member picks from the shared vocabulary; the branch adds new specialties.
+        known = set(db.session.scalars(select(Skill.name).where(Skill.name.in_(skill_levels))))
+        unknown = sorted(set(skill_levels) - known)
+        if unknown:
+            errors["skills"] = str(_l("Not in the list of specialties: %(items)s. Ask your branch "
+                                      "to add it.", items="、".join(unknown)))  # fmt: skip
     if errors:
         raise FieldErrors(errors)
     profile = profile_of(member)
@@ -192,7 +209,6 @@ def save_profile(actor: User, member: Member, data: dict[str, Any]) -> Volunteer
     profile.max_cases = max_cases
     profile.service_point_id = sp_id
     profile.note = " ".join(str(data.get("note") or "").split())[:300]
-    confirms = policy.can(actor, "volunteers.confirm_skill", member)
     existing = {ps.skill.name: ps for ps in profile.skills}
     skills = {s.name: s for s in resolve_skills(sorted(skill_levels))}
     kept = []
@@ -227,11 +243,14 @@ def confirm_skill(actor: User, member: Member, profile_skill_id: int) -> None:
 
 
 def _area_of(sp: ServicePoint | None, orgs: dict[int, Org]) -> int | None:
-    """The township (general branch) or wider org a service point's org belongs to."""
+    """The township a service point belongs to: a village room's parent org; a station's (or
+    the centre's) own org."""
     if sp is None:
         return None
-    org = orgs.get(sp.org_id)
-    return org.parent_id if org is not None and org.parent_id else sp.org_id
+    if sp.level == "village":
+        org = orgs.get(sp.org_id)
+        return org.parent_id if org is not None and org.parent_id else sp.org_id
+    return sp.org_id
 
 
 def candidates(user: User) -> list[Candidate]:
@@ -285,12 +304,10 @@ def need_for(item: ServiceItem, sp: ServicePoint | None, weekday: str | None = N
 
 def match_item(user: User, item: ServiceItem, sp: ServicePoint | None, *,
                weekday: str | None = None, limit: int = 10) -> list[Match]:  # fmt: skip
-    # The skill index scores only holders of a needed skill (70x faster at 10,000 agents);
-    # when nobody holds one, everyone is ranked so the secretary still sees the options.
-    need = need_for(item, sp, weekday)
-    index = SkillIndex(candidates(user))
-    pool = index.pool(need)
-    return rank(need, pool or index.candidates, limit)
+    # Everyone in scope is scored: someone without the skill who is willing, free and next
+    # door can outrank a distant, overloaded holder. (SkillIndex is for ranking many needs
+    # among holders only; see bench/matching.py.)
+    return rank(need_for(item, sp, weekday), candidates(user), limit)
 
 
 def items_for_member(user: User, member: Member, limit: int = 8) -> list[tuple[ServiceItem, Match]]:
@@ -335,13 +352,15 @@ def designate(actor: User, item: ServiceItem, sp: ServicePoint, member: Member, 
     if other is None:
         missing = _l("backup") if role == "primary" else _l("primary")
         warnings.append(str(_l("This item has no %(role)s agent here yet.", role=missing)))
+    current = slots.get(role)
     load = db.session.scalar(select(func.count()).where(ItemAgent.member_id == member.id)) or 0
+    if current is not None and current.member_id == member.id:
+        load -= 1  # re-designating the same person adds nothing
     if load + 1 > profile.max_cases:
         warnings.append(str(_l("%(name)s would take %(n)d items, over the maximum of %(m)d.",
                                name=member.name, n=load + 1, m=profile.max_cases)))  # fmt: skip
     if warnings and not confirm:
         return warnings
-    current = slots.get(role)
     if current is not None:
         db.session.delete(current)
         db.session.flush()

@@ -161,9 +161,12 @@ def item_detail(item_id: int):
     item = _visible_item(item_id)
     points = [sp for sp in scoped_service_points(current_user, active_only=True)
               if sp.level == item.level]  # fmt: skip
-    sp = next(
-        (p for p in points if p.id == _id_arg("service_point_id")), points[0] if points else None
-    )
+    wanted = _id_arg("service_point_id")
+    sp = next((p for p in points if p.id == wanted), None)
+    if sp is None:
+        if request.method == "POST":
+            abort(404)  # never designate at another point than the one asked for
+        sp = points[0] if points else None
     weekday = request.values.get("weekday") or None
     weekday = weekday if weekday in WEEKDAYS else None
     warnings: list[str] = []
@@ -192,6 +195,7 @@ def item_detail(item_id: int):
         "volunteers/item_detail.html", item=item, points=points, sp=sp, weekday=weekday,
         matches=matches, reason_text=reason_text, designations=services.designations(item),
         names=names, warnings=warnings, pending=request.form if warnings else None,
+        point_ids={p.id for p in points},
         can_edit=policy.can(current_user, "volunteers.catalogue_edit"), **LABELS,
     )  # fmt: skip
 
@@ -208,8 +212,8 @@ def profile(member_id: int):
         f = request.form
         if f.get("confirm_skill"):
             try:
-                services.confirm_skill(current_user, member, int(f["confirm_skill"]))
-            except (DomainError, ValueError) as err:
+                services.confirm_skill(current_user, member, _id_arg("confirm_skill") or 0)
+            except DomainError as err:
                 db.session.rollback()
                 flash(str(getattr(err, "message", err)), "danger")
             else:

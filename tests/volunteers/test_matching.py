@@ -73,3 +73,14 @@ def test_reverse_lists_the_items_a_member_fits():
     needs = {10: Need(skill_ids=frozenset({FARM})), 11: Need(skill_ids=frozenset({LAW}),
                                                             category="stability")}  # fmt: skip
     assert [item for item, _m in needs_for(me, needs)] == [11, 10]
+
+
+def test_township_station_area_is_its_own_org():
+    from types import SimpleNamespace
+
+    from app.volunteers.services import _area_of
+
+    orgs = {10: SimpleNamespace(parent_id=5), 5: SimpleNamespace(parent_id=1)}
+    village_room = SimpleNamespace(level="village", org_id=10)
+    station = SimpleNamespace(level="township", org_id=5)
+    assert _area_of(village_room, orgs) == 5 == _area_of(station, orgs)

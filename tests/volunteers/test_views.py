@@ -143,3 +143,50 @@ def test_profile_lists_the_items_a_member_fits(tree, cmte, login_as):
     db.session.commit()
     page = login_as(cmte).get(f"/volunteers/profiles/{m.id}").get_data(as_text=True)
     assert page.index("法律事项") < page.index("农技事项")
+
+
+def test_review_findings_stay_fixed(tree, cmte, login_as):
+    from app.volunteers import posts
+    from app.volunteers.matching import Candidate, Need, rank
+
+    sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
+    c = login_as(sec)
+    # A post page with a holder renders.
+    holder = make_member(tree.group_a, name="在岗")
+    post = posts.create_post(sec, tree.branch_a, "环境监督岗", "")
+    posts.assign(sec, post, holder)
+    db.session.commit()
+    assert c.get(f"/volunteers/posts/{post.id}").status_code == 200
+    # Garbage in the profile form is an error, not a 500.
+    m = make_member(tree.group_a, name="填表")
+    for form in ({"skill-0": "法律咨询", "level-0": "abc"}, {"confirm_skill": "9" * 30}):
+        assert c.post(f"/volunteers/profiles/{m.id}", data=form).status_code in (200, 302)
+    # Another branch's service point cannot be chosen or designated at.
+    from tests.factories import make_service_point
+
+    room_b = make_service_point(tree.branch_b, "乙村室")
+    with pytest.raises(FieldErrors):
+        services.save_profile(sec, m, {"max_cases": 2, "service_point_id": room_b.id})
+    item = _item(tree.branch_a)
+    services.save_profile(sec, m, {"max_cases": 2})
+    db.session.commit()
+    form = {"member_id": m.id, "role": "primary", "service_point_id": room_b.id}
+    r = c.post(f"/volunteers/items/{item.id}", data=form)
+    assert r.status_code == 404
+    assert db.session.scalar(select(ItemAgent)) is None
+    # A willing, free neighbour without the skill can outrank a far, full holder.
+    need = Need(skill_ids=frozenset({1}), category="land", weekday="mon", service_point_id=5)
+    holder_far = Candidate(1, "远", skills={1: 1}, open_cases=3, max_cases=3)
+    neighbour = Candidate(2, "近", categories=frozenset({"land"}),
+                          availability=frozenset({"mon"}), service_point_id=5)  # fmt: skip
+    assert [x.name for x in rank(need, [holder_far, neighbour])] == ["近", "远"]
+
+
+def test_member_picks_skills_from_the_vocabulary(tree):
+    user = make_user("self", (Role.MEMBER, tree.group_a))
+    m = make_member(tree.group_a, name="自己", skills="驾驶")
+    m.user_id = user.id
+    db.session.commit()
+    services.save_profile(user, m, {"max_cases": 1, "skills": [("驾驶", 2)]})
+    with pytest.raises(FieldErrors):
+        services.save_profile(user, m, {"max_cases": 1, "skills": [("新技能X", 2)]})
