@@ -132,7 +132,8 @@ def published_catalogue() -> list[ServiceItem]:
     station, district centre)."""
     items = db.session.scalars(
         select(ServiceItem)
-        .where(ServiceItem.is_published)
+        .join(Org, Org.id == ServiceItem.org_id)
+        .where(ServiceItem.is_published, Org.is_active)  # a closed org's items are withdrawn
         .order_by(ServiceItem.category, ServiceItem.name)
     )
     return sorted(items, key=lambda i: LEVELS.index(i.level))

@@ -339,7 +339,7 @@ def guide():
 @guide_bp.route("/items/<int:item_id>")
 def guide_item(item_id: int):
     item = db.get_or_404(ServiceItem, item_id)
-    if not item.is_published:
+    if item.id not in {i.id for i in services.published_catalogue()}:
         abort(404)
     points = [p for p in services.public_points() if p.level == item.level]
     return render_template("guide/item.html", item=item, points=points, **LABELS)
