@@ -56,7 +56,7 @@ def roster_import(file: str, username: str | None) -> None:
     from pathlib import Path
 
     from app.common.excel import SpreadsheetError
-    from app.roster.excel import ImportRejected, commit_import, plan_import
+    from app.roster.importer import ImportRejected, commit_import, plan_import
 
     actor = _actor(username)
     data = Path(file).read_bytes()

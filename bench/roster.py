@@ -86,7 +86,8 @@ def build(app, n: int) -> None:
 def measure(app, n_requests: int = 15, import_rows: int = 5000) -> dict[str, float]:
     from app.auth.services import find_user
     from app.extensions import db
-    from app.roster.excel import commit_import, export_members, plan_import
+    from app.roster.excel import export_members
+    from app.roster.importer import commit_import, plan_import
     from app.roster.services import MemberFilters
 
     out: dict[str, float] = {}

@@ -27,7 +27,7 @@ from app.common.forms import show_domain_error
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
-from app.roster import excel, services
+from app.roster import excel, importer, services
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -344,7 +344,7 @@ def import_upload():
         data = upload.read()
         filename = os.path.basename(upload.filename or "upload.xlsx")[:200]
         try:
-            plan = excel.plan_import(
+            plan = importer.plan_import(
                 current_user, data, max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"]
             )
         except SpreadsheetError as err:
@@ -371,13 +371,13 @@ def import_commit():
         return redirect(url_for("roster.import_upload"))
     path, filename = found
     try:
-        batch = excel.commit_import(
+        batch = importer.commit_import(
             current_user,
             path.read_bytes(),
             filename,
             max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
         )
-    except excel.ImportRejected as err:
+    except importer.ImportRejected as err:
         db.session.rollback()
         return render_template("roster/import_preview.html", plan=err.plan, filename=filename)
     except (DomainError, SpreadsheetError) as err:
@@ -408,7 +408,7 @@ def import_rollback(batch_id: int):
     if not policy.can(current_user, "roster.import_rollback", batch):
         abort(404)
     try:
-        excel.rollback_import(current_user, batch)
+        importer.rollback_import(current_user, batch)
     except DomainError as err:
         db.session.rollback()
         flash(str(err.message), "danger")

@@ -14,7 +14,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.common.excel import SpreadsheetError
 from app.extensions import db
-from app.roster import excel, services
+from app.roster import excel, importer, services
 from app.roster.models import ImportBatch, Member
 from tests.factories import make_id_number, make_member, make_tree, make_user
 
@@ -107,9 +107,9 @@ def test_export_then_import_reproduces_the_same_members(tree, cmte, app):
     # Into an empty roster: every member comes back as it was.
     db.session.execute(db.delete(Member))
     db.session.commit()
-    plan = excel.plan_import(cmte, _strip_ids(data))
+    plan = importer.plan_import(cmte, _strip_ids(data))
     assert plan.errors == [] and plan.creates == 5
-    excel.commit_import(cmte, _strip_ids(data), "roundtrip.xlsx")
+    importer.commit_import(cmte, _strip_ids(data), "roundtrip.xlsx")
     db.session.commit()
     after = sorted((services.member_raw(m) for m in db.session.scalars(select(Member))),
                    key=lambda r: r["id_number"])  # fmt: skip
@@ -141,7 +141,7 @@ def test_masked_export_reimports_as_updates_not_duplicates(tree, login_as, tmp_p
     from app.auth.models import User
 
     sec = db.session.scalar(select(User).where(User.username == "sec"))
-    batch = excel.commit_import(sec, buf.getvalue(), "edited.xlsx")
+    batch = importer.commit_import(sec, buf.getvalue(), "edited.xlsx")
     db.session.commit()
     assert (batch.rows_created, batch.rows_updated) == (0, 1)
     assert _count() == 1
@@ -159,8 +159,8 @@ def test_bad_rows_write_nothing_and_each_is_reported(tree, cmte):
     ]
     rows.insert(3, ["坏人", "110105194912310021", "甲党支部", "", "2001-07-01", "", "正式党员"])
     rows.append(["", make_id_number(seq=5), "丙党支部", "", "昨天", "", "党员"])
-    with pytest.raises(excel.ImportRejected) as err:
-        excel.commit_import(cmte, _xlsx(rows), "bad.xlsx")
+    with pytest.raises(importer.ImportRejected) as err:
+        importer.commit_import(cmte, _xlsx(rows), "bad.xlsx")
     problems = {(e.row, e.column) for e in err.value.plan.errors}
     assert (4, "身份证号") in problems
     assert {(6, "姓名"), (6, "所在党支部"), (6, "入党时间"), (6, "党员类别")} <= problems
@@ -180,9 +180,9 @@ def test_accepts_what_real_spreadsheets_contain(tree, cmte):
          "甲党支部", "甲第一党小组", "大学本科"],
     ]  # fmt: skip
     data = _xlsx(rows, title_rows=[["甲党支部党员花名册"], []])
-    plan = excel.plan_import(cmte, data)
+    plan = importer.plan_import(cmte, data)
     assert plan.errors == [], plan.errors
-    excel.commit_import(cmte, data, "real.xlsx")
+    importer.commit_import(cmte, data, "real.xlsx")
     db.session.commit()
     m = db.session.scalar(select(Member))
     assert m.name == "张 三" and m.joined_on == date(2001, 7, 1)
@@ -191,22 +191,22 @@ def test_accepts_what_real_spreadsheets_contain(tree, cmte):
 
 def test_id_typed_as_a_number_is_refused_with_a_hint(tree, cmte):
     rows = [HEADER, ["数字", 1.1010519491231e17, "甲党支部", "", "", "", "正式党员"]]
-    with pytest.raises(excel.ImportRejected) as err:
-        excel.commit_import(cmte, _xlsx(rows), "n.xlsx")
+    with pytest.raises(importer.ImportRejected) as err:
+        importer.commit_import(cmte, _xlsx(rows), "n.xlsx")
     assert any(e.column == "身份证号" and "文本" in e.message for e in err.value.plan.errors)
 
 
 def test_duplicate_ids_within_the_file_are_reported(tree, cmte):
     number = make_id_number(seq=3)
     rows = [HEADER] + [["甲", number, "甲党支部", "", "", "", "正式党员"]] * 2
-    plan = excel.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, _xlsx(rows))
     assert any(e.row == 3 and "2" in e.message for e in plan.errors)
 
 
 def test_secretary_cannot_import_into_another_branch(tree):
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     rows = [HEADER, ["外人", make_id_number(seq=4), "乙党支部", "", "", "", "正式党员"]]
-    plan = excel.plan_import(sec, _xlsx(rows))
+    plan = importer.plan_import(sec, _xlsx(rows))
     assert [e.column for e in plan.errors] == ["所在党支部"]
 
 
@@ -216,7 +216,7 @@ def test_secretary_cannot_import_into_another_branch(tree):
 )
 def test_files_that_are_not_xlsx_are_refused(tree, cmte, data):
     with pytest.raises(SpreadsheetError):
-        excel.plan_import(cmte, data)
+        importer.plan_import(cmte, data)
 
 
 def test_rollback_removes_created_and_restores_updated(tree, cmte):
@@ -226,27 +226,27 @@ def test_rollback_removes_created_and_restores_updated(tree, cmte):
              "甲第一党小组", "2005-07-01", "2006-07-01", "正式党员", "新单位"],
             ["", "新增", make_id_number(seq=222), "甲党支部", "", "", "", "正式党员",
              ""]]  # fmt: skip
-    batch = excel.commit_import(cmte, _xlsx(rows), "b.xlsx")
+    batch = importer.commit_import(cmte, _xlsx(rows), "b.xlsx")
     db.session.commit()
     assert _count() == 2 and (batch.rows_created, batch.rows_updated) == (1, 1)
-    excel.rollback_import(cmte, batch)
+    importer.rollback_import(cmte, batch)
     db.session.commit()
     db.session.expire_all()
     assert _count() == 1
     assert db.session.get(Member, existing.id).work_unit == "旧单位"
-    assert excel.rollback_blocker(batch) is not None  # once only
+    assert importer.rollback_blocker(batch) is not None  # once only
 
 
 def test_rollback_is_refused_after_a_later_change(tree, cmte):
     rows = [HEADER, ["后改", make_id_number(seq=12), "甲党支部", "", "", "", "正式党员"]]
-    batch = excel.commit_import(cmte, _xlsx(rows), "c.xlsx")
+    batch = importer.commit_import(cmte, _xlsx(rows), "c.xlsx")
     db.session.commit()
     m = db.session.scalar(select(Member))
     raw = services.member_raw(m)
     raw["work_unit"] = "后来改的"
     services.save_member(cmte, raw, member=m, expected_version=m.version)
     db.session.commit()
-    assert excel.rollback_blocker(batch)
+    assert importer.rollback_blocker(batch)
 
 
 def test_import_over_http_previews_then_commits(tree, login_as):

@@ -18,7 +18,7 @@ from app.auth.models import Role, User
 from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.orgs.services import create_org
-from app.roster import excel, services
+from app.roster import excel, importer, services
 from app.roster.models import Member
 from tests.factories import make_id_number, make_member, make_service_point, make_tree, make_user
 
@@ -64,7 +64,9 @@ def test_a_sheet_with_some_columns_changes_only_those(tree, cmte):
     m = make_member(tree.group_a, name="全字段", phone="13912345678", work_unit="单位",
                     skills="驾驶", party_status="retained", is_hardship=True)  # fmt: skip
     number = services.member_raw(m)["id_number"]
-    batch = excel.commit_import(cmte, _xlsx([["姓名", "身份证号"], ["全字段改", number]]), "p.xlsx")
+    batch = importer.commit_import(
+        cmte, _xlsx([["姓名", "身份证号"], ["全字段改", number]]), "p.xlsx"
+    )
     db.session.commit()
     assert batch.rows_updated == 1
     db.session.expire_all()
@@ -79,7 +81,7 @@ def test_a_plain_row_number_column_is_not_a_system_number(tree, cmte):
     first = make_member(tree.group_a, name="原来的人")
     row = [first.id, "新来的人", make_id_number(seq=500), "甲党支部", "", "", "", "正式党员"]
     rows = [["编号", *HEADER], row]
-    plan = excel.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, _xlsx(rows))
     assert plan.errors == [] and plan.creates == 1
 
 
@@ -87,7 +89,7 @@ def test_system_number_and_id_of_different_members_is_refused(tree, cmte):
     a = make_member(tree.group_a, name="甲")
     rows = [["系统编号", *HEADER], [a.id, "乙", make_id_number(seq=501), "甲党支部", "", "", "",
                                   "正式党员"]]  # fmt: skip
-    plan = excel.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, _xlsx(rows))
     assert any(e.column == "身份证号" for e in plan.errors)
 
 
@@ -101,9 +103,11 @@ def test_born_on_29_february(tree, cmte):
 def test_rollback_after_a_name_change_restores_search_keys(tree, cmte):
     m = make_member(tree.group_a, name="王大明")
     number = services.member_raw(m)["id_number"]
-    batch = excel.commit_import(cmte, _xlsx([["姓名", "身份证号"], ["张小明", number]]), "n.xlsx")
+    batch = importer.commit_import(
+        cmte, _xlsx([["姓名", "身份证号"], ["张小明", number]]), "n.xlsx"
+    )
     db.session.commit()
-    excel.rollback_import(cmte, batch)
+    importer.rollback_import(cmte, batch)
     db.session.commit()
     found = services.list_members(cmte, services.MemberFilters(q="wdm"), 1, 10).page
     assert [x.name for x in found.items] == ["王大明"]
@@ -117,7 +121,7 @@ def test_the_same_member_twice_in_one_file_is_refused(tree, cmte):
         [m.id, "重复", number],
         [m.id, "重复2", "620902********0000"],
     ]
-    plan = excel.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, _xlsx(rows))
     assert any(e.row == 3 for e in plan.errors)
 
 
@@ -132,7 +136,7 @@ def test_odd_system_numbers_and_damaged_xml_are_reported(tree, cmte):
     tail = ["甲党支部", "", "", "", "正式党员"]
     rows = [["系统编号", *HEADER], ["1e20", "某", make_id_number(seq=9), *tail],
             ["²", "某", make_id_number(seq=8), *tail]]  # fmt: skip
-    plan = excel.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, _xlsx(rows))
     assert [e.column for e in plan.errors] == ["系统编号", "系统编号"]
     good = _xlsx([HEADER, ["某", make_id_number(seq=7), "甲党支部", "", 2001, "", "正式党员"]])
     src = zipfile.ZipFile(io.BytesIO(good))
@@ -144,7 +148,7 @@ def test_odd_system_numbers_and_damaged_xml_are_reported(tree, cmte):
                 body = body.replace(b"<v>2001</v>", b"<v>abc</v>", 1)  # a number cell: "abc"
             dst.writestr(item, body)
     with pytest.raises(SpreadsheetError):
-        excel.plan_import(cmte, out.getvalue())
+        importer.plan_import(cmte, out.getvalue())
 
 
 def test_official_layout_with_odd_and_repeated_branch_names(tree, cmte):
@@ -189,7 +193,7 @@ def test_import_cannot_use_another_branchs_service_point(tree):
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     rows = [[*HEADER, "服务点"], ["某", make_id_number(seq=77), "甲党支部", "", "", "", "正式党员",
                                  "乙村为民服务室"]]  # fmt: skip
-    plan = excel.plan_import(sec, _xlsx(rows))
+    plan = importer.plan_import(sec, _xlsx(rows))
     assert [e.column for e in plan.errors] == ["服务点"]
 
 
@@ -197,7 +201,7 @@ def test_year_dot_month_typed_as_a_number(tree, cmte):
     rows = [HEADER, ["某", make_id_number("19700101", seq=3), "甲党支部", "", 2001.07, 2002.1,
                      "正式党员"], [7, None, None, None, None, None, None]]  # fmt: skip
     rows[2] = [None] * 7
-    batch = excel.commit_import(cmte, _xlsx(rows), "d.xlsx")
+    batch = importer.commit_import(cmte, _xlsx(rows), "d.xlsx")
     db.session.commit()
     m = db.session.scalar(select(Member))
     assert (m.joined_on, m.full_member_on) == (date(2001, 7, 1), date(2002, 10, 1))
