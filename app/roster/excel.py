@@ -1,5 +1,5 @@
-"""Roster spreadsheets: export (default and official layouts), the import template, and the
-all-or-nothing import with its rollback."""
+"""Roster spreadsheets: the columns, the export (default and official layouts) and the import
+template. Reading them back is app/roster/importer.py."""
 
 from __future__ import annotations
 
