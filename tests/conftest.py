@@ -103,6 +103,14 @@ def app(_session_app):
 
 
 @pytest.fixture
+def tree(app):
+    """A committee with a general branch, branches A and B, a group each, and a village room."""
+    from tests.factories import make_tree
+
+    return make_tree()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

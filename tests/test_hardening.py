@@ -10,12 +10,7 @@ from app.extensions import db
 from app.orgs import services as org_services
 from app.orgs.models import Org, ServicePoint
 from tests.conftest import login
-from tests.factories import PASSWORD, make_tree, make_user
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture

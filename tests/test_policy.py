@@ -6,14 +6,9 @@ import pytest
 
 from app import policy
 from app.auth.models import Role
-from tests.factories import make_tree, make_user
+from tests.factories import make_user
 
 ROLES = [r.value for r in Role]
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
 
 
 def _user_with(role: str, org):

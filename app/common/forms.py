@@ -39,3 +39,12 @@ def show_domain_error(form: FlaskForm, err: DomainError) -> None:
 
 
 REQUIRED = _l("This field is required.")
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string or form; anything that is not a plausible database id
+    (missing, not a number, zero, negative, too big) is None."""
+    from flask import request
+
+    value = request.values.get(name, type=int)
+    return value if value is not None and 0 < value < 2**63 else None

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from app import policy
 from app.common.excel import SpreadsheetError, send_xlsx
-from app.common.forms import show_domain_error
+from app.common.forms import id_arg, show_domain_error
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
@@ -53,12 +53,6 @@ _FILTER_ARGS = ("org_id", "membership", "post_kind", "agent_source", "skill_id",
                 "flag", "sort")  # fmt: skip
 
 
-def _id_arg(name: str) -> int | None:
-    """An id from the query string; anything that is not a plausible id is ignored."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value < 2**63 else None
-
-
 def _filters() -> services.MemberFilters:
     """Filters from the query string; the search text lives in the session (a full ID or phone
     only as its keyed hash), never in URLs or server logs."""
@@ -67,11 +61,11 @@ def _filters() -> services.MemberFilters:
     saved = session.get("roster_q") or {}
     return services.MemberFilters(
         q=saved.get("q", "") if isinstance(saved, dict) else "",
-        org_id=_id_arg("org_id"),
+        org_id=id_arg("org_id"),
         membership=a.get("membership", ""),
         post_kind=a.get("post_kind", ""),
         agent_source=a.get("agent_source", ""),
-        skill_id=_id_arg("skill_id"),
+        skill_id=id_arg("skill_id"),
         party_status=a.get("party_status", ""),
         flag=a.get("flag", ""),
         sort=sort if sort in services.SORTS else "strokes",

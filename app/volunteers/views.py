@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.common.excel import send_xlsx
+from app.common.forms import id_arg
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import Org
@@ -39,16 +40,11 @@ LABELS = {
 }
 
 
-def _id_arg(name: str) -> int | None:
-    value = request.values.get(name, type=int)
-    return value if value is not None and 0 < value < 2**63 else None
-
-
 @bp.route("/")
 @login_required
 def team():
     policy.require(current_user, "volunteers.list")
-    skill_id, category = _id_arg("skill_id"), request.args.get("category", "")
+    skill_id, category = id_arg("skill_id"), request.args.get("category", "")
     weekday, free = request.args.get("weekday", ""), request.args.get("free") == "1"
     rows = services.candidates(current_user)
     if skill_id:
@@ -125,13 +121,13 @@ def item_edit(item_id: int | None = None):
     errors: dict[str, str] = {}
     data = _item_form_data() if request.method == "POST" else {}
     if request.method == "POST":
-        org = next((o for o in orgs if o.id == _id_arg("org_id")), None)
+        org = next((o for o in orgs if o.id == id_arg("org_id")), None)
         if org is None:
             errors["org_id"] = _("Choose the organisation that keeps this item.")
         else:
             try:
                 saved = services.save_item(current_user, org, data, item=item,
-                                           expected_version=_id_arg("version"))  # fmt: skip
+                                           expected_version=id_arg("version"))  # fmt: skip
             except DomainError as err:
                 db.session.rollback()
                 if err.status_code in (403, 409):
@@ -161,7 +157,7 @@ def item_detail(item_id: int):
     item = _visible_item(item_id)
     points = [sp for sp in scoped_service_points(current_user, active_only=True)
               if sp.level == item.level]  # fmt: skip
-    wanted = _id_arg("service_point_id")
+    wanted = id_arg("service_point_id")
     sp = next((p for p in points if p.id == wanted), None)
     if sp is None:
         if request.method == "POST":
@@ -171,7 +167,7 @@ def item_detail(item_id: int):
     weekday = weekday if weekday in WEEKDAYS else None
     warnings: list[str] = []
     if request.method == "POST":
-        member = get_member(current_user, _id_arg("member_id") or 0)
+        member = get_member(current_user, id_arg("member_id") or 0)
         if member is None or sp is None:
             abort(404)
         try:
@@ -212,7 +208,7 @@ def profile(member_id: int):
         f = request.form
         if f.get("confirm_skill"):
             try:
-                services.confirm_skill(current_user, member, _id_arg("confirm_skill") or 0)
+                services.confirm_skill(current_user, member, id_arg("confirm_skill") or 0)
             except DomainError as err:
                 db.session.rollback()
                 flash(str(getattr(err, "message", err)), "danger")
@@ -221,7 +217,7 @@ def profile(member_id: int):
             return redirect(url_for("volunteers.profile", member_id=member.id))
         skills = [(f.get(f"skill-{i}", ""), f.get(f"level-{i}", "1")) for i in range(12)]
         data = {"categories": f.getlist("categories"), "availability": f.getlist("availability"),
-                "max_cases": f.get("max_cases"), "service_point_id": _id_arg("service_point_id"),
+                "max_cases": f.get("max_cases"), "service_point_id": id_arg("service_point_id"),
                 "note": f.get("note", ""), "skills": skills}  # fmt: skip
         try:
             services.save_profile(current_user, member, data)
@@ -259,7 +255,7 @@ def post_list():
             if o.kind in ("branch", "general_branch", "committee")
             and policy.can(current_user, "volunteers.posts_manage", o)]  # fmt: skip
     if request.method == "POST":
-        org = next((o for o in orgs if o.id == _id_arg("org_id")), None)
+        org = next((o for o in orgs if o.id == id_arg("org_id")), None)
         if org is None:
             abort(403)
         try:
@@ -281,7 +277,7 @@ def post_detail(post_id: int):
     if post is None:
         abort(404)
     if request.method == "POST":
-        member = get_member(current_user, _id_arg("member_id") or 0)
+        member = get_member(current_user, id_arg("member_id") or 0)
         if member is None:
             abort(404)
         try:

@@ -11,12 +11,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.extensions import db
 from tests.conftest import login
-from tests.factories import make_org, make_tree, make_user
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import make_org, make_user
 
 
 @pytest.fixture

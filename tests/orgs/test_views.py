@@ -8,12 +8,7 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
-from tests.factories import make_org, make_tree, make_user
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import make_org, make_user
 
 
 @pytest.fixture

@@ -16,12 +16,7 @@ from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.roster import excel, importer, services
 from app.roster.models import ImportBatch, Member
-from tests.factories import make_id_number, make_member, make_tree, make_user
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import make_id_number, make_member, make_user
 
 
 @pytest.fixture

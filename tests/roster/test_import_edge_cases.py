@@ -20,14 +20,9 @@ from app.extensions import db
 from app.orgs.services import create_org
 from app.roster import excel, importer, services
 from app.roster.models import Member
-from tests.factories import make_id_number, make_member, make_service_point, make_tree, make_user
+from tests.factories import make_id_number, make_member, make_service_point, make_user
 
 HEADER = ["姓名", "身份证号", "所在党支部", "所在党小组", "入党时间", "转正时间", "党员类别"]
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.roster import services
 from app.roster.models import Member, MemberHistory
-from tests.factories import make_id_number, make_member, make_tree, make_user, member_raw
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import make_id_number, make_member, make_user, member_raw
 
 
 def test_id_number_and_phone_are_encrypted_at_rest(tree):

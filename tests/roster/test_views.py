@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.auth.models import Role
 from app.extensions import db
 from app.roster.models import Member
-from tests.factories import make_id_number, make_member, make_tree, make_user
+from tests.factories import make_id_number, make_member, make_user
 
 ID_RE = re.compile(r"\b\d{17}[\dX]\b")
 MOBILE_RE = re.compile(r"\b1[3-9]\d{9}\b")
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
 
 
 def test_list_shows_only_masked_numbers(tree, login_as):

@@ -13,12 +13,7 @@ from app.errors import FieldErrors
 from app.extensions import db
 from app.volunteers import services
 from app.volunteers.models import ItemAgent
-from tests.factories import make_member, make_tree, make_user
-
-
-@pytest.fixture
-def tree(app):
-    return make_tree()
+from tests.factories import make_member, make_user
 
 
 @pytest.fixture
