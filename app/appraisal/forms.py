@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.common.forms import REQUIRED, VersionedForm
@@ -14,7 +15,7 @@ class PeriodForm(FlaskForm):
     org_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired(REQUIRED)])
     year = IntegerField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
     quarter = SelectField(
-        _l("Quarter"), coerce=int, choices=[(q, str(q)) for q in (1, 2, 3, 4)],
+        _l("Quarter"), coerce=int, choices=[SelectChoice(q, str(q)) for q in (1, 2, 3, 4)],
         validators=[InputRequired(REQUIRED)],
     )  # fmt: skip
     self_due = DateField(_l("Self-records due"), validators=[InputRequired(REQUIRED)])
