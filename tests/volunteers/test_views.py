@@ -185,3 +185,26 @@ def test_member_picks_skills_from_the_vocabulary(tree):
     services.save_profile(user, m, {"max_cases": 1, "skills": [("驾驶", 2)]})
     with pytest.raises(FieldErrors):
         services.save_profile(user, m, {"max_cases": 1, "skills": [("新技能X", 2)]})
+
+
+def test_volunteer_pages_run_a_fixed_number_of_queries(tree, cmte, login_as, count_queries):
+    c = login_as(cmte)
+    _item(tree.branch_a, "首项")
+    m = make_member(tree.group_a, name="首人")
+    services.save_profile(cmte, m, {"max_cases": 2, "skills": [("法律咨询", 2)]})
+    db.session.commit()
+    urls = ["/volunteers/", "/volunteers/items", "/volunteers/items/1"]
+    few = {}
+    for url in urls:
+        with count_queries() as q:
+            assert c.get(url).status_code == 200
+        few[url] = q.count
+    for i in range(12):
+        _item(tree.branch_a, f"事项{i}", skills="驾驶，法律咨询")
+        mm = make_member(tree.group_a if i % 2 else tree.branch_a, name=f"人{i}")
+        services.save_profile(cmte, mm, {"max_cases": 2, "skills": [("驾驶", 1), ("法律咨询", 3)]})
+    db.session.commit()
+    for url in urls:
+        with count_queries() as q:
+            assert c.get(url).status_code == 200
+        assert q.count == few[url], url
