@@ -7,9 +7,9 @@ from pathlib import Path
 from flask_babel import force_locale
 
 from app import audit
+from app.appraisal.inbox import branch_overview
 from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS, VETO_LABELS
 from app.appraisal.models import AppraisalPeriod
-from app.appraisal.services import branch_overview
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
 from app.orgs.models import Org

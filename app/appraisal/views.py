@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from app import policy
+from app.appraisal import inbox as queries
 from app.appraisal import responsibility, services
 from app.appraisal.forms import ExemplaryForm, PeriodForm, SampleForm, StepForm
 from app.appraisal.labels import (
@@ -45,7 +46,7 @@ LABELS = {
 @bp.route("/")
 @login_required
 def inbox():
-    box = services.inbox(current_user)
+    box = queries.inbox(current_user)
     return render_template("appraisal/inbox.html", box=box, today=date.today(), **LABELS)  # noqa: DTZ011
 
 
@@ -247,7 +248,7 @@ def overview(period_id: int, org_id: int):
     status = request.args.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
-    ov = services.branch_overview(current_user, period, org, status)
+    ov = queries.branch_overview(current_user, period, org, status)
     return render_template(
         "appraisal/overview.html",
         period=period,

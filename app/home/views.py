@@ -37,7 +37,7 @@ def index():
     own = db.session.scalar(
         select(Member).where(Member.user_id == current_user.id).options(joinedload(Member.org))
     )
-    from app.appraisal.services import inbox
+    from app.appraisal.inbox import inbox
 
     return render_template(
         "home/index.html",

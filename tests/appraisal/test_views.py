@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.appraisal import services
+from app.appraisal.inbox import inbox
 from app.appraisal.models import Appraisal
 from app.appraisal.workflow import apply
 from app.extensions import db
@@ -38,7 +39,7 @@ def test_inbox_per_role(world):
     db.session.commit()
 
     def tasks(user):
-        return sorted((i.task, i.appraisal.member.name) for i in services.inbox(user).items)
+        return sorted((i.task, i.appraisal.member.name) for i in inbox(user).items)
 
     assert tasks(world.alice_user) == []  # submitted: nothing left to do
     assert ("sign", "爱丽丝") in tasks(world.leader_a)
