@@ -333,6 +333,18 @@ def seed_appraisals(by_name: dict[str, Org], report: SeedReport) -> None:
     db.session.flush()
     for u in [*secretaries.values(), *mentors.values(), *leaders.values(), committee]:
         db.session.refresh(u)
+    # Each probationary member gets their branch's mentor, named by the branch secretary.
+    from sqlalchemy.orm import joinedload as _jl
+
+    from app.roster.models import Member
+    from app.roster.services import assign_mentor
+
+    for m in db.session.scalars(
+        select(Member).where(Member.membership == "probationary").options(_jl(Member.org))
+    ):
+        branch_id = m.org.parent_id if m.org.kind == OrgKind.GROUP else m.org_id
+        if branch_id in mentors:
+            assign_mentor(secretaries[branch_id], m, mentors[branch_id])
 
     def branch_of(a):
         return a.org.parent_id if a.org.kind == OrgKind.GROUP else a.org_id

@@ -273,10 +273,19 @@ def _appraisal_submit(user: User, a: Any) -> bool:
 
 
 def _signer(user: User, a: Any) -> bool:
-    # The mentor signs for a probationary member, the group leader for everyone else; the
-    # branch secretary signs where there is no group (or for the group leader's own record).
-    role = Role.MENTOR if a.is_probationary else Role.GROUP_LEADER
-    return not _own_appraisal(user, a) and covers(user, a.org, [role, Role.BRANCH_SECRETARY])
+    # The named mentor signs for a probationary member (any mentor of the org while none is
+    # named); the group leader for everyone else; the branch secretary where there is no
+    # group (or for the group leader's own record).
+    if _own_appraisal(user, a):
+        return False
+    if covers(user, a.org, [Role.BRANCH_SECRETARY]):
+        return True
+    if a.is_probationary:
+        named = a.member.mentor_user_id
+        if named and user.id != named:
+            return False
+        return covers(user, a.org, [Role.MENTOR])
+    return covers(user, a.org, [Role.GROUP_LEADER])
 
 
 @rule("appraisal.sign")

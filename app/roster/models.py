@@ -141,6 +141,8 @@ class Member(db.Model):
     lost_contact_since: Mapped[date | None] = mapped_column(Date)
     is_hardship: Mapped[bool] = mapped_column(default=False, info={"pi_class": "sensitive"})
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    # The named mentor (培养联系人) of a probationary member: the login who signs for them.
+    mentor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -507,3 +507,45 @@ def all_skills() -> list[Skill]:
 
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
+
+
+def mentor_choices(member: Member) -> list[User]:
+    """The logins who may mentor ``member``: holders of a mentor grant over the member's org."""
+    from app.auth.models import Role, RoleGrant
+
+    ancestor_ids = member.org.ancestor_ids
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(
+                RoleGrant.role == Role.MENTOR, RoleGrant.org_id.in_(ancestor_ids), User.is_active
+            )
+            .order_by(User.display_name)
+        ).unique()
+    )
+
+
+def assign_mentor(actor: User, member: Member, mentor: User | None) -> None:
+    """Name (or clear) the mentor of a probationary member. Recorded in the history."""
+    if not policy.can(actor, "roster.edit", member):
+        raise PermissionDenied(_l("You may not edit this member."))
+    if mentor is not None and mentor.id not in {u.id for u in mentor_choices(member)}:
+        raise FieldErrors({"mentor_user_id": str(_l("Choose a mentor of this organisation."))})
+    old = member.mentor_user_id
+    new = mentor.id if mentor else None
+    if old == new:
+        return
+    old_name = db.session.get(User, old).display_name if old else None
+    member.mentor_user_id = new
+    db.session.add(
+        MemberHistory(
+            member_id=member.id,
+            actor_id=actor.id,
+            actor_name=actor.username,
+            kind="update",
+            changes={"mentor": [old_name, mentor.display_name if mentor else None]},
+        )
+    )  # fmt: skip
+    audit.record(actor, "member.mentor", member, org_path=member.org.path,
+                 mentor_user_id=new)  # fmt: skip

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -47,7 +48,7 @@ LABELS = {
     "post_kind_labels": POST_KIND_LABELS,
     "agent_source_labels": AGENT_SOURCE_LABELS,
     "party_status_labels": PARTY_STATUS_LABELS,
-    "field_labels": FIELD_LABELS,
+    "field_labels": {**FIELD_LABELS, "mentor": _l("Mentor")},
 }
 _FILTER_ARGS = ("org_id", "membership", "post_kind", "agent_source", "skill_id", "party_status",
                 "flag", "sort")  # fmt: skip
@@ -150,11 +151,32 @@ def _render_detail(member, *, unmask_form=None, full=None, status=200):
             phone_masked=services.masked_phone(member),
             history=services.history_of(member),
             unmask_form=unmask_form or UnmaskForm(),
+            mentors=services.mentor_choices(member) if member.membership == "probationary" else [],
             full=full,
             **LABELS,
         ),
         status,
     )
+
+
+@bp.route("/<int:member_id>/mentor", methods=["POST"])
+@login_required
+def member_mentor(member_id: int):
+    member = _load(member_id)
+    policy.require(current_user, "roster.edit", member)
+    mentor_id = id_arg("mentor_user_id")
+    mentor = next((u for u in services.mentor_choices(member) if u.id == mentor_id), None)
+    try:
+        if mentor_id and mentor is None:
+            raise DomainError(_("Choose a mentor of this organisation."))
+        services.assign_mentor(current_user, member, mentor)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("roster.member_detail", member_id=member.id))
 
 
 @bp.route("/<int:member_id>/unmask", methods=["POST"])

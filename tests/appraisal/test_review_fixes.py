@@ -117,3 +117,23 @@ def test_no_draw_after_close(world):
     with pytest.raises(ValidationError):
         services.draw_sample(world.committee, world.period, 0.5)
     _ = InvalidTransition
+
+
+def test_only_the_named_mentor_signs_for_a_probationary_member(world):
+    from app.auth.models import Role
+    from app.errors import PermissionDenied
+    from app.roster.services import assign_mentor, mentor_choices
+    from tests.factories import make_user
+
+    other = make_user("mentor_b2", (Role.MENTOR, world.tree.branch_a))
+    probie = db.session.get(Member, world.probie.id)
+    assert {u.username for u in mentor_choices(probie)} == {"mentor_a", "mentor_b2"}
+    assign_mentor(world.sec_a, probie, world.mentor_a)
+    db.session.commit()
+    a = world.record(world.probie)
+    fill(a)
+    apply(a, "submit", world.sec_a, expected_version=None)
+    with pytest.raises(PermissionDenied):
+        apply(a, "sign", other, expected_version=None, comment="属实")
+    apply(a, "sign", world.mentor_a, expected_version=None, comment="属实")
+    assert a.status == "signed"
