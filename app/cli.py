@@ -35,7 +35,7 @@ def roster_export(file: str, official: bool, full: bool, username: str | None) -
     import shutil
 
     from app.roster.excel import export_members
-    from app.roster.services import MemberFilters
+    from app.roster.search import MemberFilters
 
     actor = _actor(username)
     with click.progressbar(length=0, label="exporting", show_pos=True) as bar:

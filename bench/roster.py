@@ -88,7 +88,7 @@ def measure(app, n_requests: int = 15, import_rows: int = 5000) -> dict[str, flo
     from app.extensions import db
     from app.roster.excel import export_members
     from app.roster.importer import commit_import, plan_import
-    from app.roster.services import MemberFilters
+    from app.roster.search import MemberFilters
 
     out: dict[str, float] = {}
     client = app.test_client()

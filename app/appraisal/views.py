@@ -29,7 +29,7 @@ from app.errors import DomainError, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.services import scoped_orgs
-from app.roster.services import org_labels
+from app.roster.search import org_labels
 
 bp = Blueprint("appraisal", __name__)
 

@@ -23,7 +23,7 @@ from app.common.timeutil import to_local, utcnow
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
-from app.roster import services
+from app.roster import search
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     GENDER_LABELS,
@@ -239,7 +239,7 @@ def _write_row(ws, row: int, values: dict[str, Any], fmts) -> None:
 
 def export_members(
     actor: User | None,
-    filters: services.MemberFilters,
+    filters: search.MemberFilters,
     *,
     unmasked: bool = False,
     official: bool = False,
@@ -257,7 +257,7 @@ def export_members(
         raise PermissionDenied(_l("Only the party committee may export full ID numbers."))
     labels = _zh_labels()
     orgs = {o.id: o for o in db.session.scalars(select(Org))}
-    base = services.filtered_stmt(actor, filters)
+    base = search.filtered_stmt(actor, filters)
     if unmasked and actor is not None:
         # Full numbers only for members under the actor's committee grants.
         paths = policy.scope_paths(actor, [policy.Role.COMMITTEE])

@@ -28,7 +28,7 @@ from app.common.forms import id_arg, show_domain_error
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
-from app.roster import excel, importer, services
+from app.roster import excel, importer, search, services
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -54,13 +54,13 @@ _FILTER_ARGS = ("org_id", "membership", "post_kind", "agent_source", "skill_id",
                 "flag", "sort")  # fmt: skip
 
 
-def _filters() -> services.MemberFilters:
+def _filters() -> search.MemberFilters:
     """Filters from the query string; the search text lives in the session (a full ID or phone
     only as its keyed hash), never in URLs or server logs."""
     a = request.args
     sort = a.get("sort", "strokes")
     saved = session.get("roster_q") or {}
-    return services.MemberFilters(
+    return search.MemberFilters(
         q=saved.get("q", "") if isinstance(saved, dict) else "",
         org_id=id_arg("org_id"),
         membership=a.get("membership", ""),
@@ -69,7 +69,7 @@ def _filters() -> services.MemberFilters:
         skill_id=id_arg("skill_id"),
         party_status=a.get("party_status", ""),
         flag=a.get("flag", ""),
-        sort=sort if sort in services.SORTS else "strokes",
+        sort=sort if sort in search.SORTS else "strokes",
     )
 
 
@@ -78,12 +78,12 @@ def _filters() -> services.MemberFilters:
 def member_list():
     policy.require(current_user, "roster.list")
     if request.method == "POST":
-        token, label = services.search_token(request.form.get("q") or "")
+        token, label = search.search_token(request.form.get("q") or "")
         session["roster_q"] = {"q": token, "label": label}
         args = {k: request.form.get(k) for k in _FILTER_ARGS if request.form.get(k)}
         return redirect(url_for("roster.member_list", **args))
     f = _filters()
-    result = services.list_members(
+    result = search.list_members(
         current_user, f, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
     masked = {m.id: (services.masked_id(m), services.masked_phone(m)) for m in result.page.items}
@@ -146,7 +146,7 @@ def _render_detail(member, *, unmask_form=None, full=None, status=200):
             "roster/member_detail.html",
             m=member,
             hv=_history_value,
-            org_label=services.org_labels({member.org})[member.org_id],
+            org_label=search.org_labels({member.org})[member.org_id],
             id_masked=services.masked_id(member),
             phone_masked=services.masked_phone(member),
             history=services.history_of(member),

@@ -303,7 +303,7 @@ def post_detail(post_id: int):
     can_manage = policy.can(current_user, "volunteers.posts_manage", post.org)
     candidates = []
     if can_manage:
-        from app.roster.services import MemberFilters, filtered_stmt
+        from app.roster.search import MemberFilters, filtered_stmt
 
         stmt = filtered_stmt(current_user, MemberFilters(post_kind="no_post", org_id=post.org_id))
         candidates = list(db.session.scalars(stmt.order_by(Member.surname_strokes).limit(300)))

@@ -14,7 +14,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.common.excel import SpreadsheetError
 from app.extensions import db
-from app.roster import excel, importer, services
+from app.roster import excel, importer, search, services
 from app.roster.models import ImportBatch, Member
 from tests.factories import make_id_number, make_member, make_user
 
@@ -64,7 +64,7 @@ def test_secretary_export_holds_only_their_branch_masked(tree, login_as, tmp_pat
 def test_export_is_formatted_and_safe(tree, cmte):
     make_member(tree.group_a, name='=HYPERLINK("http://x","y")', joined_on="2001-07-01",
                 full_member_on="2002-07-01")  # fmt: skip
-    result = excel.export_members(cmte, services.MemberFilters(), unmasked=True)
+    result = excel.export_members(cmte, search.MemberFilters(), unmasked=True)
     wb = openpyxl.load_workbook(result.path)
     ws = wb["花名册"]
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref
@@ -81,7 +81,7 @@ def test_export_is_formatted_and_safe(tree, cmte):
 def test_official_layout_has_a_sheet_per_branch_with_title_and_signature(tree, cmte):
     make_member(tree.group_a, name="甲一")
     make_member(tree.group_b, name="乙一")
-    result = excel.export_members(cmte, services.MemberFilters(), official=True)
+    result = excel.export_members(cmte, search.MemberFilters(), official=True)
     wb = openpyxl.load_workbook(result.path)
     assert wb.sheetnames == ["甲党支部", "乙党支部"]
     rows = [r for r in wb["甲党支部"].iter_rows(values_only=True)]
@@ -96,7 +96,7 @@ def test_export_then_import_reproduces_the_same_members(tree, cmte, app):
         make_member(tree.group_a if i % 2 else tree.branch_b, skills="法律咨询，驾驶",
                     is_hardship=i == 3)  # fmt: skip
     before = {m.id: services.member_raw(m) for m in db.session.scalars(select(Member))}
-    result = excel.export_members(cmte, services.MemberFilters(), unmasked=True)
+    result = excel.export_members(cmte, search.MemberFilters(), unmasked=True)
     data = Path(result.path).read_bytes()
     Path(result.path).unlink()
     # Into an empty roster: every member comes back as it was.

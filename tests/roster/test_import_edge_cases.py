@@ -18,7 +18,7 @@ from app.auth.models import Role, User
 from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.orgs.services import create_org
-from app.roster import excel, importer, services
+from app.roster import excel, importer, search, services
 from app.roster.models import Member
 from tests.factories import make_id_number, make_member, make_service_point, make_user
 
@@ -104,7 +104,7 @@ def test_rollback_after_a_name_change_restores_search_keys(tree, cmte):
     db.session.commit()
     importer.rollback_import(cmte, batch)
     db.session.commit()
-    found = services.list_members(cmte, services.MemberFilters(q="wdm"), 1, 10).page
+    found = search.list_members(cmte, search.MemberFilters(q="wdm"), 1, 10).page
     assert [x.name for x in found.items] == ["王大明"]
 
 
@@ -152,7 +152,7 @@ def test_official_layout_with_odd_and_repeated_branch_names(tree, cmte):
     db.session.commit()
     for org in (odd, twin, tree.branch_a):
         make_member(org)
-    result = excel.export_members(cmte, services.MemberFilters(), official=True)
+    result = excel.export_members(cmte, search.MemberFilters(), official=True)
     names = openpyxl.load_workbook(result.path).sheetnames
     Path(result.path).unlink()
     assert len(names) == 3 and len(set(names)) == 3 and "第_一__支部" in names

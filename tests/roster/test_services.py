@@ -9,7 +9,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
-from app.roster import services
+from app.roster import search, services
 from app.roster.models import Member, MemberHistory
 from tests.factories import make_id_number, make_member, make_user, member_raw
 
@@ -21,9 +21,9 @@ def test_id_number_and_phone_are_encrypted_at_rest(tree):
         str(v) for row in db.session.execute(text("SELECT * FROM member")).all() for v in row
     )
     assert number not in dump and "13912345678" not in dump
-    found = services.list_members(
+    found = search.list_members(
         make_user("cmte", (Role.COMMITTEE, tree.committee)),
-        services.MemberFilters(q=number),
+        search.MemberFilters(q=number),
         1,
         50,
     )
@@ -112,7 +112,7 @@ def test_scope_secretary_leader_member(tree):
     db.session.commit()
 
     def names(user):
-        page = services.list_members(user, services.MemberFilters(), 1, 50).page
+        page = search.list_members(user, search.MemberFilters(), 1, 50).page
         return {m.name for m in page.items}
 
     assert names(sec) == {"甲一", "甲二"}
@@ -130,7 +130,7 @@ def test_search_by_name_pinyin_and_tail(tree, q, expected):
     make_member(tree.group_a, name="赵红梅")
     make_member(tree.group_a, name="钱多多")
     c = make_user("cmte", (Role.COMMITTEE, tree.committee))
-    page = services.list_members(c, services.MemberFilters(q=q), 1, 50).page
+    page = search.list_members(c, search.MemberFilters(q=q), 1, 50).page
     assert {m.name for m in page.items} == expected
 
 
@@ -140,7 +140,7 @@ def test_search_by_id_and_phone_tail(tree):
     make_member(tree.group_a, name="某乙")
     c = make_user("cmte", (Role.COMMITTEE, tree.committee))
     for q in (number[-4:], "1234", "13700001234"):
-        page = services.list_members(c, services.MemberFilters(q=q), 1, 50).page
+        page = search.list_members(c, search.MemberFilters(q=q), 1, 50).page
         assert [m.name for m in page.items] == ["某甲"], q
 
 
@@ -148,7 +148,7 @@ def test_surname_stroke_order(tree):
     for name in ("王五", "丁一", "赵六", "李四"):  # strokes: 王4 丁2 赵9 李7
         make_member(tree.group_a, name=name)
     c = make_user("cmte", (Role.COMMITTEE, tree.committee))
-    page = services.list_members(c, services.MemberFilters(sort="strokes"), 1, 50).page
+    page = search.list_members(c, search.MemberFilters(sort="strokes"), 1, 50).page
     assert [m.name for m in page.items] == ["丁一", "王五", "李四", "赵六"]
 
 
@@ -157,15 +157,15 @@ def test_filters_and_facet_counts(tree):
     make_member(tree.group_a, membership="probationary", full_member_on=None)
     make_member(tree.group_b, is_mobile=True, mobile_destination="兰州")
     c = make_user("cmte", (Role.COMMITTEE, tree.committee))
-    result = services.list_members(c, services.MemberFilters(), 1, 50)
+    result = search.list_members(c, search.MemberFilters(), 1, 50)
     assert result.facets["membership"] == {"full": 2, "probationary": 1}
     assert result.facets["post_kind"] == {"cadre": 1, "no_post": 2}
-    only_a = services.list_members(c, services.MemberFilters(org_id=tree.branch_a.id), 1, 50)
+    only_a = search.list_members(c, search.MemberFilters(org_id=tree.branch_a.id), 1, 50)
     assert only_a.page.total == 2
-    mobile = services.list_members(c, services.MemberFilters(flag="mobile"), 1, 50)
+    mobile = search.list_members(c, search.MemberFilters(flag="mobile"), 1, 50)
     assert mobile.page.total == 1
     skill = next(s for s in services.all_skills() if s.name == "法律咨询")
-    by_skill = services.list_members(c, services.MemberFilters(skill_id=skill.id), 1, 50)
+    by_skill = search.list_members(c, search.MemberFilters(skill_id=skill.id), 1, 50)
     assert by_skill.page.total == 1
 
 

@@ -1,0 +1,191 @@
+"""The roster's list and search: filters, the customary orders, per-filter counts, and search by
+name, pinyin, ID or phone (full numbers only ever as their keyed hash)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import policy
+from app.auth.models import User
+from app.common.chinese import normalize_digits
+from app.common.idcard import mask_id, mask_phone
+from app.common.pagination import Page, paginate
+from app.extensions import db
+from app.orgs.models import Org
+from app.roster.models import Member, Skill
+from app.roster.services import id_hash, phone_hash
+
+SORTS = ("strokes", "pinyin", "joined", "birth", "org")
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""
+    org_id: int | None = None
+    membership: str = ""
+    post_kind: str = ""
+    agent_source: str = ""
+    skill_id: int | None = None
+    party_status: str = ""
+    flag: str = ""  # mobile / lost / hardship
+    sort: str = "strokes"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+
+
+@dataclass
+class MemberList:
+    page: Page
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # "泉湖村党支部 · 第一党小组" for each org on the page: a group's name alone is ambiguous.
+    org_labels: dict[int, str] = field(default_factory=dict)
+
+
+def _prefix(column, prefix: str):
+    """column starts with prefix, as a range both SQLite and PostgreSQL answer from an index
+    (LIKE cannot use one under their default collations)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (column >= prefix) & (column < upper)
+
+
+def _search(stmt: Select, q: str) -> Select:
+    """Name (also pinyin initials), the last 4 of the ID or phone, a full ID or phone."""
+    q = q.strip()
+    if not q:
+        return stmt
+    if q.startswith("#id:"):
+        return stmt.where(Member.id_number_hash == q[4:])
+    if q.startswith("#phone:"):
+        return stmt.where(Member.phone_hash == q[7:])
+    digits = normalize_digits(q).upper()
+    if len(digits) == 18:
+        return stmt.where(Member.id_number_hash == id_hash(digits))
+    if len(digits) == 11 and digits.isdigit():
+        return stmt.where(Member.phone_hash == phone_hash(digits))
+    if len(digits) == 4 and (digits[:3].isdigit()):
+        return stmt.where(or_(Member.id_tail == digits, Member.phone_tail == digits))
+    if q.isascii() and q.replace(" ", "").isalpha():
+        low = q.lower().replace(" ", "")
+        return stmt.where(or_(_prefix(Member.name_initials, low), _prefix(Member.name_pinyin, low)))
+    return stmt.where(Member.name.contains(q, autoescape=True))
+
+
+def search_token(q: str) -> tuple[str, str]:
+    """(what to keep, what to show) for a search: a full ID or phone is kept only as its keyed
+    hash and shown masked, so it never sits in a cookie, a URL or a log."""
+    q = " ".join((q or "").split())[:40]
+    digits = normalize_digits(q).upper()
+    if len(digits) == 18:
+        return f"#id:{id_hash(digits)}", mask_id(digits)
+    if len(digits) == 11 and digits.isdigit():
+        return f"#phone:{phone_hash(digits)}", mask_phone(digits)
+    return q, q
+
+
+def filtered_stmt(user: User | None, f: MemberFilters) -> Select:
+    """select(Member) limited to the user's scope and the filters (no ordering).
+
+    ``user`` None is the system (CLI): every member.
+    """
+    stmt = select(Member) if user is None else policy.scope(select(Member), user, Member)
+    if f.org_id:
+        org = db.session.get(Org, f.org_id)
+        if org is not None:
+            stmt = stmt.where(
+                Member.org_id.in_(
+                    select(Org.id).where(Org.path.startswith(org.path, autoescape=True))
+                )
+            )
+    for name in ("membership", "post_kind", "agent_source", "party_status"):
+        value = getattr(f, name)
+        if value:
+            stmt = stmt.where(getattr(Member, name) == value)
+    if f.skill_id:
+        stmt = stmt.where(Member.skills.any(Skill.id == f.skill_id))
+    if f.flag == "mobile":
+        stmt = stmt.where(Member.is_mobile)
+    elif f.flag == "lost":
+        stmt = stmt.where(Member.is_lost_contact)
+    elif f.flag == "hardship":
+        stmt = stmt.where(Member.is_hardship)
+    return _search(stmt, f.q)
+
+
+def ordered(stmt: Select, sort: str) -> Select:
+    if sort == "pinyin":
+        return stmt.order_by(Member.name_pinyin, Member.id)
+    if sort == "joined":
+        return stmt.order_by(Member.joined_on.is_(None), Member.joined_on, Member.id)
+    if sort == "birth":
+        return stmt.order_by(Member.birth_date, Member.id)
+    if sort == "org":
+        return stmt.join(Org, Org.id == Member.org_id).order_by(
+            Org.path, Member.surname_strokes, Member.name_pinyin, Member.id
+        )
+    # 姓氏笔画: surname stroke count, then pinyin.
+    return stmt.order_by(Member.surname_strokes, Member.name_pinyin, Member.id)
+
+
+FACETS = ("membership", "post_kind", "party_status", "agent_source")
+
+
+def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
+    """One page of members with their org, service point and skills, plus per-filter counts.
+
+    A fixed number of queries whatever the page size or roster size: one GROUP BY that gives
+    every facet count and the total, one for the page's ids (walking the sort index), one to
+    load those members with their org and service point, one for their skills, one for the
+    branch names of their groups.
+    """
+    base = filtered_stmt(user, f)
+    cols = [getattr(Member, name) for name in FACETS]
+    rows = db.session.execute(
+        base.with_only_columns(*cols, func.count()).group_by(*cols).order_by(None)
+    ).all()
+    facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    total = 0
+    for row in rows:
+        n = row[-1]
+        total += n
+        for name, value in zip(FACETS, row[:-1], strict=True):
+            key = str(value) if value is not None else ""
+            facets[name][key] = facets[name].get(key, 0) + n
+
+    id_page = paginate(
+        ordered(base.with_only_columns(Member.id), f.sort), page, per_page, total=total
+    )
+    members = {
+        m.id: m
+        for m in db.session.scalars(
+            select(Member)
+            .where(Member.id.in_(id_page.items))
+            .options(
+                joinedload(Member.org),
+                joinedload(Member.service_point),
+                selectinload(Member.skills),
+            )
+        ).unique()
+    }
+    id_page.items = [members[i] for i in id_page.items if i in members]
+    result = MemberList(page=id_page, facets=facets)
+    result.org_labels = org_labels({m.org for m in id_page.items})
+    return result
+
+
+def org_labels(orgs: set[Org]) -> dict[int, str]:
+    """Each org's name, prefixed by its branch for party groups (one query)."""
+    parent_ids = {o.parent_id for o in orgs if o.kind == "group" and o.parent_id}
+    parents = (
+        dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(parent_ids))).all())
+        if parent_ids
+        else {}
+    )
+    return {
+        o.id: f"{parents[o.parent_id]} · {o.name}" if o.parent_id in parents else o.name
+        for o in orgs
+    }
