@@ -17,7 +17,7 @@ from app.common.idcard import is_masked, mask_id, mask_phone
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
-from app.roster.fields import FIELD_LABELS, clean_member
+from app.roster.fields import clean_member
 from app.roster.models import Member, MemberHistory, Skill
 
 # Fields copied as they are from cleaned values onto the row.
@@ -331,10 +331,6 @@ def member_raw(member: Member) -> dict[str, Any]:
 
 def all_skills() -> list[Skill]:
     return list(db.session.scalars(select(Skill).order_by(Skill.name)))
-
-
-def field_label(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name))
 
 
 def mentor_choices(member: Member) -> list[User]:
