@@ -4,7 +4,7 @@ read-side queries, each a fixed number of SQL statements whatever the branch siz
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.appraisal.models import Appraisal, AppraisalPeriod, Status
+from app.appraisal.models import (
+    Appraisal,
+    AppraisalPeriod,
+    ContactLog,
+    ResponsibilityPerson,
+    Status,
+)
 from app.auth.models import Role, User
 from app.errors import PermissionDenied
 from app.extensions import db
@@ -76,6 +82,41 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
         stmt = scoped(roles, status)
         if stmt is not None:
             tasks.append((task, stmt, due))
+    # Key persons (责任区, rule 4.3.2) with no talk yet this month: the member and their
+    # secretary are both told, through the member's open record of the quarter.
+    month_start = today.replace(day=1)
+    talked = (
+        select(ContactLog.id)
+        .where(
+            ContactLog.person_id == ResponsibilityPerson.id,
+            ContactLog.kind == "talk",
+            ContactLog.occurred_on >= month_start,
+        )
+        .exists()
+    )
+    needs_talk = Appraisal.member_id.in_(
+        select(ResponsibilityPerson.member_id).where(
+            ResponsibilityPerson.is_key, ResponsibilityPerson.is_active, ~talked
+        )
+    )
+    open_records = base.where(Appraisal.status != Status.CLOSED, needs_talk)
+    mine = open_records.join(Member, Member.id == Appraisal.member_id).where(
+        Member.user_id == user.id
+    )
+    talk_tasks = [mine]
+    sec_paths = policy.scope_paths(user, [Role.BRANCH_SECRETARY])
+    if sec_paths:
+        talk_tasks.append(open_records.where(
+            Appraisal.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, sec_paths)))
+        ))  # fmt: skip
+    month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    seen_talk: set[int] = set()
+    for stmt in talk_tasks:
+        for a in db.session.scalars(stmt).unique():
+            if a.id not in seen_talk:
+                seen_talk.add(a.id)
+                out.items.append(InboxItem(a, "talk", month_end, False))
+
     spot = scoped([Role.COMMITTEE], Status.ASSESSED)
     if spot is not None:
         tasks.append(("spot", spot.where(Appraisal.is_sampled, Appraisal.spot_result.is_(None)),

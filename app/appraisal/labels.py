@@ -41,6 +41,7 @@ TASK_LABELS = {
     "sign": _l("Sign off"),
     "assess": _l("Record the branch opinion"),
     "spot": _l("Spot check"),
+    "talk": _l("Talk with a key person this month"),
 }
 
 # What a button says: the step as an instruction.

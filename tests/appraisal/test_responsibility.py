@@ -56,3 +56,21 @@ def test_branch_summary_sheet(world, login_as):
     assert "爱丽丝" in names and "鲍勃" not in names
     other = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.branch_b.id}/summary.xlsx"
     assert c.get(other).status_code == 404
+
+
+def test_key_person_without_a_talk_this_month_is_in_the_inbox(world):
+    from app.appraisal.inbox import inbox
+
+    a = world.record(world.alice)
+    key = responsibility.add_person(world.alice_user, a, "马建军", "", True)
+    db.session.commit()
+
+    def talk_tasks(user):
+        return [i.appraisal.member.name for i in inbox(user).items if i.task == "talk"]
+
+    assert talk_tasks(world.alice_user) == ["爱丽丝"]
+    assert talk_tasks(world.sec_a) == ["爱丽丝"]
+    assert talk_tasks(world.sec_b) == []
+    responsibility.log_contact(world.alice_user, a, key.id, "talk", date.today(), "谈心")  # noqa: DTZ011
+    db.session.commit()
+    assert talk_tasks(world.alice_user) == []
