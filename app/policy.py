@@ -436,6 +436,15 @@ def _path_filter(column: Any, paths: list[str]):
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
 
 
+def reach(column: Any, user: Any, roles: Iterable[str]):
+    """``column`` (an org id) is in the user's subtrees or above them: the catalogue and the
+    posts of the levels above one's own org are visible too (a village sees its township's)."""
+    paths = scope_paths(user, roles)
+    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
+    in_scope = select(Org.id).where(_path_filter(Org.path, paths))
+    return column.in_(in_scope) | column.in_(ancestors)
+
+
 def _covers_every_root(paths: list[str]) -> bool:
     """True when the paths include every root org (the scope is the whole database)."""
     from app.extensions import db

@@ -24,7 +24,7 @@ from app.appraisal.labels import (
 )
 from app.appraisal.models import Appraisal, AppraisalPeriod
 from app.appraisal.workflow import allowed_actions, apply, dimensions_for
-from app.common.forms import show_domain_error
+from app.common.forms import date_arg, flash_domain_error, id_arg, show_domain_error
 from app.errors import DomainError, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
@@ -135,8 +135,7 @@ def templates():
             services.save_template(current_user, org, post_kind, dims)
         except DomainError as err:
             db.session.rollback()
-            for message in getattr(err, "errors", {"": err.message}).values():
-                flash(str(message), "danger")
+            flash_domain_error(err)
         else:
             db.session.commit()
             flash(_("Saved. Quarters opened from now on use it; open ones keep theirs."), "success")
@@ -404,21 +403,15 @@ def area_add(appraisal_id: int, what: str):
             responsibility.add_person(current_user, a, f.get("name", ""), f.get("note", ""),
                                       f.get("is_key") == "1")  # fmt: skip
         else:
-            try:
-                occurred = date.fromisoformat(f.get("occurred_on", ""))
-            except ValueError:
-                occurred = None
-            person_id = f.get("person_id", type=int) or 0
-            person_id = person_id if 0 < person_id < 2**63 else 0
             responsibility.log_contact(
-                current_user, a, person_id, f.get("kind", ""), occurred, f.get("summary", "")
-            )
+                current_user, a, id_arg("person_id") or 0, f.get("kind", ""),
+                date_arg("occurred_on"), f.get("summary", ""),
+            )  # fmt: skip
     except DomainError as err:
         db.session.rollback()
         if err.status_code == 403:
             raise
-        for message in getattr(err, "errors", {"": err.message}).values():
-            flash(str(message), "danger")
+        flash_domain_error(err)
     else:
         db.session.commit()
         flash(_("Saved."), "success")

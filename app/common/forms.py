@@ -48,3 +48,22 @@ def id_arg(name: str) -> int | None:
 
     value = request.values.get(name, type=int)
     return value if value is not None and 0 < value < 2**63 else None
+
+
+def date_arg(name: str):
+    """A date (YYYY-MM-DD) from the query string or form, or None when absent or not a date."""
+    from datetime import date
+
+    from flask import request
+
+    try:
+        return date.fromisoformat(request.values.get(name, ""))
+    except ValueError:
+        return None
+
+
+def flash_domain_error(err: DomainError) -> None:
+    """Flash each message of a service error, for pages whose small forms redirect back."""
+    messages = err.errors.values() if isinstance(err, FieldErrors) else [err.message]
+    for message in messages:
+        flash(str(message), "danger")

@@ -16,17 +16,19 @@ from app.roster.models import Member
 from app.volunteers.models import Post, PostAssignment, PostRecord
 
 
+def _posts_stmt(user: User):
+    """Posts in one's subtree and those of the orgs above (a member sees their branch's)."""
+    roles = policy.VOLUNTEER_READERS + (policy.Role.MEMBER,)
+    return select(Post).where(policy.reach(Post.org_id, user, roles), Post.is_active)
+
+
 def posts_for(user: User) -> list[Post]:
-    paths = policy.scope_paths(user, policy.VOLUNTEER_READERS + (policy.Role.MEMBER,))
-    # Posts in one's subtree, and those of the orgs above (a member sees their branch's).
-    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
-    stmt = (
-        select(Post)
-        .join(Org, Org.id == Post.org_id)
-        .where(policy._path_filter(Org.path, paths) | Post.org_id.in_(ancestors), Post.is_active)
-        .order_by(Org.path, Post.name)
-    )
+    stmt = _posts_stmt(user).join(Org, Org.id == Post.org_id).order_by(Org.path, Post.name)
     return list(db.session.scalars(stmt))
+
+
+def get_post(user: User, post_id: int) -> Post | None:
+    return db.session.scalar(_posts_stmt(user).where(Post.id == post_id))
 
 
 def create_post(actor: User, org: Org, name: str, duties: str) -> Post:

@@ -107,14 +107,19 @@ class ItemFilters:
     published: str = ""
 
 
+def _items_stmt(user: User):
+    """The catalogue the user reaches: their orgs' items and those of the levels above."""
+    return select(ServiceItem).where(
+        policy.reach(ServiceItem.org_id, user, policy.VOLUNTEER_READERS)
+    )
+
+
+def get_item(user: User, item_id: int) -> ServiceItem | None:
+    return db.session.scalar(_items_stmt(user).where(ServiceItem.id == item_id))
+
+
 def list_items(user: User, f: ItemFilters) -> list[ServiceItem]:
-    stmt = select(ServiceItem).options(selectinload(ServiceItem.skills))
-    paths = policy.scope_paths(user, policy.VOLUNTEER_READERS)
-    # The catalogue of one's own orgs and of the levels above them (a village sees the
-    # township's and the district's items too).
-    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
-    in_scope = select(Org.id).where(policy._path_filter(Org.path, paths))
-    stmt = stmt.where(ServiceItem.org_id.in_(in_scope) | ServiceItem.org_id.in_(ancestors))
+    stmt = _items_stmt(user).options(selectinload(ServiceItem.skills))
     if f.q:
         stmt = stmt.where(ServiceItem.name.contains(f.q.strip()[:40], autoescape=True))
     if f.category in CATEGORIES:
@@ -127,16 +132,23 @@ def list_items(user: User, f: ItemFilters) -> list[ServiceItem]:
                                                  ServiceItem.name)))  # fmt: skip
 
 
-def published_catalogue() -> list[ServiceItem]:
-    """Every published item for the public guide, nearest level first (village room, township
-    station, district centre)."""
-    items = db.session.scalars(
+def _published_stmt():
+    return (
         select(ServiceItem)
         .join(Org, Org.id == ServiceItem.org_id)
         .where(ServiceItem.is_published, Org.is_active)  # a closed org's items are withdrawn
-        .order_by(ServiceItem.category, ServiceItem.name)
     )
+
+
+def published_catalogue() -> list[ServiceItem]:
+    """Every published item for the public guide, nearest level first (village room, township
+    station, district centre)."""
+    items = db.session.scalars(_published_stmt().order_by(ServiceItem.category, ServiceItem.name))
     return sorted(items, key=lambda i: LEVELS.index(i.level))
+
+
+def published_item(item_id: int) -> ServiceItem | None:
+    return db.session.scalar(_published_stmt().where(ServiceItem.id == item_id))
 
 
 def public_points() -> list[ServicePoint]:
@@ -318,7 +330,7 @@ def items_for_member(user: User, member: Member, limit: int = 8) -> list[tuple[S
     me = next((c for c in candidates(user) if c.member_id == member.id), None)
     if me is None:
         return []
-    items = {i.id: i for i in list_items(user, ItemFilters())}
+    items = {i.id: i for i in list_items(user, ItemFilters())}  # the whole reachable catalogue
     needs = {i.id: need_for(i, None) for i in items.values()}
     return [(items[item_id], m) for item_id, m in needs_for(me, needs, limit)]
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.common.excel import send_xlsx
-from app.common.forms import id_arg
+from app.common.forms import date_arg, flash_domain_error, id_arg
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import Org
@@ -142,9 +142,8 @@ def item_edit(item_id: int | None = None):
 
 
 def _visible_item(item_id: int) -> ServiceItem:
-    item = db.get_or_404(ServiceItem, item_id)
-    visible = {i.id for i in services.list_items(current_user, services.ItemFilters())}
-    if item.id not in visible:
+    item = services.get_item(current_user, item_id)
+    if item is None:
         abort(404)
     return item
 
@@ -273,7 +272,7 @@ def post_list():
 @bp.route("/posts/<int:post_id>", methods=["GET", "POST"])
 @login_required
 def post_detail(post_id: int):
-    post = next((p for p in posts.posts_for(current_user) if p.id == post_id), None)
+    post = posts.get_post(current_user, post_id)
     if post is None:
         abort(404)
     if request.method == "POST":
@@ -284,17 +283,13 @@ def post_detail(post_id: int):
             if request.form.get("what") == "assign":
                 posts.assign(current_user, post, member)
             else:
-                try:
-                    day = date.fromisoformat(request.form.get("occurred_on", ""))
-                except ValueError:
-                    day = None
-                posts.add_record(current_user, post, member, day, request.form.get("summary", ""))
+                posts.add_record(current_user, post, member, date_arg("occurred_on"),
+                                 request.form.get("summary", ""))  # fmt: skip
         except DomainError as err:
             db.session.rollback()
             if err.status_code == 403:
                 raise
-            for message in getattr(err, "errors", {"": err.message}).values():
-                flash(str(message), "danger")
+            flash_domain_error(err)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -334,8 +329,8 @@ def guide():
 
 @guide_bp.route("/items/<int:item_id>")
 def guide_item(item_id: int):
-    item = db.get_or_404(ServiceItem, item_id)
-    if item.id not in {i.id for i in services.published_catalogue()}:
+    item = services.published_item(item_id)
+    if item is None:
         abort(404)
     points = [p for p in services.public_points() if p.level == item.level]
     return render_template("guide/item.html", item=item, points=points, **LABELS)
