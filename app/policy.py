@@ -436,6 +436,12 @@ def _path_filter(column: Any, paths: list[str]):
     return or_(*(column.startswith(p, autoescape=True) for p in paths))
 
 
+def in_subtrees(org_id_column: Any, paths: list[str]):
+    """``org_id_column`` names an org inside one of the subtrees ``paths`` (one indexed
+    prefix filter on the org path)."""
+    return org_id_column.in_(select(Org.id).where(_path_filter(Org.path, paths)))
+
+
 def reach(column: Any, user: Any, roles: Iterable[str]):
     """``column`` (an org id) is in the user's subtrees or above them: the catalogue and the
     posts of the levels above one's own org are visible too (a village sees its township's)."""
@@ -481,7 +487,7 @@ def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
         if paths and _covers_every_root(paths):
             # Committee-wide: no filter at all, so the database can walk the sort index.
             return stmt
-        in_orgs = model.org_id.in_(select(Org.id).where(_path_filter(Org.path, paths)))
+        in_orgs = in_subtrees(model.org_id, paths)
         return stmt.where(
             or_(in_orgs, model.user_id == user.id) if paths else model.user_id == user.id
         )
@@ -494,7 +500,7 @@ def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
             return stmt.where(own)
         if _covers_every_root(paths):
             return stmt
-        in_orgs = model.org_id.in_(select(Org.id).where(_path_filter(Org.path, paths)))
+        in_orgs = in_subtrees(model.org_id, paths)
         return stmt.where(or_(in_orgs, own))
     if model is AuditEvent:
         paths = scope_paths(user, [Role.ADMIN])

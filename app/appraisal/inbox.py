@@ -67,7 +67,7 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
         paths = policy.scope_paths(user, roles)
         if not paths:
             return None
-        in_orgs = Appraisal.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, paths)))
+        in_orgs = policy.in_subtrees(Appraisal.org_id, paths)
         return base.where(in_orgs, Appraisal.status == status)
 
     for task, roles, status, due in (
@@ -107,7 +107,7 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
     sec_paths = policy.scope_paths(user, [Role.BRANCH_SECRETARY])
     if sec_paths:
         talk_tasks.append(open_records.where(
-            Appraisal.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, sec_paths)))
+            policy.in_subtrees(Appraisal.org_id, sec_paths)
         ))  # fmt: skip
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     seen_talk: set[int] = set()

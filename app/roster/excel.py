@@ -261,9 +261,7 @@ def export_members(
     if unmasked and actor is not None:
         # Full numbers only for members under the actor's committee grants.
         paths = policy.scope_paths(actor, [policy.Role.COMMITTEE])
-        base = base.where(
-            Member.org_id.in_(select(Org.id).where(policy._path_filter(Org.path, paths)))
-        )
+        base = base.where(policy.in_subtrees(Member.org_id, paths))
     stmt = (
         base.join(Org, Org.id == Member.org_id)
         .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
