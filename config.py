@@ -45,8 +45,10 @@ class Config:
 
     PASSWORD_MIN_LENGTH = 8
 
+    # The zone of every calendar date: "today", deadlines, overdue flags, ages, month bounds.
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = {"zh_Hans": "简体中文", "en": "English"}
 

@@ -6,14 +6,14 @@ and its audit row commit or roll back together.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.common.requestid import request_id
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -41,15 +41,6 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper, connection, target) -> None:  # pragma: no cover - guard
     raise RuntimeError("audit events are append-only")
-
-
-def request_id() -> str:
-    """A per-request id that ties log lines, error pages and audit rows together."""
-    if not has_request_context():
-        return ""
-    if "request_id" not in g:
-        g.request_id = uuid.uuid4().hex
-    return g.request_id
 
 
 def record(

@@ -342,12 +342,12 @@ def seed_appraisals(by_name: dict[str, Org], report: SeedReport) -> None:
     for m in db.session.scalars(
         select(Member).where(Member.membership == "probationary").options(_jl(Member.org))
     ):
-        branch_id = m.org.parent_id if m.org.kind == OrgKind.GROUP else m.org_id
+        branch_id = m.org.branch_id
         if branch_id in mentors:
             assign_mentor(secretaries[branch_id], m, mentors[branch_id])
 
     def branch_of(a):
-        return a.org.parent_id if a.org.kind == OrgKind.GROUP else a.org_id
+        return a.org.branch_id
 
     def fill(a):
         a.self_record = {

@@ -1,16 +1,25 @@
-"""Domain errors raised by services, and the error pages they map to."""
+"""Domain errors raised by services, and the one place they become responses.
+
+A service raises a ``DomainError`` subclass; its ``status_code`` decides the answer on every
+route alike: 400 (bad input) goes beside the form field at fault (``errors_on``), 403 is a
+permission refused, 404 an object outside the user's scope, 409 a stale write or a step the
+workflow does not allow. Views never catch these themselves.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from flask import Flask, render_template
+from flask import Flask, flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from app.audit import request_id
+from app.common.requestid import request_id
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +52,19 @@ class PermissionDenied(DomainError):
     status_code = 403
 
 
-class StaleRecord(DomainError):
+class NotFound(DomainError):
+    """The object is outside the user's scope (or does not exist): reveal nothing."""
+
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """The step is not possible in the object's current state."""
+
+    status_code = 409
+
+
+class StaleRecord(Conflict):
     """The record changed since the form was loaded: reload instead of overwriting."""
 
     status_code = 409
@@ -75,6 +96,52 @@ _MESSAGES = {
 }
 
 
+class Outcome:
+    """Whether the service calls inside ``errors_on`` succeeded (truthy) or were refused."""
+
+    def __init__(self) -> None:
+        self.ok = False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@contextmanager
+def errors_on(form=None) -> Iterator[Outcome]:
+    """Run service calls; bad input (a 400 ``DomainError``) rolls back and lands beside the
+    form field it names (flashed when it names none, or when there is no form), and the
+    outcome stays false so the view re-renders. Every other ``DomainError`` (403, 404, 409)
+    propagates to the app's error handler, which answers it the same way on every route::
+
+        with errors_on(form) as done:
+            org = services.create_org(...)
+        if done:
+            db.session.commit()
+            return redirect(...)
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as err:
+        if err.status_code != 400:
+            raise
+        db.session.rollback()
+        show_on_form(form, err)
+    else:
+        outcome.ok = True
+
+
+def show_on_form(form, err: DomainError) -> None:
+    """Put each message of ``err`` beside the field it names, or flash it."""
+    errors = err.errors if isinstance(err, FieldErrors) else {err.field: err.message}
+    for name, message in errors.items():
+        field = getattr(form, name, None) if (form is not None and name) else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors or []), str(message)]
+        else:
+            flash(str(message), "danger")
+
+
 def _render(code: int, message: str | None = None):
     return (
         render_template(
@@ -97,11 +164,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
+        db.session.rollback()
         return _render(e.status_code, str(e.message))
 
     @app.errorhandler(StaleDataError)
     def stale_write(e: StaleDataError):
         # Another request saved the same row between our read and our write.
+        db.session.rollback()
         return _render(409)
 
     @app.errorhandler(HTTPException)

@@ -13,7 +13,7 @@ from app.appraisal.models import AppraisalPeriod
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
 from app.orgs.models import Org
-from app.roster.search import org_labels
+from app.orgs.tree import org_labels
 
 HEADERS = [("姓名", 10), ("所在党组织", 24), ("党员类别", 10), ("状态", 14), ("考核等次", 10),
            ("一票否决", 16), ("支委会会议日期", 14), ("抽查", 8), ("典型", 8)]  # fmt: skip

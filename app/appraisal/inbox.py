@@ -20,6 +20,7 @@ from app.appraisal.models import (
     Status,
 )
 from app.auth.models import Role, User
+from app.common import timeutil
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
@@ -47,7 +48,7 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
     """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks.
 
     One query per kind of task (four), each loading member, org and period with it."""
-    today = date.today()  # noqa: DTZ011 - calendar date
+    today = timeutil.today()
     out = Inbox()
     opts = (joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period))
     base = (

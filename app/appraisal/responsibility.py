@@ -13,6 +13,7 @@ from app import audit, policy
 from app.appraisal.models import Appraisal, ContactLog, ResponsibilityPerson
 from app.appraisal.services import quarter_bounds
 from app.auth.models import User
+from app.common import timeutil
 from app.errors import FieldErrors, PermissionDenied
 from app.extensions import db
 
@@ -34,7 +35,7 @@ def _require(actor: User, appraisal: Appraisal) -> None:
 
 def area(appraisal: Appraisal, *, today: date | None = None) -> list[PersonRow]:
     """The member's people with this quarter's logs and the flags (two queries)."""
-    today = today or date.today()  # noqa: DTZ011 - calendar date
+    today = today or timeutil.today()
     start, end = quarter_bounds(appraisal.year, appraisal.quarter)
     people = list(
         db.session.scalars(
@@ -90,7 +91,7 @@ def log_contact(actor: User, appraisal: Appraisal, person_id: int, kind: str,
         errors["kind"] = str(_l("Choose talk, home visit or help."))
     if occurred_on is None:
         errors["occurred_on"] = str(_l("Give the date."))
-    elif occurred_on > date.today():  # noqa: DTZ011
+    elif occurred_on > timeutil.today():
         errors["occurred_on"] = str(_l("This date is in the future."))
     if errors:
         raise FieldErrors(errors)

@@ -29,6 +29,7 @@ from app.auth.models import User
 from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
 from app.orgs.models import Org
+from app.orgs.tree import branch_id_of
 from app.roster.models import Member
 
 # Members who are appraised: those in good standing (retained, suspended, expelled,
@@ -267,7 +268,7 @@ def periods_for(user: User) -> list[AppraisalPeriod]:
         .join(Org, Org.id == AppraisalPeriod.org_id)
         .order_by(AppraisalPeriod.year.desc(), AppraisalPeriod.quarter.desc(), Org.path)
     )
-    paths = policy.scope_paths(user, policy.APPRAISAL_READERS)
+    paths = policy.subtrees(user, "appraisal.read")
     rows = list(db.session.scalars(stmt))
     # A period is visible to anyone whose scope meets its subtree (above or below it).
     return [
@@ -385,7 +386,7 @@ def draw_sample(
     ).all()
     by_branch: dict[int, list[int]] = {}
     for aid, org_id, _path, kind, parent_id in rows:
-        branch = parent_id if kind == "group" and parent_id else org_id
+        branch = branch_id_of(org_id, kind, parent_id)
         by_branch.setdefault(branch, []).append(aid)
     rng = random.Random(f"{period.id}:{seed}")  # noqa: S311 - a reproducible draw, not a secret
     chosen: list[int] = []

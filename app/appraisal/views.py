@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,12 +24,13 @@ from app.appraisal.labels import (
 )
 from app.appraisal.models import Appraisal, AppraisalPeriod
 from app.appraisal.workflow import allowed_actions, apply, dimensions_for
-from app.common.forms import date_arg, flash_domain_error, id_arg, show_domain_error
-from app.errors import DomainError, StaleRecord
+from app.common import timeutil
+from app.common.forms import date_arg, id_arg
+from app.errors import DomainError, StaleRecord, show_on_form
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.services import scoped_orgs
-from app.roster.search import org_labels
+from app.orgs.tree import org_labels
 
 bp = Blueprint("appraisal", __name__)
 
@@ -47,7 +48,7 @@ LABELS = {
 @login_required
 def inbox():
     box = queries.inbox(current_user)
-    return render_template("appraisal/inbox.html", box=box, today=date.today(), **LABELS)  # noqa: DTZ011
+    return render_template("appraisal/inbox.html", box=box, today=timeutil.today(), **LABELS)
 
 
 @bp.route("/periods")
@@ -70,7 +71,7 @@ def period_create():
             and policy.can(current_user, "appraisal.manage_periods", o)]  # fmt: skip
     form.org_id.choices = [(o.id, "　" * o.depth + o.name) for o in orgs]
     if request.method == "GET":
-        today = date.today()  # noqa: DTZ011
+        today = timeutil.today()
         q = (today.month - 1) // 3 + 1
         _start, end = services.quarter_bounds(today.year, q)
         form.year.data, form.quarter.data = today.year, q
@@ -88,7 +89,7 @@ def period_create():
             )  # fmt: skip
         except DomainError as err:
             db.session.rollback()
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("%(label)s is open.", label=period.label), "success")
@@ -135,7 +136,7 @@ def templates():
             services.save_template(current_user, org, post_kind, dims)
         except DomainError as err:
             db.session.rollback()
-            flash_domain_error(err)
+            show_on_form(None, err)
         else:
             db.session.commit()
             flash(_("Saved. Quarters opened from now on use it; open ones keep theirs."), "success")
@@ -165,7 +166,7 @@ def period_detail(period_id: int):
     branches: dict[int, dict[str, int]] = {}
     for org_id, status, n in rows:
         org = orgs[org_id]
-        branch_id = org.parent_id if org.kind == "group" and org.parent_id else org_id
+        branch_id = org.branch_id
         if not policy.can(current_user, "appraisal.overview", orgs.get(branch_id) or org):
             continue
         counts = branches.setdefault(branch_id, {})
@@ -384,7 +385,7 @@ def step(appraisal_id: int, action: str):
             flash(str(err.message), "danger")
             return redirect(url_for("appraisal.record", appraisal_id=appraisal_id))
         a = _load(appraisal_id)
-        show_domain_error(form, err)
+        show_on_form(form, err)
         return _render(a, form)
     db.session.commit()
     flash(str(ACTION_LABELS[action]), "success")
@@ -411,7 +412,7 @@ def area_add(appraisal_id: int, what: str):
         db.session.rollback()
         if err.status_code == 403:
             raise
-        flash_domain_error(err)
+        show_on_form(None, err)
     else:
         db.session.commit()
         flash(_("Saved."), "success")

@@ -19,9 +19,11 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.appraisal.models import Appraisal, AppraisalStep, Grade, Status, VetoCategory
 from app.auth.models import User
+from app.common import timeutil
 from app.common.timeutil import utcnow
 from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
+from app.orgs.tree import branch_org_ids
 
 
 class Action(StrEnum):
@@ -248,7 +250,7 @@ def _assess(appraisal: Appraisal, data: dict[str, Any], errors: dict[str, str]) 
     meeting = data.get("meeting_on")
     if not isinstance(meeting, date):
         errors["meeting_on"] = str(_l("Give the date of the branch committee meeting."))
-    elif meeting > date.today():  # noqa: DTZ011 - calendar date
+    elif meeting > timeutil.today():
         errors["meeting_on"] = str(_l("This date is in the future."))
     grade = data.get("grade") or None
     if appraisal.is_probationary:
@@ -301,18 +303,6 @@ def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
                 used=excellent,
             )
         )
-
-
-def branch_org_ids(org) -> list[int]:
-    """The ids of the branch an org belongs to and its groups (a group counts with its branch)."""
-    from app.orgs.models import Org
-
-    branch = org
-    if org.kind == "group" and org.parent_id:
-        branch = db.session.get(Org, org.parent_id)
-    return list(
-        db.session.scalars(select(Org.id).where(Org.path.startswith(branch.path, autoescape=True)))
-    )
 
 
 def dimensions_for(appraisal: Appraisal) -> list[dict[str, str]]:

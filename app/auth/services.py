@@ -257,7 +257,7 @@ def grant_role(
         raise PermissionDenied(_l("You cannot grant roles to yourself."))
     if not org.is_active:
         raise ValidationError(_l("This organisation is deactivated."), field="org_id")
-    if role == Role.AGENT:
+    if policy.role_needs_service_point(role):
         if service_point is None:
             raise ValidationError(_l("An agent needs a service point."), field="service_point_id")
         if not service_point.org.path.startswith(org.path):
@@ -294,10 +294,8 @@ def revoke_role(actor: User, grant: RoleGrant) -> None:
     """
     if not policy.can(actor, "role.revoke", grant):
         raise PermissionDenied(_l("You may not revoke this role."))
-    if grant.user_id == actor.id and grant.role == Role.ADMIN:
-        admin_grants = [g for g in actor.grants if g.role == Role.ADMIN]
-        if len(admin_grants) <= 1:
-            raise ValidationError(_l("You cannot remove your own last admin role."))
+    if policy.is_last_admin_grant(actor, grant):
+        raise ValidationError(_l("You cannot remove your own last admin role."))
     user = grant.user
     audit.record(
         actor, "role.revoke", user, org_path=grant.org.path, role=grant.role, org=grant.org.name

@@ -11,10 +11,10 @@ from app import policy
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, GrantForm, LoginForm, UserCreateForm, UserEditForm
 from app.auth.models import ROLE_LABELS, Role, RoleGrant, User
-from app.common.forms import ConfirmForm, show_domain_error
+from app.common.forms import ConfirmForm
 from app.common.pagination import paginate
 from app.common.urls import safe_next
-from app.errors import DomainError
+from app.errors import DomainError, show_on_form
 from app.extensions import db, limiter
 from app.orgs.models import Org, ServicePoint
 from app.orgs.services import scoped_orgs, scoped_service_points
@@ -74,7 +74,7 @@ def change_password():
                 logout_user()
                 flash(_("Too many wrong passwords: the account is locked for a while."), "danger")
                 return redirect(url_for("auth.login"))
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Your other sessions have ended."), "success")
@@ -117,7 +117,7 @@ def user_create():
             )
         except DomainError as err:
             db.session.rollback()
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             if form.generate.data:
@@ -188,7 +188,7 @@ def user_edit(user_id: int):
             db.session.rollback()
             if err.status_code == 409:
                 raise
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -216,7 +216,7 @@ def grant_add(user_id: int):
                 services.grant_role(current_user, user, form.role.data, org, service_point=sp)
             except DomainError as err:
                 db.session.rollback()
-                show_domain_error(form, err)
+                show_on_form(form, err)
             else:
                 db.session.commit()
                 flash(_("Role granted. It takes effect on the user's next page."), "success")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from app.common import timeutil
 from app.common.chinese import normalize_digits
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -56,7 +57,7 @@ def parse_id(raw: str, *, today: date | None = None) -> IdInfo:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError("The birth date in this ID number is not a real date.") from None
-    today = today or date.today()  # noqa: DTZ011 - a calendar date, not a moment
+    today = today or timeutil.today()
     if born < date(1900, 1, 1) or born > today:
         raise IdNumberError("The birth date in this ID number is out of range.")
     if check_char(number[:17]) != number[17]:

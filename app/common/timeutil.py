@@ -1,19 +1,46 @@
-"""Time helpers: everything is stored in UTC and shown in Asia/Shanghai."""
+"""Time: stored in UTC, and every calendar date (today, deadlines, ages) in the configured zone.
+
+``now()`` and ``today()`` are the only clocks: a server running in UTC would otherwise think
+it is yesterday from 00:00 to 08:00 Beijing time.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The configured zone (``TIMEZONE``, Asia/Shanghai by default)."""
+    name = current_app.config.get("TIMEZONE", DEFAULT_ZONE) if has_app_context() else None
+    return _zone(name or DEFAULT_ZONE)
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware, in UTC."""
+    """The current moment, timezone-aware, in UTC (for stored timestamps)."""
     return datetime.now(UTC)
+
+
+def now() -> datetime:
+    """The current moment in the configured zone."""
+    return utcnow().astimezone(local_zone())
+
+
+def today() -> date:
+    """Today's calendar date in the configured zone."""
+    return now().date()
 
 
 class UTCDateTime(TypeDecorator):
@@ -41,7 +68,7 @@ class UTCDateTime(TypeDecorator):
 
 
 def to_local(value: datetime | None) -> datetime | None:
-    """Convert a stored UTC datetime to Asia/Shanghai for display."""
+    """A stored UTC datetime in the configured zone, for display."""
     if value is None:
         return None
-    return value.astimezone(LOCAL_TZ)
+    return value.astimezone(local_zone())

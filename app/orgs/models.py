@@ -39,6 +39,11 @@ def _in(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({values})"
 
 
+def branch_id_of(org_id: int, kind: str, parent_id: int | None) -> int:
+    """The branch an org counts with, from its row's columns: a group's is its parent."""
+    return parent_id if kind == OrgKind.GROUP and parent_id else org_id
+
+
 class Org(db.Model):
     """A party organisation: committee, general branch, branch or party group.
 
@@ -76,6 +81,11 @@ class Org(db.Model):
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to this org, itself included."""
         return [int(p) for p in self.path.strip("/").split("/") if p]
+
+    @property
+    def branch_id(self) -> int:
+        """The branch this org counts with: a party group's parent branch, else itself."""
+        return branch_id_of(self.id, self.kind, self.parent_id)
 
     def is_within(self, other: Org) -> bool:
         """True when self is other or lies in other's subtree."""

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.common.forms import ConfirmForm, show_domain_error
-from app.errors import DomainError
+from app.common.forms import ConfirmForm
+from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.orgs import services
 from app.orgs.forms import (
@@ -43,7 +43,7 @@ def _fail(form, err: DomainError) -> None:
     db.session.rollback()
     if err.status_code in (403, 409):
         raise err
-    show_domain_error(form, err)
+    show_on_form(form, err)
 
 
 @bp.route("/")

@@ -188,8 +188,8 @@ def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None =
 
 def _cell_values(m: Member, orgs: dict[int, Org], labels, unmasked: bool) -> dict[str, Any]:
     org = orgs.get(m.org_id)
-    if org is not None and org.kind == "group":
-        branch, group = orgs.get(org.parent_id), org
+    if org is not None and org.branch_id != org.id:
+        branch, group = orgs.get(org.branch_id), org
     else:
         branch, group = org, None
     id_number = decrypt(m.id_number_enc)
@@ -260,7 +260,7 @@ def export_members(
     base = search.filtered_stmt(actor, filters)
     if unmasked and actor is not None:
         # Full numbers only for members under the actor's committee grants.
-        paths = policy.scope_paths(actor, [policy.Role.COMMITTEE])
+        paths = policy.subtrees(actor, "roster.unmask")
         base = base.where(policy.in_subtrees(Member.org_id, paths))
     stmt = (
         base.join(Org, Org.id == Member.org_id)
@@ -279,7 +279,7 @@ def export_members(
         first_data_row = 0
         current_branch: int | None = None
         used_names: set[str] = {"选项"}
-        roots = policy.scope_paths(actor, policy.ROSTER_READERS) if actor is not None else []
+        roots = policy.subtrees(actor, "roster.read") if actor is not None else []
         root_orgs = [o for o in orgs.values() if o.parent_id is None]
         if len(roots) == 1:
             scope_name = orgs[int(roots[0].strip("/").split("/")[-1])].name
@@ -297,7 +297,7 @@ def export_members(
             values = _cell_values(m, orgs, labels, unmasked)
             if official:
                 org = orgs.get(m.org_id)
-                branch_id = org.parent_id if org is not None and org.kind == "group" else m.org_id
+                branch_id = org.branch_id if org is not None else m.org_id
                 if branch_id != current_branch:
                     if ws is not None:
                         finish_official(ws, row)

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.common import timeutil
 from app.common.chinese import normalize_digits
 from app.common.idcard import (
     IdNumberError,
@@ -220,7 +221,7 @@ def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
             out.fail(key, _l("Control characters are not allowed."))
     if out.errors:
         return out
-    today = today or date.today()  # noqa: DTZ011 - calendar date
+    today = today or timeutil.today()
 
     name = _text(raw, "name", 50)
     if not name:

@@ -21,6 +21,7 @@ from app.common.timeutil import utcnow
 from app.errors import DomainError, PermissionDenied, ValidationError
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
+from app.orgs.tree import path_filter
 from app.roster import services
 from app.roster.excel import COLUMNS, DATE_KEYS, HEADER_TO_KEY
 from app.roster.models import ImportBatch, Member, MemberHistory
@@ -81,8 +82,8 @@ class _Resolver:
     def __init__(self, actor: User | None) -> None:
         stmt = select(Org).where(Org.is_active)
         if actor is not None:
-            paths = policy.scope_paths(actor, policy.ROSTER_EDITORS)
-            stmt = stmt.where(policy._path_filter(Org.path, paths))
+            paths = policy.subtrees(actor, "roster.edit")
+            stmt = stmt.where(path_filter(Org.path, paths))
         self.orgs = list(db.session.scalars(stmt))
         self.branches: dict[str, list[Org]] = {}
         self.groups: dict[tuple[int, str], Org] = {}

@@ -16,6 +16,7 @@ from app.common.idcard import mask_id, mask_phone
 from app.common.pagination import Page, paginate
 from app.extensions import db
 from app.orgs.models import Org
+from app.orgs.tree import org_labels
 from app.roster.models import Member, Skill
 from app.roster.services import id_hash, phone_hash
 
@@ -175,17 +176,3 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
     result = MemberList(page=id_page, facets=facets)
     result.org_labels = org_labels({m.org for m in id_page.items})
     return result
-
-
-def org_labels(orgs: set[Org]) -> dict[int, str]:
-    """Each org's name, prefixed by its branch for party groups (one query)."""
-    parent_ids = {o.parent_id for o in orgs if o.kind == "group" and o.parent_id}
-    parents = (
-        dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(parent_ids))).all())
-        if parent_ids
-        else {}
-    )
-    return {
-        o.id: f"{parents[o.parent_id]} · {o.name}" if o.parent_id in parents else o.name
-        for o in orgs
-    }

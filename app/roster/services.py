@@ -335,19 +335,7 @@ def all_skills() -> list[Skill]:
 
 def mentor_choices(member: Member) -> list[User]:
     """The logins who may mentor ``member``: holders of a mentor grant over the member's org."""
-    from app.auth.models import Role, RoleGrant
-
-    ancestor_ids = member.org.ancestor_ids
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(
-                RoleGrant.role == Role.MENTOR, RoleGrant.org_id.in_(ancestor_ids), User.is_active
-            )
-            .order_by(User.display_name)
-        ).unique()
-    )
+    return list(db.session.scalars(policy.mentors_over(member.org)).unique())
 
 
 def assign_mentor(actor: User, member: Member, mentor: User | None) -> None:

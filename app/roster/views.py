@@ -24,10 +24,11 @@ from sqlalchemy import select
 
 from app import policy
 from app.common.excel import SpreadsheetError, send_xlsx
-from app.common.forms import id_arg, show_domain_error
-from app.errors import DomainError
+from app.common.forms import id_arg
+from app.errors import DomainError, show_on_form
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
+from app.orgs.tree import org_labels
 from app.roster import excel, importer, search, services
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
@@ -146,7 +147,7 @@ def _render_detail(member, *, unmask_form=None, full=None, status=200):
             "roster/member_detail.html",
             m=member,
             hv=_history_value,
-            org_label=search.org_labels({member.org})[member.org_id],
+            org_label=org_labels({member.org})[member.org_id],
             id_masked=services.masked_id(member),
             phone_masked=services.masked_phone(member),
             history=services.history_of(member),
@@ -190,7 +191,7 @@ def member_unmask(member_id: int):
             full = services.unmask(current_user, member, form.reason.data)
         except DomainError as err:
             db.session.rollback()
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             # Shown in this response only: never stored in the session or a URL.
@@ -238,7 +239,7 @@ def member_create():
             )  # fmt: skip
         except DomainError as err:
             db.session.rollback()
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Member %(name)s added to the roster.", name=member.name), "success")
@@ -272,7 +273,7 @@ def member_edit(member_id: int):
             db.session.rollback()
             if err.status_code in (403, 409):
                 raise
-            show_domain_error(form, err)
+            show_on_form(form, err)
         else:
             db.session.commit()
             flash(_("Saved."), "success")

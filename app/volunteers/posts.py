@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import audit, policy
 from app.auth.models import User
+from app.common import timeutil
 from app.errors import FieldErrors, PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
@@ -18,7 +19,7 @@ from app.volunteers.models import Post, PostAssignment, PostRecord
 
 def _posts_stmt(user: User):
     """Posts in one's subtree and those of the orgs above (a member sees their branch's)."""
-    roles = policy.VOLUNTEER_READERS + (policy.Role.MEMBER,)
+    roles = policy.reach_roles("volunteers.posts")
     return select(Post).where(policy.reach(Post.org_id, user, roles), Post.is_active)
 
 
@@ -97,7 +98,7 @@ def add_record(actor: User, post: Post, member: Member, occurred_on: date | None
         errors["member_id"] = str(_l("This member does not hold the post."))
     if occurred_on is None:
         errors["occurred_on"] = str(_l("Give the date."))
-    elif occurred_on > date.today():  # noqa: DTZ011
+    elif occurred_on > timeutil.today():
         errors["occurred_on"] = str(_l("This date is in the future."))
     summary = (summary or "").strip()[:2000]
     if len(summary) < 2:

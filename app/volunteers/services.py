@@ -110,7 +110,7 @@ class ItemFilters:
 def _items_stmt(user: User):
     """The catalogue the user reaches: their orgs' items and those of the levels above."""
     return select(ServiceItem).where(
-        policy.reach(ServiceItem.org_id, user, policy.VOLUNTEER_READERS)
+        policy.reach(ServiceItem.org_id, user, policy.reach_roles("volunteers.read"))
     )
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
+from app.common import timeutil
 from app.common.excel import send_xlsx
-from app.common.forms import date_arg, flash_domain_error, id_arg
-from app.errors import DomainError
+from app.common.forms import date_arg, id_arg
+from app.errors import DomainError, show_on_form
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.services import scoped_orgs, scoped_service_points
@@ -289,7 +288,7 @@ def post_detail(post_id: int):
             db.session.rollback()
             if err.status_code == 403:
                 raise
-            flash_domain_error(err)
+            show_on_form(None, err)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -307,7 +306,7 @@ def post_detail(post_id: int):
     return render_template("volunteers/post_detail.html", post=post, holders=holders,
                            records=posts.records(post), can_manage=can_manage,
                            candidates=candidates, recordable=recordable,
-                           today=date.today())  # noqa: DTZ011  # fmt: skip
+                           today=timeutil.today())  # fmt: skip
 
 
 # --- public guide ------------------------------------------------------------------------------

@@ -1,75 +1,24 @@
-"""The one place that answers "may this user do this to that?" and scopes list queries.
-
-Actions are named strings; each is a predicate of (user, target) built from small pieces:
-"a grant of one of these roles covers the target's org". A grant covers its org's whole subtree,
-which is a path-prefix test. Views call ``require``; templates call ``can`` only to hide buttons.
-"""
+"""The named rules: one small predicate of (user, target) per action."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import abort
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, select
 
-from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.orgs.models import ALLOWED_CHILDREN, Org, OrgKind, ServicePoint
-
-Rule = Callable[[User, Any], bool]
-_RULES: dict[str, Rule] = {}
-
-# Roles that look after organisations and may open the org admin screens of their subtree.
-ORG_STEWARDS = (Role.ADMIN, Role.COMMITTEE, Role.BRANCH_SECRETARY)
-ORG_MANAGERS = (Role.ADMIN, Role.COMMITTEE)
-
-
-def rule(name: str) -> Callable[[Rule], Rule]:
-    def register(fn: Rule) -> Rule:
-        _RULES[name] = fn
-        return fn
-
-    return register
-
-
-def _active(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def grants_of(user: Any, roles: Iterable[str] | None = None) -> list[RoleGrant]:
-    """The user's grants, optionally only those of the given roles."""
-    if not _active(user):
-        return []
-    wanted = set(roles) if roles is not None else None
-    # A grant on a deactivated organisation confers nothing until it is reactivated.
-    return [g for g in user.grants if g.org.is_active and (wanted is None or g.role in wanted)]
-
-
-def has_role(user: Any, *roles: str) -> bool:
-    return bool(grants_of(user, roles))
-
-
-def covers(user: Any, org: Org | None, roles: Iterable[str], *, strictly: bool = False) -> bool:
-    """A grant of one of ``roles`` covers ``org`` (strictly: lies above it, not at it)."""
-    if org is None:
-        return False
-    for grant in grants_of(user, roles):
-        if org.path.startswith(grant.org.path):
-            if not strictly or org.path != grant.org.path:
-                return True
-    return False
-
-
-def scope_paths(user: Any, roles: Iterable[str]) -> list[str]:
-    """The subtree roots the user's grants of ``roles`` reach, without nested duplicates."""
-    paths = sorted({g.org.path for g in grants_of(user, roles)})
-    roots: list[str] = []
-    for p in paths:
-        if not any(p.startswith(r) for r in roots):
-            roots.append(p)
-    return roots
-
+from app.policy.core import (
+    _RULES,
+    ORG_MANAGERS,
+    ORG_STEWARDS,
+    covers,
+    grants_of,
+    has_role,
+    root_admin,
+    rule,
+    scope_paths,
+)
 
 # --- organisations -------------------------------------------------------------------------
 
@@ -143,17 +92,13 @@ def _user_manage(user: User, target: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-def _root_admin(user: User) -> bool:
-    return any(g.org.parent_id is None for g in grants_of(user, [Role.ADMIN]))
-
-
 @rule("user.view")
 def _user_view(user: User, other: User) -> bool:
     if not has_role(user, Role.ADMIN):
         return False
     if not other.grants:
         # An account with no role belongs to no subtree: only an admin over a root has it.
-        return _root_admin(user)
+        return root_admin(user)
     return any(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
 
 
@@ -164,7 +109,7 @@ def _user_edit(user: User, other: User) -> bool:
     if not has_role(user, Role.ADMIN):
         return False
     if not other.grants:
-        return _root_admin(user)
+        return root_admin(user)
     return all(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
 
 
@@ -228,7 +173,7 @@ def _roster_import(user: User, target: Any) -> bool:
 @rule("roster.import_rollback")
 def _roster_import_rollback(user: User, batch: Any) -> bool:
     # Its author, or an admin over a root (a sub-tree admin could undo another branch's work).
-    return batch.user_id == user.id or _root_admin(user)
+    return batch.user_id == user.id or root_admin(user)
 
 
 @rule("roster.unmask")
@@ -402,116 +347,51 @@ def _audit_view(user: User, target: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
 
-# --- checks -----------------------------------------------------------------------------------
+# --- subtree roots and role facts that other modules ask about -------------------------------
+
+# The roles behind a kind of reach, for services that filter by subtree themselves.
+_REACH: dict[str, tuple[str, ...]] = {
+    "org.steward": ORG_STEWARDS,
+    "roster.read": ROSTER_READERS,
+    "roster.edit": ROSTER_EDITORS,
+    "roster.unmask": (Role.COMMITTEE,),
+    "appraisal.read": APPRAISAL_READERS,
+    "volunteers.read": VOLUNTEER_READERS,
+    "volunteers.posts": (*VOLUNTEER_READERS, Role.MEMBER),
+}
 
 
-def can(user: Any, action: str, target: Any = None) -> bool:
-    """True when ``user`` may do ``action`` to ``target``. Unknown actions are denied."""
-    if not _active(user):
+def subtrees(user: User, reach_name: str) -> list[str]:
+    """The org paths whose subtrees ``user`` reaches for ``reach_name`` (see ``_REACH``)."""
+    return scope_paths(user, _REACH[reach_name])
+
+
+def reach_roles(reach_name: str) -> tuple[str, ...]:
+    """The roles behind ``reach_name``, for ``policy.reach`` (the levels above count too)."""
+    return _REACH[reach_name]
+
+
+def role_needs_service_point(role: str) -> bool:
+    """An agent serves at a service point; no other role has one."""
+    return role == Role.AGENT
+
+
+def is_last_admin_grant(user: User, grant: RoleGrant) -> bool:
+    """``grant`` is ``user``'s own and only admin grant (nobody would be left to undo it)."""
+    if grant.user_id != user.id or grant.role != Role.ADMIN:
         return False
-    fn = _RULES.get(action)
-    if fn is None:
-        return False
-    return bool(fn(user, target))
+    return len([g for g in user.grants if g.role == Role.ADMIN]) <= 1
 
 
-def require(user: Any, action: str, target: Any = None, *, visible: str | None = None) -> None:
-    """Abort unless ``user`` may do ``action``.
-
-    With ``visible`` (an action such as ``"org.view"``), a target the user may not even see
-    answers 404, so ids outside one's scope reveal nothing; a visible one denied answers 403.
-    """
-    if visible is not None and not can(user, visible, target):
-        abort(404)
-    if not can(user, action, target):
-        abort(403)
-
-
-# --- scopes -----------------------------------------------------------------------------------
-
-
-def _path_filter(column: Any, paths: list[str]):
-    if not paths:
-        return false()
-    return or_(*(column.startswith(p, autoescape=True) for p in paths))
-
-
-def in_subtrees(org_id_column: Any, paths: list[str]):
-    """``org_id_column`` names an org inside one of the subtrees ``paths`` (one indexed
-    prefix filter on the org path)."""
-    return org_id_column.in_(select(Org.id).where(_path_filter(Org.path, paths)))
-
-
-def reach(column: Any, user: Any, roles: Iterable[str]):
-    """``column`` (an org id) is in the user's subtrees or above them: the catalogue and the
-    posts of the levels above one's own org are visible too (a village sees its township's)."""
-    paths = scope_paths(user, roles)
-    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
-    in_scope = select(Org.id).where(_path_filter(Org.path, paths))
-    return column.in_(in_scope) | column.in_(ancestors)
-
-
-def _covers_every_root(paths: list[str]) -> bool:
-    """True when the paths include every root org (the scope is the whole database)."""
-    from app.extensions import db
-
-    uncovered = db.session.scalar(
-        select(Org.id).where(Org.parent_id.is_(None), ~_path_filter(Org.path, paths)).limit(1)
+def mentors_over(org: Org) -> Select:
+    """Active users holding a mentor grant on ``org`` or above it, by display name."""
+    return (
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(
+            RoleGrant.role == Role.MENTOR,
+            RoleGrant.org_id.in_(org.ancestor_ids),
+            User.is_active,
+        )
+        .order_by(User.display_name)
     )
-    return uncovered is None
-
-
-def scope(stmt: Select, user: Any, model: type, **kwargs: Any) -> Select:
-    """Limit ``stmt`` (selecting ``model``) to the rows ``user`` may list."""
-    if not _active(user):
-        return stmt.where(false())
-    if model is Org:
-        return stmt.where(_path_filter(Org.path, scope_paths(user, ORG_STEWARDS)))
-    if model is ServicePoint:
-        sub = select(Org.id).where(_path_filter(Org.path, scope_paths(user, ORG_STEWARDS)))
-        return stmt.where(ServicePoint.org_id.in_(sub))
-    if model is User:
-        paths = scope_paths(user, [Role.ADMIN])
-        in_scope = (
-            select(RoleGrant.user_id)
-            .join(Org, RoleGrant.org_id == Org.id)
-            .where(_path_filter(Org.path, paths))
-        )
-        if not paths:
-            return stmt.where(false())
-        if _root_admin(user):
-            return stmt.where(or_(User.id.in_(in_scope), ~User.grants.any()))
-        return stmt.where(User.id.in_(in_scope))
-    if model.__name__ == "Member":
-        paths = scope_paths(user, ROSTER_READERS)
-        if paths and _covers_every_root(paths):
-            # Committee-wide: no filter at all, so the database can walk the sort index.
-            return stmt
-        in_orgs = in_subtrees(model.org_id, paths)
-        return stmt.where(
-            or_(in_orgs, model.user_id == user.id) if paths else model.user_id == user.id
-        )
-    if model.__name__ == "Appraisal":
-        paths = scope_paths(user, APPRAISAL_READERS)
-        from app.roster.models import Member
-
-        own = model.member_id.in_(select(Member.id).where(Member.user_id == user.id))
-        if not paths:
-            return stmt.where(own)
-        if _covers_every_root(paths):
-            return stmt
-        in_orgs = in_subtrees(model.org_id, paths)
-        return stmt.where(or_(in_orgs, own))
-    if model is AuditEvent:
-        paths = scope_paths(user, [Role.ADMIN])
-        conds = [_path_filter(AuditEvent.org_path, paths)]
-        # Events tied to no org (logins, account changes) belong to whoever admins a root.
-        if any(g.org.parent_id is None for g in grants_of(user, [Role.ADMIN])):
-            conds.append(AuditEvent.org_path == "")
-        return stmt.where(or_(*conds))
-    raise LookupError(f"no policy scope for {model.__name__}")
-
-
-def actions() -> list[str]:
-    """Every named action, for tests that check the rule table is complete."""
-    return sorted(_RULES)

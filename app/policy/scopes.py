@@ -1,0 +1,118 @@
+"""Scopes: every list query passes through ``scope`` so it holds only what the user may see.
+
+One function per model, registered in ``_SCOPES``; a model without one is refused loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import Select, false, or_, select
+
+from app.appraisal.models import Appraisal
+from app.audit import AuditEvent
+from app.auth.models import Role, RoleGrant, User
+from app.extensions import db
+from app.orgs.models import Org, ServicePoint
+from app.orgs.tree import in_subtrees, path_filter
+from app.policy.core import ORG_STEWARDS, _active, root_admin, scope_paths
+from app.policy.rules import APPRAISAL_READERS, ROSTER_READERS
+from app.roster.models import Member
+
+Scope = Callable[[Select, Any], Select]
+_SCOPES: dict[type, Scope] = {}
+
+
+def scopes(model: type) -> Callable[[Scope], Scope]:
+    def register(fn: Scope) -> Scope:
+        _SCOPES[model] = fn
+        return fn
+
+    return register
+
+
+def scope(stmt: Select, user: Any, model: type) -> Select:
+    """Limit ``stmt`` (selecting ``model``) to the rows ``user`` may list."""
+    fn = _SCOPES.get(model)
+    if fn is None:
+        raise LookupError(f"no policy scope for {model.__name__}")
+    if not _active(user):
+        return stmt.where(false())
+    return fn(stmt, user)
+
+
+def reach(column: Any, user: Any, roles: Iterable[str]):
+    """``column`` (an org id) is in the user's subtrees or above them: the catalogue and the
+    posts of the levels above one's own org are visible too (a village sees its township's)."""
+    paths = scope_paths(user, roles)
+    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
+    in_scope = select(Org.id).where(path_filter(Org.path, paths))
+    return column.in_(in_scope) | column.in_(ancestors)
+
+
+def _covers_every_root(paths: list[str]) -> bool:
+    """True when the paths include every root org (the scope is the whole database)."""
+    uncovered = db.session.scalar(
+        select(Org.id).where(Org.parent_id.is_(None), ~path_filter(Org.path, paths)).limit(1)
+    )
+    return uncovered is None
+
+
+@scopes(Org)
+def _orgs(stmt: Select, user: Any) -> Select:
+    return stmt.where(path_filter(Org.path, scope_paths(user, ORG_STEWARDS)))
+
+
+@scopes(ServicePoint)
+def _service_points(stmt: Select, user: Any) -> Select:
+    return stmt.where(in_subtrees(ServicePoint.org_id, scope_paths(user, ORG_STEWARDS)))
+
+
+@scopes(User)
+def _users(stmt: Select, user: Any) -> Select:
+    paths = scope_paths(user, [Role.ADMIN])
+    if not paths:
+        return stmt.where(false())
+    in_scope = (
+        select(RoleGrant.user_id)
+        .join(Org, RoleGrant.org_id == Org.id)
+        .where(path_filter(Org.path, paths))
+    )
+    if root_admin(user):
+        # An account with no role belongs to no subtree: only an admin over a root has it.
+        return stmt.where(or_(User.id.in_(in_scope), ~User.grants.any()))
+    return stmt.where(User.id.in_(in_scope))
+
+
+@scopes(Member)
+def _members(stmt: Select, user: Any) -> Select:
+    paths = scope_paths(user, ROSTER_READERS)
+    own = Member.user_id == user.id
+    if not paths:
+        return stmt.where(own)
+    if _covers_every_root(paths):
+        # Committee-wide: no filter at all, so the database can walk the sort index.
+        return stmt
+    return stmt.where(or_(in_subtrees(Member.org_id, paths), own))
+
+
+@scopes(Appraisal)
+def _appraisals(stmt: Select, user: Any) -> Select:
+    paths = scope_paths(user, APPRAISAL_READERS)
+    own = Appraisal.member_id.in_(select(Member.id).where(Member.user_id == user.id))
+    if not paths:
+        return stmt.where(own)
+    if _covers_every_root(paths):
+        return stmt
+    return stmt.where(or_(in_subtrees(Appraisal.org_id, paths), own))
+
+
+@scopes(AuditEvent)
+def _audit_events(stmt: Select, user: Any) -> Select:
+    paths = scope_paths(user, [Role.ADMIN])
+    conds = [path_filter(AuditEvent.org_path, paths)]
+    # Events tied to no org (logins, account changes) belong to whoever admins a root.
+    if root_admin(user):
+        conds.append(AuditEvent.org_path == "")
+    return stmt.where(or_(*conds))
