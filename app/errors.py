@@ -29,10 +29,13 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, *, keep: bool = False) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field
+        # The service already recorded what must stay despite the refusal (a failed password
+        # attempt and its audit row): commit instead of rolling back.
+        self.keep = keep
 
 
 class ValidationError(DomainError):
@@ -125,7 +128,10 @@ def errors_on(form=None) -> Iterator[Outcome]:
     except DomainError as err:
         if err.status_code != 400:
             raise
-        db.session.rollback()
+        if err.keep:
+            db.session.commit()
+        else:
+            db.session.rollback()
         show_on_form(form, err)
     else:
         outcome.ok = True

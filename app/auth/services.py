@@ -119,7 +119,9 @@ def change_password(user: User, current: str, new: str) -> None:
         # Guessing here counts like guessing at the login form, or a stolen session could
         # try passwords without limit.
         _count_failure(user, utcnow(), "password_change")
-        raise ValidationError(_l("The current password is wrong."), field="current_password")
+        raise ValidationError(
+            _l("The current password is wrong."), field="current_password", keep=True
+        )
     if current == new:
         raise ValidationError(
             _l("The new password must differ from the current one."), field="new_password"

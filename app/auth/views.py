@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from app.auth.models import ROLE_LABELS, Role, RoleGrant, User
 from app.common.forms import ConfirmForm
 from app.common.pagination import paginate
 from app.common.urls import safe_next
-from app.errors import DomainError, show_on_form
+from app.errors import errors_on
 from app.extensions import db, limiter
 from app.orgs.models import Org, ServicePoint
 from app.orgs.services import scoped_orgs, scoped_service_points
@@ -63,22 +63,18 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except DomainError as err:
-            # Nothing was changed but the failure count and its audit row, which must stay.
-            db.session.commit()
-            if current_user.locked_until is not None:
-                logout_user()
-                flash(_("Too many wrong passwords: the account is locked for a while."), "danger")
-                return redirect(url_for("auth.login"))
-            show_on_form(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Your password has been changed. Your other sessions have ended."), "success")
             return redirect(url_for("home.index"))
+        if current_user.locked_until is not None:
+            logout_user()
+            flash(_("Too many wrong passwords: the account is locked for a while."), "danger")
+            return redirect(url_for("auth.login"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -108,17 +104,14 @@ def user_create():
     policy.require(current_user, "user.manage")
     form = UserCreateForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             user, password = services.create_user(
                 current_user,
                 form.username.data,
                 form.display_name.data,
                 None if form.generate.data else (form.password.data or ""),
             )
-        except DomainError as err:
-            db.session.rollback()
-            show_on_form(form, err)
-        else:
+        if done:
             db.session.commit()
             if form.generate.data:
                 # Shown once in this response, never put in the (readable) session cookie.
@@ -177,19 +170,14 @@ def user_edit(user_id: int):
     policy.require(current_user, "user.edit", user)
     form = UserEditForm(prefix="edit")
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             services.update_user(
                 current_user,
                 user,
                 display_name=form.display_name.data,
                 expected_version=form.version.data,
             )
-        except DomainError as err:
-            db.session.rollback()
-            if err.status_code == 409:
-                raise
-            show_on_form(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("auth.user_detail", user_id=user.id))
@@ -212,12 +200,9 @@ def grant_add(user_id: int):
             form.org_id.errors = [_("Choose an organisation.")]
         else:
             policy.require(current_user, "role.grant", org, visible="org.view")
-            try:
+            with errors_on(form) as done:
                 services.grant_role(current_user, user, form.role.data, org, service_point=sp)
-            except DomainError as err:
-                db.session.rollback()
-                show_on_form(form, err)
-            else:
+            if done:
                 db.session.commit()
                 flash(_("Role granted. It takes effect on the user's next page."), "success")
                 return redirect(url_for("auth.user_detail", user_id=user.id))
@@ -232,20 +217,15 @@ def grant_revoke(user_id: int, grant_id: int):
     if grant is None or grant.user_id != user.id:
         return _not_found()
     policy.require(current_user, "role.revoke", grant)
-    try:
+    with errors_on(None) as done:
         services.revoke_role(current_user, grant)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err.message), "danger")
-    else:
+    if done:
         db.session.commit()
         flash(_("Role revoked."), "success")
     return redirect(url_for("auth.user_detail", user_id=user.id))
 
 
 def _not_found():
-    from flask import abort
-
     abort(404)
 
 
@@ -256,14 +236,9 @@ def _status_action(user_id: int, active: bool):
     if not form.validate_on_submit():
         flash(_("The form expired. Try again."), "danger")
         return redirect(url_for("auth.user_detail", user_id=user.id))
-    try:
+    with errors_on(None) as done:
         services.set_active(current_user, user, active, expected_version=form.version.data)
-    except DomainError as err:
-        db.session.rollback()
-        if err.status_code == 409:
-            raise
-        flash(str(err.message), "danger")
-    else:
+    if done:
         db.session.commit()
         flash(
             _("Account reactivated.") if active else _("Account deactivated; its sessions ended."),
@@ -289,11 +264,7 @@ def user_activate(user_id: int):
 def user_reset_password(user_id: int):
     user = _load_user(user_id)
     policy.require(current_user, "user.edit", user)
-    try:
-        password = services.reset_password(current_user, user)
-    except DomainError as err:
-        flash(str(err.message), "warning")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
+    password = services.reset_password(current_user, user)
     db.session.commit()
     return render_template("auth/password_issued.html", user=user, password=password)
 

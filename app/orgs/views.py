@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.common.forms import ConfirmForm
-from app.errors import DomainError, show_on_form
+from app.errors import errors_on
 from app.extensions import db
 from app.orgs import services
 from app.orgs.forms import (
@@ -37,13 +37,6 @@ def _load(org_id: int, action: str = "org.view") -> Org:
     org = db.get_or_404(Org, org_id)
     policy.require(current_user, action, org, visible="org.view")
     return org
-
-
-def _fail(form, err: DomainError) -> None:
-    db.session.rollback()
-    if err.status_code in (403, 409):
-        raise err
-    show_on_form(form, err)
 
 
 @bp.route("/")
@@ -92,13 +85,11 @@ def org_create():
         flash(_("This kind of organisation has no sub-organisations."), "warning")
         return redirect(url_for("orgs.org_detail", org_id=parent.id))
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             org = services.create_org(
                 current_user, name=form.name.data, kind=form.kind.data, parent=parent
             )
-        except DomainError as err:
-            _fail(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Organisation %(name)s created.", name=org.name), "success")
             return redirect(url_for("orgs.org_detail", org_id=org.id))
@@ -111,13 +102,11 @@ def org_rename(org_id: int):
     org = _load(org_id, "org.edit")
     form = OrgRenameForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             services.rename_org(
                 current_user, org, name=form.name.data, expected_version=form.version.data
             )
-        except DomainError as err:
-            _fail(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.org_detail", org_id=org.id))
@@ -152,13 +141,11 @@ def org_move(org_id: int):
         if new_parent is None or new_parent not in targets:
             form.parent_id.errors = [_("Choose a parent from the list.")]
         else:
-            try:
+            with errors_on(form) as done:
                 moved = services.move_org(
                     current_user, org, new_parent, expected_version=form.version.data
                 )
-            except DomainError as err:
-                _fail(form, err)
-            else:
+            if done:
                 db.session.commit()
                 flash(
                     _(
@@ -186,13 +173,11 @@ def org_deactivate(org_id: int):
     org = _load(org_id, "org.deactivate")
     form = ConfirmForm(obj=org)
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             n = services.set_org_active(
                 current_user, org, False, expected_version=form.version.data
             )
-        except DomainError as err:
-            _fail(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Deactivated %(n)d organisations.", n=n), "success")
             return redirect(url_for("orgs.org_detail", org_id=org.id))
@@ -211,14 +196,9 @@ def org_activate(org_id: int):
     org = _load(org_id, "org.deactivate")
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(None) as done:
             n = services.set_org_active(current_user, org, True, expected_version=form.version.data)
-        except DomainError as err:
-            db.session.rollback()
-            if err.status_code == 409:
-                raise
-            flash(str(err.message), "danger")
-        else:
+        if done:
             db.session.commit()
             flash(_("Reactivated %(n)d organisations.", n=n), "success")
     return redirect(url_for("orgs.org_detail", org_id=org.id))
@@ -256,11 +236,9 @@ def service_point_create(org_id: int):
     form = ServicePointForm()
     form.level.choices = _level_choices()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             sp = services.create_service_point(current_user, org, **_sp_data(form))
-        except DomainError as err:
-            _fail(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Service point %(name)s created.", name=sp.name), "success")
             return redirect(url_for("orgs.org_detail", org_id=org.id))
@@ -280,13 +258,11 @@ def service_point_edit(sp_id: int):
     form = ServicePointEditForm(obj=sp)
     form.level.choices = _level_choices()
     if form.validate_on_submit():
-        try:
+        with errors_on(form) as done:
             services.update_service_point(
                 current_user, sp, expected_version=form.version.data, **_sp_data(form)
             )
-        except DomainError as err:
-            _fail(form, err)
-        else:
+        if done:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("orgs.org_detail", org_id=sp.org_id))
@@ -307,16 +283,11 @@ def service_point_status(sp_id: int, op: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with errors_on(None) as done:
         services.set_service_point_active(
             current_user, sp, op == "activate", expected_version=form.version.data
         )
-    except DomainError as err:
-        db.session.rollback()
-        if err.status_code == 409:
-            raise
-        flash(str(err.message), "danger")
-    else:
+    if done:
         db.session.commit()
         flash(_("Saved."), "success")
     return redirect(url_for("orgs.org_detail", org_id=sp.org_id))
