@@ -1,0 +1,163 @@
+"""Every named action in app/policy, for every role granted on branch A, against a target inside
+branch A and one inside branch B. A new action without a row here fails the completeness test."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from app import policy
+from app.appraisal import services as appraisal_services
+from app.appraisal.models import Appraisal
+from app.auth.models import Role, RoleGrant
+from app.extensions import db
+from app.orgs.models import OrgKind
+from tests.factories import make_member, make_org, make_service_point, make_tree, make_user
+
+ROLES = [r.value for r in Role]
+STEWARDS = {"admin", "committee", "branch_secretary"}
+MANAGERS = {"admin", "committee"}
+EDITORS = {"committee", "branch_secretary"}
+READERS = {"committee", "branch_secretary", "group_leader"}
+APPRAISERS = {"committee", "branch_secretary", "group_leader", "mentor"}
+ASSESSORS = {"committee", "branch_secretary"}
+VOLUNTEERS = {"committee", "branch_secretary", "agent"}
+
+# action -> (target kind, roles on branch A allowed on the target in A, checked outside too)
+TABLE: dict[str, tuple[str | None, set[str], bool]] = {
+    "org.list": (None, STEWARDS, False),
+    "org.view": ("group", STEWARDS, True),
+    "org.create_root": (None, set(), False),
+    "org.create_child": ("branch", STEWARDS, True),
+    "org.edit": ("group", STEWARDS, True),
+    "org.move": ("group", MANAGERS, True),
+    "org.move_into": ("branch", MANAGERS, True),
+    "org.deactivate": ("group", STEWARDS, True),
+    "service_point.manage": ("branch", MANAGERS, True),
+    "service_point.view": ("service_point", STEWARDS, True),
+    "user.manage": (None, {"admin"}, False),
+    "user.view": ("user", {"admin"}, True),
+    "user.edit": ("user", {"admin"}, True),
+    "role.grant": ("group", {"admin"}, True),
+    "role.revoke": ("grant", {"admin"}, True),
+    "roster.list": (None, READERS, False),
+    "roster.view": ("member", READERS, True),
+    "roster.create": ("group", EDITORS, True),
+    "roster.edit": ("member", EDITORS, True),
+    "roster.export": (None, EDITORS, False),
+    "roster.export_unmasked": (None, {"committee"}, False),
+    "roster.import": (None, EDITORS, False),
+    "roster.import_rollback": ("batch", set(), False),  # neither its author nor a root admin
+    "roster.unmask": ("member", {"committee"}, True),
+    "appraisal.list": (None, APPRAISERS, False),
+    "appraisal.view": ("appraisal", APPRAISERS, True),
+    # A member with no login dictates the self-record to the branch secretary.
+    "appraisal.edit_self": ("appraisal", {"branch_secretary"}, True),
+    "appraisal.submit": ("appraisal", {"branch_secretary"}, True),
+    "appraisal.sign": ("appraisal", {"branch_secretary", "group_leader"}, True),
+    "appraisal.return_to_member": ("appraisal", {"branch_secretary", "group_leader"}, True),
+    "appraisal.assess": ("appraisal", ASSESSORS, True),
+    "appraisal.return_to_signer": ("appraisal", ASSESSORS, True),
+    "appraisal.veto": ("appraisal", ASSESSORS, True),
+    "appraisal.lift_veto": ("appraisal", {"committee"}, True),
+    "appraisal.spot_confirm": ("appraisal", {"committee"}, True),
+    "appraisal.spot_adjust": ("appraisal", {"committee"}, True),
+    "appraisal.return_to_branch": ("appraisal", {"committee"}, True),
+    "appraisal.reopen": ("appraisal", {"committee"}, True),
+    "appraisal.close": ("appraisal", {"committee"}, True),
+    "appraisal.mark_exemplary": ("appraisal", {"committee"}, True),
+    "appraisal.responsibility": ("appraisal", ASSESSORS, True),
+    "appraisal.manage_periods": ("branch", {"committee"}, True),
+    "appraisal.overview": ("branch", APPRAISERS, True),
+    "volunteers.list": (None, VOLUNTEERS, False),
+    "volunteers.catalogue_edit": ("branch", EDITORS, True),
+    "volunteers.profile_view": ("member", VOLUNTEERS, True),
+    "volunteers.profile_edit": ("member", EDITORS, True),
+    "volunteers.confirm_skill": ("member", EDITORS, True),
+    "volunteers.posts_manage": ("branch", EDITORS, True),
+    "volunteers.post_record": ("member", EDITORS, True),
+    "volunteers.designate": ("service_point", EDITORS, True),
+    "audit.view": (None, {"admin"}, False),
+}
+
+
+class Targets:
+    """One object of each kind inside branch A (``a``) and inside branch B (``b``)."""
+
+    def __init__(self) -> None:
+        t = make_tree()
+        self.tree = t
+        room_b = make_service_point(t.branch_b, "乙村为民服务室")
+        holder_a = make_user("holder_a", (Role.MEMBER, t.group_a))
+        holder_b = make_user("holder_b", (Role.MEMBER, t.group_b))
+        member_a, member_b = make_member(t.group_a), make_member(t.group_b)
+        db.session.commit()
+        period = appraisal_services.open_period(
+            None,
+            t.committee,
+            2026,
+            3,
+            appraisal_services.Deadlines(
+                date(2026, 9, 30), date(2026, 10, 7), date(2026, 10, 15), date(2026, 10, 25)
+            ),
+        )
+        db.session.commit()
+        records = {
+            a.member_id: a
+            for a in db.session.scalars(select(Appraisal).where(Appraisal.period_id == period.id))
+        }
+        self.a = self._kinds(t.branch_a, t.group_a, t.room_a, holder_a, member_a, records)
+        self.b = self._kinds(t.branch_b, t.group_b, room_b, holder_b, member_b, records)
+
+    @staticmethod
+    def _kinds(branch, group, room, holder, member, records) -> dict[str, object]:
+        return {
+            "branch": branch,
+            "group": group,
+            "service_point": room,
+            "user": holder,
+            "grant": db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == holder.id)),
+            "member": member,
+            "appraisal": records[member.id],
+            "batch": SimpleNamespace(user_id=-1),
+        }
+
+
+@pytest.fixture
+def targets(app):
+    return Targets()
+
+
+def _user_with(role: str, t) -> object:
+    if role == Role.AGENT:
+        return make_user(f"as_{role}", (role, t.branch_a, t.room_a))
+    return make_user(f"as_{role}", (role, t.branch_a))
+
+
+def test_every_named_action_has_a_row():
+    assert set(TABLE) == set(policy.actions())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_granted_on_branch_a(targets, role):
+    user = _user_with(role, targets.tree)
+    wrong = []
+    for action, (kind, allowed, outside) in TABLE.items():
+        inside = targets.a[kind] if kind else None
+        if policy.can(user, action, inside) is not (role in allowed):
+            wrong.append((action, "inside", role in allowed))
+        if outside and policy.can(user, action, targets.b[kind]):
+            wrong.append((action, "outside branch A", False))
+    assert wrong == []
+
+
+def test_a_grant_on_a_deactivated_org_confers_nothing(targets):
+    t = targets.tree
+    closed = make_org("已撤销党支部", OrgKind.BRANCH, t.committee)
+    user = make_user("on_closed", (Role.COMMITTEE, closed))
+    closed.is_active = False
+    db.session.flush()
+    assert [a for a in TABLE if policy.can(user, a, None)] == []
