@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -119,8 +120,6 @@ class UserSession(db.Model):
 
 
 def _role_labels() -> dict[str, str]:
-    from flask_babel import lazy_gettext as _l
-
     return {
         Role.MEMBER: _l("Party member"),
         Role.GROUP_LEADER: _l("Group leader"),

@@ -19,7 +19,7 @@ from app.auth.passwords import (
     needs_rehash,
     verify_password,
 )
-from app.auth.sessions import end_all_sessions, start_session
+from app.auth.sessions import end_all_sessions, end_session, start_session
 from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
@@ -107,8 +107,6 @@ def _count_failure(user: User, now, where: str) -> None:
 
 def logout(user: User) -> None:
     """End the user's current session (server-side, so the cookie dies with it)."""
-    from app.auth.sessions import end_session
-
     end_session(user.current_session)
     audit.record(user, "auth.logout", user)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import xlsxwriter
+from flask import send_file
 from flask_babel import lazy_gettext as _l
 from openpyxl.xml import DEFUSEDXML
 
@@ -108,8 +109,6 @@ def send_xlsx(path: str, filename: str):
 
     The open handle keeps the data readable until the response is sent; the name is sent
     RFC 6266-encoded and the response is never cached."""
-    from flask import send_file
-
     f = open(path, "rb")  # noqa: SIM115 - send_file closes it when the response ends
     os.unlink(path)
     response = send_file(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -123,8 +124,6 @@ class ServicePoint(db.Model):
 
 
 def _labels():
-    from flask_babel import lazy_gettext as _l
-
     kinds = {
         OrgKind.COMMITTEE: _l("Party committee"),
         OrgKind.GENERAL_BRANCH: _l("General branch"),

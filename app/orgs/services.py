@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, update
+from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.auth.models import RoleGrant, User
@@ -291,8 +292,6 @@ def service_points_of(org: Org) -> list[ServicePoint]:
 
 def grants_on(org: Org) -> list[RoleGrant]:
     """Who holds which role directly on ``org``."""
-    from sqlalchemy.orm import joinedload
-
     return list(
         db.session.scalars(
             select(RoleGrant)
