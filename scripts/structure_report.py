@@ -83,6 +83,7 @@ def main() -> int:
     skips = 0
     try_blocks = 0
     graph: dict[str, set[str]] = defaultdict(set)
+    modgraph: dict[str, set[str]] = defaultdict(set)
     for path in files:
         text = path.read_text(encoding="utf-8")
         lines = text.count("\n")
@@ -99,7 +100,11 @@ def main() -> int:
                     long_funcs.append(f"{rel}:{node.name} ({n})")
                 for inner in ast.walk(node):
                     if isinstance(inner, ast.Import | ast.ImportFrom):
-                        hidden.append(f"{rel}:{inner.lineno}")
+                        line = text.splitlines()[inner.lineno - 1]
+                        # One that says why it hides (a comment on it or just above) is allowed.
+                        above = text.splitlines()[inner.lineno - 2].strip()
+                        if "#" not in line and not above.startswith("#"):
+                            hidden.append(f"{rel}:{inner.lineno}")
             if isinstance(node, ast.Try) and path.name.endswith("views.py"):
                 for h in node.handlers:
                     names = ast.unparse(h.type) if h.type else ""
@@ -111,18 +116,24 @@ def main() -> int:
                     targets = [f"app.{a.name}" for a in node.names]
                 else:
                     targets = [node.module]
+                    # "from app.x import y" may name a submodule y of package x.
+                    targets += [f"{node.module}.{a.name}" for a in node.names]
                 for t in targets:
                     src, dst = package_of(mod), package_of(t)
                     if src != dst:
                         graph[src].add(dst)
-        if not str(rel).startswith("app/policy"):
+                    modgraph[mod].add(t)
+        # The enum's own module and the demo data (which grants roles) may name them.
+        if not str(rel).startswith(("app/policy", "app/demo", "app/auth/models.py")):
             for lineno, line in enumerate(text.splitlines(), 1):
                 code = line.split("#", 1)[0]
-                if ROLE_CONSTANTS.search(code) and "models.py" not in path.name:
+                if "grant_role(" in code:  # creating a grant names its role
+                    continue
+                if ROLE_CONSTANTS.search(code):
                     role_strings.append(f"{rel}:{lineno}")
                     continue
                 for role in ROLE_NAMES:
-                    if re.search(rf"[\"']{role}[\"']", code) and "models.py" not in path.name:
+                    if "role" in code and re.search(rf"[\"']{role}[\"']", code):
                         role_strings.append(f"{rel}:{lineno}")
                         break
     for path in (ROOT / "templates").rglob("*.html"):
@@ -132,6 +143,13 @@ def main() -> int:
                 role_strings.append(f"{path.relative_to(ROOT)}:{lineno}")
 
     cycles = _cycles(graph)
+    known = {module_name(p) for p in files}
+    # app/__init__.py's factory imports every feature when it builds an app; that is wiring,
+    # not a cycle between features.
+    modgraph = {
+        m: {t for t in ts if t in known and t != "app"} for m, ts in modgraph.items() if m != "app"
+    }
+    module_cycles = _cycles(modgraph)
     print(f"files over 400 lines: {len(long_files)}")
     for f in long_files:
         print(f"  {f}")
@@ -140,9 +158,14 @@ def main() -> int:
         print(f"  {f}")
     print(f"'fmt: skip' markers: {skips}")
     print(f"try/except blocks catching errors in views: {try_blocks}")
-    print(f"imports inside functions: {len(hidden)}")
-    print(f"package import cycles: {len(cycles)}")
+    print(f"imports inside functions that do not say why: {len(hidden)}")
+    for h in hidden:
+        print(f"  {h}")
+    print(f"package import circles: {len(cycles)}")
     for c in cycles:
+        print("  {" + ", ".join(sorted(c)) + "}")
+    print(f"module import cycles (counting imports inside functions): {len(module_cycles)}")
+    for c in module_cycles:
         print("  {" + ", ".join(sorted(c)) + "}")
     print(f"role-name strings outside app/policy: {len(role_strings)}")
     for r in role_strings[:40]:

@@ -11,7 +11,7 @@ from app import policy
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, GrantForm, LoginForm, UserCreateForm, UserEditForm
 from app.auth.models import ROLE_LABELS, Role, RoleGrant, User
-from app.common.forms import ConfirmForm
+from app.common.forms import ConfirmForm, SearchForm
 from app.common.pagination import paginate
 from app.common.urls import safe_next
 from app.errors import errors_on
@@ -85,7 +85,8 @@ def change_password():
 @login_required
 def user_list():
     policy.require(current_user, "user.manage")
-    q = (request.args.get("q") or "").strip()[:64]
+    search = SearchForm()
+    q = search.q.data[:64] if search.validate() else ""
     stmt = policy.scope(select(User), current_user, User)
     if q:
         like = f"%{q}%"
@@ -95,7 +96,7 @@ def user_list():
         request.args.get("page", 1, type=int),
         current_app.config["PAGE_SIZE"],
     )
-    return render_template("auth/user_list.html", page=page, q=q, role_labels=ROLE_LABELS)
+    return render_template("auth/user_list.html", page=page, search=search, role_labels=ROLE_LABELS)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -7,8 +7,8 @@ from datetime import date
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
-from wtforms.validators import InputRequired
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length
 
 
 class VersionedForm(FlaskForm):
@@ -19,6 +19,23 @@ class VersionedForm(FlaskForm):
 
 class ConfirmForm(VersionedForm):
     """A confirmation for a destructive or status-changing action."""
+
+
+class FilterForm(FlaskForm):
+    """A GET form of list filters: read from the query string, no CSRF (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formdata", request.args)
+        super().__init__(*args, **kwargs)
+
+
+class SearchForm(FilterForm):
+    q = StringField(
+        _l("Search"), validators=[Length(max=64)], filters=[lambda v: (v or "").strip()]
+    )
 
 
 REQUIRED = _l("This field is required.")
