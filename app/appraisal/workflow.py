@@ -1,8 +1,9 @@
-"""The appraisal workflow: one transition table and the one function that applies it.
+"""The appraisal workflow: its transition table, the guards, and one short handler per action,
+run by the shared core in app/workflow.py.
 
 draft → submitted → signed → assessed → closed, with a return path at each step, the spot
-check beside "assessed", and the veto beside everything. No code sets ``Appraisal.status``
-anywhere else.
+check beside "assessed", and the veto beside everything. A reopened record goes back to the
+state it was closed in. No code sets ``Appraisal.status`` anywhere else.
 """
 
 from __future__ import annotations
@@ -16,14 +17,24 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import audit, policy
+from app import policy
 from app.appraisal.models import Appraisal, AppraisalStep, Grade, Status, VetoCategory
 from app.auth.models import User
 from app.common import timeutil
-from app.common.timeutil import utcnow
-from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
 from app.orgs.tree import branch_org_ids
+from app.workflow import PREVIOUS, InvalidTransition, Step, Workflow
+
+__all__ = [
+    "NEEDS_COMMENT",
+    "SYSTEM_ACTIONS",
+    "TRANSITIONS",
+    "Action",
+    "InvalidTransition",
+    "allowed_actions",
+    "apply",
+    "dimensions_for",
+]
 
 
 class Action(StrEnum):
@@ -58,7 +69,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(s, Action.VETO): s for s in _OPEN},
     **{(s, Action.LIFT_VETO): s for s in _OPEN},
     **{(s, Action.CLOSE): S.CLOSED for s in _OPEN},
-    (S.CLOSED, Action.REOPEN): S.ASSESSED,
+    (S.CLOSED, Action.REOPEN): PREVIOUS,  # back to the state it was closed in
 }
 # Actions whose comment is required (a reason, an opinion or the facts).
 NEEDS_COMMENT = {
@@ -75,8 +86,36 @@ NEEDS_COMMENT = {
 SYSTEM_ACTIONS = {Action.CLOSE}
 
 
-class InvalidTransition(ValidationError):
-    status_code = 409
+def _sampled(a: Appraisal, _actor: User | None) -> bool:
+    return a.is_sampled
+
+
+_NOT_SAMPLED = _l("This record was not drawn for the spot check.")
+# When a listed step is offered at all; allowed_actions and apply both ask these.
+GUARDS = {
+    Action.VETO: (lambda a, _actor: not a.is_vetoed, _l("This record is already vetoed.")),
+    Action.LIFT_VETO: (lambda a, _actor: a.is_vetoed, _l("This record is not vetoed.")),
+    Action.SPOT_CONFIRM: (_sampled, _NOT_SAMPLED),
+    Action.SPOT_ADJUST: (_sampled, _NOT_SAMPLED),
+    # Records close with their quarter (the system's step); one by one only after a reopen.
+    Action.CLOSE: (
+        lambda a, actor: actor is None or a.period.is_closed,
+        _l("Records close with their quarter."),
+    ),
+}
+
+WORKFLOW = Workflow(
+    "appraisal",
+    TRANSITIONS,
+    step_model=AppraisalStep,
+    owner_key="appraisal_id",
+    can=policy.can,
+    needs_comment=NEEDS_COMMENT,
+    keep_lines={Action.VETO},  # the facts of a veto keep their paragraphs
+    system_actions=SYSTEM_ACTIONS,
+    guards=GUARDS,
+    audit_details=lambda a: {"org_path": a.org.path, "member_id": a.member_id},
+)
 
 
 def apply(
@@ -88,190 +127,141 @@ def apply(
     comment: str = "",
     data: dict[str, Any] | None = None,
 ) -> AppraisalStep:
-    """Apply ``action`` to ``appraisal``: check the table, the policy and the rules, change the
-    record, append a timeline step, audit it. The version counter moves with the UPDATE.
+    """Apply ``action`` to ``appraisal`` for ``actor`` (views, services, the demo seed):
+    check the table, the policy and the rules, change the record, append a timeline step,
+    audit it; the version moves with the UPDATE.
 
     Raises StaleRecord when ``expected_version`` is behind, InvalidTransition for a step the
-    table does not allow, PermissionDenied, or FieldErrors naming each field at fault.
+    table does not allow now, PermissionDenied, or FieldErrors naming each field at fault.
     The caller commits.
     """
-    action = Action(action)
-    data = data or {}
-    if expected_version is not None and appraisal.version != expected_version:
-        raise StaleRecord()
-    new_status = TRANSITIONS.get((appraisal.status, action))
-    if new_status is None:
-        raise InvalidTransition(_l("This step is not possible in the record's current state."))
-    if actor is None:
-        if action not in SYSTEM_ACTIONS:
-            raise PermissionDenied(_l("A person must take this step."))
-    elif action == Action.CLOSE:
-        if not policy.can(actor, "appraisal.close", appraisal):
-            raise PermissionDenied(_l("You may not take this step on this record."))
-    elif action != Action.CLOSE and not policy.can(actor, f"appraisal.{action.value}", appraisal):
-        raise PermissionDenied(_l("You may not take this step on this record."))
-    if appraisal.status == S.CLOSED and action != Action.REOPEN:
-        raise InvalidTransition(_l("The period is closed; the record is read-only."))
-    if action == Action.CLOSE and actor is not None and not appraisal.period.is_closed:
-        # Records close with their quarter; one by one only after a reopen.
-        raise InvalidTransition(_l("Records close with their quarter."))
-
-    comment = " ".join((comment or "").split()) if action != Action.VETO else (comment or "")
-    comment = comment.strip()[:2000]
-    errors: dict[str, str] = {}
-    if action in NEEDS_COMMENT and len(comment) < 2:
-        errors["comment"] = str(_l("Write the reason or opinion."))
-    snapshot = None
-
-    if action == Action.SUBMIT:
-        record = appraisal.self_record or {}
-        missing = [
-            d["label"]
-            for d in dimensions_for(appraisal)
-            if not str((record.get(d["key"]) or {}).get("text", "")).strip()
-        ]
-        if missing:
-            errors["self_record"] = str(
-                _l(
-                    "Fill in every dimension before submitting: %(items)s.",
-                    items="、".join(missing),
-                )
-            )
-        appraisal.record_revision += 1
-        snapshot = {"revision": appraisal.record_revision, "self_record": appraisal.self_record}
-    elif action == Action.SIGN:
-        if appraisal.member.user_id is not None and actor.id == appraisal.member.user_id:
-            raise PermissionDenied(_l("Nobody signs their own record."))
-        appraisal.sign_opinion = comment
-        appraisal.signed_by_id = actor.id
-        appraisal.signed_at = utcnow()
-        snapshot = {"revision": appraisal.record_revision, "opinion": comment}
-    elif action == Action.ASSESS:
-        _assess(appraisal, data, errors)
-        if appraisal.spot_result == "returned":
-            appraisal.spot_result = None  # back in the committee's spot-check list
-        snapshot = {
-            "grade": appraisal.grade,
-            "meeting_on": str(appraisal.branch_meeting_on or ""),
-            "comment": appraisal.branch_comment,
-        }
-    elif action == Action.SPOT_CONFIRM:
-        _require_sampled(appraisal)
-        appraisal.spot_result = "confirmed"
-    elif action == Action.SPOT_ADJUST:
-        _require_sampled(appraisal)
-        grade = data.get("grade")
-        if grade not in set(Grade):
-            errors["grade"] = str(_l("Choose a grade."))
-        elif appraisal.is_vetoed and grade != Grade.UNQUALIFIED:
-            errors["grade"] = str(_l("A vetoed record stays unqualified."))
-        else:
-            if grade == Grade.EXCELLENT and appraisal.grade != Grade.EXCELLENT:
-                _check_excellent_cap(appraisal, errors)
-            snapshot = {"from": appraisal.grade, "to": grade}
-            appraisal.grade = grade
-            appraisal.spot_result = "adjusted"
-    elif action == Action.RETURN_TO_BRANCH:
-        appraisal.spot_result = "returned" if appraisal.is_sampled else appraisal.spot_result
-    elif action == Action.VETO:
-        category = data.get("category")
-        if appraisal.is_vetoed:
-            raise InvalidTransition(_l("This record is already vetoed."))
-        if category not in set(VetoCategory):
-            errors["category"] = str(_l("Choose the category."))
-        else:
-            snapshot = {"category": category, "grade_before": appraisal.grade}
-            appraisal.is_vetoed = True
-            appraisal.veto_category = category
-            appraisal.veto_facts = comment
-            appraisal.grade = Grade.UNQUALIFIED
-    elif action == Action.LIFT_VETO:
-        if not appraisal.is_vetoed:
-            raise InvalidTransition(_l("This record is not vetoed."))
-        appraisal.is_vetoed = False
-        appraisal.veto_category = None
-        # The grade the branch had given before the veto comes back.
-        veto = db.session.scalar(
-            select(AppraisalStep)
-            .where(AppraisalStep.appraisal_id == appraisal.id, AppraisalStep.action == "veto")
-            .order_by(AppraisalStep.id.desc())
-            .limit(1)
-        )
-        appraisal.grade = (veto.snapshot or {}).get("grade_before") if veto else None
-    if errors:
-        raise FieldErrors(errors)
-
-    if action == Action.CLOSE:
-        snapshot = {"status_before": appraisal.status}
-    elif action == Action.REOPEN:
-        closed = db.session.scalar(
-            select(AppraisalStep)
-            .where(AppraisalStep.appraisal_id == appraisal.id, AppraisalStep.action == "close")
-            .order_by(AppraisalStep.id.desc())
-            .limit(1)
-        )
-        new_status = (
-            (closed.snapshot or {}).get("status_before") if closed else None
-        ) or new_status
-    old_status = appraisal.status
-    appraisal.status = new_status
-    step = AppraisalStep(
-        appraisal_id=appraisal.id,
-        action=action.value,
-        from_status=old_status,
-        to_status=new_status,
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", ""),
-        comment=comment,
-        snapshot=snapshot,
+    return WORKFLOW.apply(
+        appraisal, action, actor, expected_version=expected_version, comment=comment, data=data
     )
-    db.session.add(step)
-    audit.record(
-        actor,
-        f"appraisal.{action.value}",
-        appraisal,
-        org_path=appraisal.org.path,
-        actor_name=getattr(actor, "username", "") if actor else "",
-        from_status=old_status,
-        to_status=new_status,
-        member_id=appraisal.member_id,
-        comment=comment,
-    )
-    db.session.flush()
-    return step
 
 
-def _require_sampled(appraisal: Appraisal) -> None:
-    if not appraisal.is_sampled:
-        raise InvalidTransition(_l("This record was not drawn for the spot check."))
+def allowed_actions(appraisal: Appraisal, user: User) -> list[str]:
+    """The actions ``user`` may take on the record now (to show the right forms)."""
+    return WORKFLOW.allowed_actions(appraisal, user)
 
 
-def _assess(appraisal: Appraisal, data: dict[str, Any], errors: dict[str, str]) -> None:
+def dimensions_for(appraisal: Appraisal) -> list[dict[str, str]]:
+    """The dimensions this record uses: the period's frozen template for the post kind."""
+    templates = appraisal.period.templates or {}
+    return templates.get(appraisal.post_kind) or templates.get("no_post") or []
+
+
+# --- one handler per action: its own checks and changes -------------------------------------
+
+
+@WORKFLOW.handler(Action.SUBMIT)
+def _submit(a: Appraisal, step: Step) -> None:
+    record = a.self_record or {}
+    missing = [
+        d["label"]
+        for d in dimensions_for(a)
+        if not str((record.get(d["key"]) or {}).get("text", "")).strip()
+    ]
+    if missing:
+        step.errors["self_record"] = str(
+            _l("Fill in every dimension before submitting: %(items)s.", items="、".join(missing))
+        )
+        return
+    a.record_revision += 1
+    step.snapshot = {"revision": a.record_revision, "self_record": a.self_record}
+
+
+@WORKFLOW.handler(Action.SIGN)
+def _sign(a: Appraisal, step: Step) -> None:
+    a.sign_opinion = step.comment
+    a.signed_by_id = step.actor.id
+    a.signed_at = timeutil.utcnow()
+    step.snapshot = {"revision": a.record_revision, "opinion": step.comment}
+
+
+@WORKFLOW.handler(Action.ASSESS)
+def _assess(a: Appraisal, step: Step) -> None:
+    data = step.data
     meeting = data.get("meeting_on")
     if not isinstance(meeting, date):
-        errors["meeting_on"] = str(_l("Give the date of the branch committee meeting."))
+        step.errors["meeting_on"] = str(_l("Give the date of the branch committee meeting."))
     elif meeting > timeutil.today():
-        errors["meeting_on"] = str(_l("This date is in the future."))
+        step.errors["meeting_on"] = str(_l("This date is in the future."))
     grade = data.get("grade") or None
-    if appraisal.is_probationary:
-        # Probationary members are reviewed, not graded, unless a grade is given on purpose.
-        if grade is not None and grade not in set(Grade):
-            errors["grade"] = str(_l("Choose a grade."))
-    elif grade not in set(Grade):
-        errors["grade"] = str(_l("Choose a grade."))
-    if appraisal.is_vetoed and grade not in (None, Grade.UNQUALIFIED):
-        errors["grade"] = str(_l("A vetoed record stays unqualified."))
+    # Probationary members are reviewed, not graded, unless a grade is given on purpose.
+    if (grade is not None or not a.is_probationary) and grade not in set(Grade):
+        step.errors["grade"] = str(_l("Choose a grade."))
+    elif a.is_vetoed and grade not in (None, Grade.UNQUALIFIED):
+        step.errors["grade"] = str(_l("A vetoed record stays unqualified."))
+    elif grade == Grade.EXCELLENT:
+        _check_excellent_cap(a, step.errors)
     comment = " ".join(str(data.get("comment") or "").split())[:2000]
     if len(comment) < 2:
-        errors["comment"] = str(_l("Write the branch's opinion."))
-    if grade == Grade.EXCELLENT and "grade" not in errors:
-        _check_excellent_cap(appraisal, errors)
-    if errors:
+        step.errors["comment"] = str(_l("Write the branch's opinion."))
+    if step.errors:
         return
-    appraisal.branch_meeting_on = meeting
-    appraisal.grade = Grade.UNQUALIFIED if appraisal.is_vetoed else grade
-    appraisal.branch_comment = comment
-    appraisal.masses_opinion = " ".join(str(data.get("masses") or "").split())[:2000]
+    a.branch_meeting_on = meeting
+    a.grade = Grade.UNQUALIFIED if a.is_vetoed else grade
+    a.branch_comment = comment
+    a.masses_opinion = " ".join(str(data.get("masses") or "").split())[:2000]
+    a.assessed_by_id = step.actor.id
+    if a.spot_result == "returned":
+        a.spot_result = None  # back in the committee's spot-check list
+    step.snapshot = {"grade": a.grade, "meeting_on": str(meeting), "comment": comment}
+
+
+@WORKFLOW.handler(Action.RETURN_TO_BRANCH)
+def _return_to_branch(a: Appraisal, step: Step) -> None:
+    if a.is_sampled:
+        a.spot_result = "returned"
+
+
+@WORKFLOW.handler(Action.SPOT_CONFIRM)
+def _spot_confirm(a: Appraisal, step: Step) -> None:
+    a.spot_result = "confirmed"
+
+
+@WORKFLOW.handler(Action.SPOT_ADJUST)
+def _spot_adjust(a: Appraisal, step: Step) -> None:
+    grade = step.data.get("grade")
+    if grade not in set(Grade):
+        step.errors["grade"] = str(_l("Choose a grade."))
+    elif a.is_vetoed and grade != Grade.UNQUALIFIED:
+        step.errors["grade"] = str(_l("A vetoed record stays unqualified."))
+    elif grade == Grade.EXCELLENT and a.grade != Grade.EXCELLENT:
+        _check_excellent_cap(a, step.errors)
+    if step.errors:
+        return
+    step.snapshot = {"from": a.grade, "to": grade}
+    a.grade = grade
+    a.spot_result = "adjusted"
+
+
+@WORKFLOW.handler(Action.VETO)
+def _veto(a: Appraisal, step: Step) -> None:
+    category = step.data.get("category")
+    if category not in set(VetoCategory):
+        step.errors["category"] = str(_l("Choose the category."))
+        return
+    step.snapshot = {"category": category, "grade_before": a.grade}
+    a.is_vetoed = True
+    a.veto_category = category
+    a.veto_facts = step.comment
+    a.grade = Grade.UNQUALIFIED
+
+
+@WORKFLOW.handler(Action.LIFT_VETO)
+def _lift_veto(a: Appraisal, step: Step) -> None:
+    # The grade the branch had given before the veto comes back.
+    veto = db.session.scalar(
+        select(AppraisalStep)
+        .where(AppraisalStep.appraisal_id == a.id, AppraisalStep.action == Action.VETO)
+        .order_by(AppraisalStep.id.desc())
+        .limit(1)
+    )
+    a.is_vetoed = False
+    a.veto_category = None
+    a.grade = (veto.snapshot or {}).get("grade_before") if veto else None
 
 
 def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
@@ -303,30 +293,3 @@ def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
                 used=excellent,
             )
         )
-
-
-def dimensions_for(appraisal: Appraisal) -> list[dict[str, str]]:
-    """The dimensions this record uses: the period's frozen template for the post kind."""
-    templates = appraisal.period.templates or {}
-    return templates.get(appraisal.post_kind) or templates.get("no_post") or []
-
-
-def allowed_actions(appraisal: Appraisal, user: User) -> list[str]:
-    """The actions ``user`` may take on the record now (to show the right forms)."""
-    out = []
-    for (status, action), _new in TRANSITIONS.items():
-        if status != appraisal.status:
-            continue
-        if action == Action.CLOSE and not appraisal.period.is_closed:
-            continue
-        if appraisal.status == S.CLOSED and action != Action.REOPEN:
-            continue
-        if action == Action.VETO and appraisal.is_vetoed:
-            continue
-        if action == Action.LIFT_VETO and not appraisal.is_vetoed:
-            continue
-        if action in (Action.SPOT_CONFIRM, Action.SPOT_ADJUST) and not appraisal.is_sampled:
-            continue
-        if policy.can(user, f"appraisal.{action.value}", appraisal):
-            out.append(action.value)
-    return out
