@@ -122,7 +122,7 @@ def _harden_sqlite(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.appraisal.views import bp as appraisal_bp
-    from app.audit_views import bp as audit_bp
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.home.views import bp as home_bp
     from app.orgs.views import bp as orgs_bp

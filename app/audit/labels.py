@@ -1,0 +1,224 @@
+"""How the audit log reads: a label for every action and every detail key, values in words.
+
+Codes stay codes in the database (they are stable and searchable); this module turns them into
+the user's language on the log page. Status, role, kind and field codes go through the labels
+their own features keep, so the log and the feature pages say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.appraisal.labels import ACTION_LABELS as APPRAISAL_STEP_LABELS
+from app.appraisal.labels import STATUS_LABELS
+from app.auth.models import ROLE_LABELS
+from app.orgs.models import ORG_KIND_LABELS, SERVICE_LEVEL_LABELS
+from app.roster.fields import (
+    AGENT_SOURCE_LABELS,
+    FIELD_LABELS,
+    MEMBERSHIP_LABELS,
+    PARTY_STATUS_LABELS,
+    POST_KIND_LABELS,
+)
+
+ACTION_LABELS: dict[str, Any] = {
+    "auth.login": _l("Log in"),
+    "auth.logout": _l("Log out"),
+    "auth.lock": _l("Account locked"),
+    "auth.unlock": _l("Account unlocked"),
+    "auth.password_change": _l("Password changed"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account edited"),
+    "user.reset_password": _l("Password reset"),
+    "user.deactivate": _l("Account deactivated"),
+    "user.activate": _l("Account reactivated"),
+    "role.grant": _l("Role granted"),
+    "role.revoke": _l("Role revoked"),
+    "org.create": _l("Organisation created"),
+    "org.rename": _l("Organisation renamed"),
+    "org.move": _l("Organisation moved"),
+    "org.deactivate": _l("Organisation deactivated"),
+    "org.activate": _l("Organisation reactivated"),
+    "service_point.create": _l("Service point created"),
+    "service_point.update": _l("Service point edited"),
+    "service_point.deactivate": _l("Service point deactivated"),
+    "service_point.activate": _l("Service point reactivated"),
+    "member.create": _l("Member added to the roster"),
+    "member.update": _l("Member record edited"),
+    "member.transfer": _l("Member transferred"),
+    "member.status": _l("Party-membership status changed"),
+    "member.unmask": _l("Full ID number and phone viewed"),
+    "member.mentor": _l("Mentor named"),
+    "roster.export": _l("Roster exported"),
+    "roster.import": _l("Roster imported"),
+    "roster.import_rollback": _l("Import rolled back"),
+    "appraisal.template": _l("Appraisal template saved"),
+    "appraisal.open_period": _l("Appraisal quarter opened"),
+    "appraisal.close_period": _l("Appraisal quarter closed"),
+    "appraisal.draw_sample": _l("Spot-check sample drawn"),
+    "appraisal.exemplary": _l("Exemplary mark changed"),
+    "appraisal.area_person": _l("Person added to the responsibility area"),
+    "appraisal.export_summary": _l("Appraisal summary exported"),
+    "appraisal.export_book": _l("Appraisal book exported"),
+    # One per workflow step (appraisal.submit, appraisal.close, …), worded as on the timeline.
+    **{
+        f"appraisal.{step}": _l("Appraisal: %(step)s", step=label)
+        for step, label in APPRAISAL_STEP_LABELS.items()
+    },
+    "volunteers.item_save": _l("Service item saved"),
+    "volunteers.profile_save": _l("Volunteer profile saved"),
+    "volunteers.skill_confirm": _l("Skill confirmed"),
+    "volunteers.designate": _l("Agent designated for an item"),
+    "volunteers.post_create": _l("Post set up"),
+    "volunteers.post_assign": _l("Member assigned to a post"),
+    "volunteers.export_catalogue": _l("Service catalogue exported"),
+    "volunteers.export_team": _l("Agent team exported"),
+}
+
+DETAIL_LABELS: dict[str, Any] = {
+    "reason": _l("Reason"),
+    "comment": _l("Comment"),
+    "old": _l("Before"),
+    "new": _l("After"),
+    "role": _l("Role"),
+    "org": _l("Organisation"),
+    "kind": _l("Kind"),
+    "level": _l("Level"),
+    "parent": _l("Parent organisation"),
+    "old_parent": _l("Former parent organisation"),
+    "new_parent": _l("New parent organisation"),
+    "rows": _l("Rows"),
+    "fields": _l("Changed fields"),
+    "unmasked": _l("Full ID numbers and phones"),
+    "official": _l("Official layout"),
+    "filters": _l("Filters"),
+    "q": _l("Search"),
+    "org_id": FIELD_LABELS["org_id"],
+    "membership": FIELD_LABELS["membership"],
+    "post_kind": FIELD_LABELS["post_kind"],
+    "agent_source": FIELD_LABELS["agent_source"],
+    "party_status": FIELD_LABELS["party_status"],
+    "skill_id": _l("Skill"),
+    "flag": _l("Flag"),
+    "sort": _l("Order"),
+    "member_id": _l("Member no."),
+    "mentor_user_id": _l("Mentor's account no."),
+    "filename": _l("File name"),
+    "sha256": _l("File checksum (SHA-256)"),
+    "created": _l("Added"),
+    "updated": _l("Updated"),
+    "year": _l("Year"),
+    "quarter": _l("Quarter"),
+    "records": _l("Records"),
+    "unfinished": _l("Unfinished records"),
+    "revision": _l("Revision"),
+    "on": _l("Marked"),
+    "seed": _l("Random seed"),
+    "share": _l("Sample share"),
+    "pool": _l("Drawn from"),
+    "chosen": _l("Drawn"),
+    "probation": _l("Probation review form"),
+    "quarters": _l("Quarters"),
+    "from_status": _l("From"),
+    "to_status": _l("To"),
+    "is_key": _l("Key person"),
+    "published": _l("Published"),
+    "skill": _l("Skill"),
+    "service_point": _l("Service point"),
+}
+
+# Kept in the row for investigators, not shown: the org names beside them say the same.
+HIDDEN_DETAILS = frozenset({"old_path", "new_path"})
+
+LOGIN_FAILURES = {
+    "unknown": _l("Unknown user name"),
+    "locked": _l("Account is locked"),
+    "inactive": _l("Account is deactivated"),
+    "password": _l("Wrong password"),
+    "password_locked": _l("Wrong password; account locked"),
+}
+DESIGNATION_LABELS = {"primary": _l("primary"), "backup": _l("backup")}
+SERVICE_POINT_FIELDS = {
+    "name": _l("Name"),
+    "level": _l("Level"),
+    "hotline": _l("Service hotline"),
+    "address": _l("Address"),
+    "opening_hours": _l("Opening hours"),
+}
+
+# Codes a detail's value may hold, by detail key. A value missing here is free text.
+VALUE_LABELS: dict[str, Mapping[str, Any]] = {
+    "from_status": STATUS_LABELS,
+    "to_status": STATUS_LABELS,
+    "role": {**ROLE_LABELS, **DESIGNATION_LABELS},
+    "kind": ORG_KIND_LABELS,
+    "level": SERVICE_LEVEL_LABELS,
+    "post_kind": POST_KIND_LABELS,
+    "membership": MEMBERSHIP_LABELS,
+    "agent_source": AGENT_SOURCE_LABELS,
+    "party_status": PARTY_STATUS_LABELS,
+    "reason": LOGIN_FAILURES,
+    "fields": FIELD_LABELS,
+}
+# Where one action's codes differ from the rest: service points have their own fields.
+ACTION_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
+    ("service_point.update", "fields"): SERVICE_POINT_FIELDS,
+}
+
+
+def _count(value: Any) -> str:
+    return str(_l("%(n)d records", n=len(value))) if isinstance(value, list) else str(value)
+
+
+def _percent(value: Any) -> str:
+    return f"{value:.0%}" if isinstance(value, int | float) else str(value)
+
+
+# Details whose value is better summed up than listed (a pool holds hundreds of ids).
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "pool": _count,
+    "chosen": _count,
+    "share": _percent,
+}
+
+
+def action_label(action: str) -> str:
+    """The action in words; an unknown code shows as itself rather than vanishing."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def detail_label(key: str) -> str:
+    label = DETAIL_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def format_value(key: str, value: Any, action: str = "") -> str:
+    """A detail's value in words: codes through their labels, 是/否, lists and dicts joined."""
+    if key in FORMATTERS:
+        return FORMATTERS[key](value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Yes") if value else _l("No"))
+    if isinstance(value, list):
+        return "、".join(format_value(key, v, action) for v in value)
+    if isinstance(value, dict):
+        return "；".join(
+            f"{detail_label(k)}：{format_value(k, v, action)}" for k, v in value.items()
+        )
+    codes = ACTION_VALUE_LABELS.get((action, key)) or VALUE_LABELS.get(key, {})
+    label = codes.get(value) if isinstance(value, str) else None
+    return str(label) if label is not None else str(value)
+
+
+def describe(action: str, details: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+    """The shown details of one event as (label, value) pairs, in the order recorded."""
+    return [
+        (detail_label(k), format_value(k, v, action))
+        for k, v in (details or {}).items()
+        if k not in HIDDEN_DETAILS
+    ]
