@@ -67,8 +67,14 @@ def _prepare(world, a, action: str) -> None:
     if action == Action.LIFT_VETO and a.status == Status.CLOSED:
         a.is_vetoed, a.veto_category, a.grade = True, "illegal", "unqualified"
     elif action == Action.LIFT_VETO:
-        apply(a, Action.VETO, world.sec_a, expected_version=None, comment="事实",
-              data={"category": "illegal"})  # fmt: skip
+        apply(
+            a,
+            Action.VETO,
+            world.sec_a,
+            expected_version=None,
+            comment="事实",
+            data={"category": "illegal"},
+        )
     if action in (Action.SPOT_CONFIRM, Action.SPOT_ADJUST):
         a.is_sampled = True  # drawn for the spot check
     if action == Action.CLOSE:
@@ -92,8 +98,14 @@ def test_a_pair_the_table_does_not_list_is_refused_and_changes_nothing(world, st
     _prepare(world, a, action)
     version, traces = a.version, _traces(a)
     with pytest.raises(InvalidTransition) as err:
-        apply(a, action, getattr(world, ACTOR[action]), expected_version=a.version,
-              comment="理由充分", data=DATA.get(action, {}))  # fmt: skip
+        apply(
+            a,
+            action,
+            getattr(world, ACTOR[action]),
+            expected_version=a.version,
+            comment="理由充分",
+            data=DATA.get(action, {}),
+        )
     assert err.value.status_code == 409 and isinstance(err.value, Conflict)
     db.session.flush()
     assert (a.status, a.version, _traces(a)) == (status, version, traces)
@@ -107,8 +119,9 @@ def test_a_pair_the_table_lists_works_for_a_permitted_actor(world, status, actio
     actor = getattr(world, ACTOR[action])
     assert action in allowed_actions(a, actor)
     version, (steps, events) = a.version, _traces(a)
-    step = apply(a, action, actor, expected_version=a.version, comment="理由充分",
-                 data=DATA.get(action, {}))  # fmt: skip
+    step = apply(
+        a, action, actor, expected_version=a.version, comment="理由充分", data=DATA.get(action, {})
+    )
     expected = TRANSITIONS[status, action]
     if expected == PREVIOUS:
         expected = Status.ASSESSED  # _walk closes records from "assessed"
@@ -116,8 +129,11 @@ def test_a_pair_the_table_lists_works_for_a_permitted_actor(world, status, actio
     assert a.version == version + 1
     assert _traces(a) == (steps + 1, events + 1)
     assert (step.action, step.from_status, step.to_status, step.actor_id) == (
-        action, status, expected, actor.id
-    )  # fmt: skip
+        action,
+        status,
+        expected,
+        actor.id,
+    )
     event = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
     assert event.action == f"appraisal.{action}" and event.details["to_status"] == expected
 
@@ -146,8 +162,13 @@ def test_the_branch_that_assesses_is_recorded(world):
     assert a.assessed_by_id is None
     apply(a, Action.ASSESS, world.sec_a, expected_version=None, data=ASSESS)
     assert a.assessed_by_id == world.sec_a.id
-    apply(a, Action.ASSESS, world.committee, expected_version=None,
-          data={**ASSESS, "grade": "basically_qualified"})  # fmt: skip
+    apply(
+        a,
+        Action.ASSESS,
+        world.committee,
+        expected_version=None,
+        data={**ASSESS, "grade": "basically_qualified"},
+    )
     assert a.assessed_by_id == world.committee.id  # the latest opinion's author
 
 
@@ -156,23 +177,41 @@ def test_a_step_its_guard_holds_back_is_neither_offered_nor_taken(world, action)
     # A fresh record is not sampled and its quarter is open; one veto holds back another.
     a = _walk(world, Status.ASSESSED)
     if action == Action.VETO:
-        apply(a, Action.VETO, world.sec_a, expected_version=None, comment="事实",
-              data={"category": "discipline"})  # fmt: skip
+        apply(
+            a,
+            Action.VETO,
+            world.sec_a,
+            expected_version=None,
+            comment="事实",
+            data={"category": "discipline"},
+        )
     actor = getattr(world, ACTOR[action])
     assert action not in allowed_actions(a, actor)
     version, traces = a.version, _traces(a)
     with pytest.raises(InvalidTransition):
-        apply(a, action, actor, expected_version=None, comment="理由充分",
-              data=DATA.get(action, {}))  # fmt: skip
+        apply(
+            a, action, actor, expected_version=None, comment="理由充分", data=DATA.get(action, {})
+        )
     assert (a.status, a.version, _traces(a)) == (Status.ASSESSED, version, traces)
 
 
 def test_the_veto_facts_keep_their_paragraphs_other_comments_are_one_line(world):
     a = _walk(world, Status.SUBMITTED)
-    step = apply(a, Action.RETURN_TO_MEMBER, world.leader_a, expected_version=None,
-                 comment="  请补充\n家访  情况 ")  # fmt: skip
+    step = apply(
+        a,
+        Action.RETURN_TO_MEMBER,
+        world.leader_a,
+        expected_version=None,
+        comment="  请补充\n家访  情况 ",
+    )
     assert step.comment == "请补充 家访 情况"
     a = _walk(world, Status.ASSESSED)
-    apply(a, Action.VETO, world.sec_a, expected_version=None, comment="第一段\n第二段",
-          data={"category": "illegal"})  # fmt: skip
+    apply(
+        a,
+        Action.VETO,
+        world.sec_a,
+        expected_version=None,
+        comment="第一段\n第二段",
+        data={"category": "illegal"},
+    )
     assert a.veto_facts == "第一段\n第二段"
