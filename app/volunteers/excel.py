@@ -46,9 +46,21 @@ def catalogue_sheet(actor: User, items) -> tuple[str, str]:
         cat = {k: str(v) for k, v in CATEGORY_LABELS.items()}
         lvl = {k: str(v) for k, v in LEVEL_LABELS.items()}
         how = {k: str(v) for k, v in HANDLING_LABELS.items()}
-    rows = [[i.name, cat.get(i.category), lvl.get(i.level), how.get(i.handling), i.promised_days,
-             i.materials, i.steps, "，".join(s.name for s in i.skills), i.legal_basis,
-             "是" if i.is_published else "否"] for i in items]  # fmt: skip
+    rows = [
+        [
+            i.name,
+            cat.get(i.category),
+            lvl.get(i.level),
+            how.get(i.handling),
+            i.promised_days,
+            i.materials,
+            i.steps,
+            "，".join(s.name for s in i.skills),
+            i.legal_basis,
+            "是" if i.is_published else "否",
+        ]
+        for i in items
+    ]
     headers = [("代理事项", 24), ("类别", 14), ("办理层级", 14), ("代理方式", 20),
                ("承诺时限（工作日）", 10), ("所需材料", 36), ("办理流程", 36), ("所需专长", 18),
                ("依据", 20), ("已公开", 8)]  # fmt: skip
@@ -62,10 +74,17 @@ def team_sheet(actor: User, candidates) -> tuple[str, str]:
     with force_locale("zh_Hans"):
         cat = {k: str(v) for k, v in CATEGORY_LABELS.items()}
         day = {k: str(v) for k, v in WEEKDAY_LABELS.items()}
-    rows = [[c.name, "，".join(f"{skills.get(s, s)}({lv})" for s, lv in c.skills.items()),
-             "，".join(cat.get(x, x) for x in sorted(c.categories)),
-             "，".join(day[d] for d in day if d in c.availability), c.open_cases, c.max_cases]
-            for c in sorted(candidates, key=lambda c: c.name)]  # fmt: skip
+    rows = [
+        [
+            c.name,
+            "，".join(f"{skills.get(s, s)}({lv})" for s, lv in c.skills.items()),
+            "，".join(cat.get(x, x) for x in sorted(c.categories)),
+            "，".join(day[d] for d in day if d in c.availability),
+            c.open_cases,
+            c.max_cases,
+        ]
+        for c in sorted(candidates, key=lambda c: c.name)
+    ]
     headers = [("姓名", 10), ("专长（已确认，等级）", 30), ("愿意承办的类别", 36),
                ("可服务时间", 22), ("在办事项", 10), ("最多同时承办", 12)]  # fmt: skip
     path = _sheet("为民服务代理队伍", headers, rows)

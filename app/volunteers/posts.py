@@ -6,14 +6,17 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.auth.models import User
 from app.common import timeutil
-from app.errors import FieldErrors, PermissionDenied
+from app.errors import FieldErrors, NotFound, PermissionDenied
 from app.extensions import db
-from app.orgs.models import Org
+from app.orgs.models import Org, OrgKind
+from app.orgs.services import scoped_orgs
 from app.roster.models import Member
+from app.roster.search import MemberFilters, filtered_stmt
 from app.volunteers.models import Post, PostAssignment, PostRecord
 
 
@@ -28,8 +31,34 @@ def posts_for(user: User) -> list[Post]:
     return list(db.session.scalars(stmt))
 
 
-def get_post(user: User, post_id: int) -> Post | None:
-    return db.session.scalar(_posts_stmt(user).where(Post.id == post_id))
+def get_post(user: User, post_id: int) -> Post:
+    """A post the user reaches; NotFound otherwise."""
+    post = db.session.scalar(_posts_stmt(user).where(Post.id == post_id))
+    if post is None:
+        raise NotFound(_l("No such post in your scope."))
+    return post
+
+
+def manageable_orgs(user: User) -> list[Org]:
+    """The organisations where ``user`` may set up posts (committees and branches)."""
+    kinds = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE)
+    return [
+        o for o in scoped_orgs(user, kinds=kinds) if policy.can(user, "volunteers.posts_manage", o)
+    ]
+
+
+def assignable_members(user: User, post: Post, limit: int = 300) -> list[Member]:
+    """Members without posts of the post's org whom ``user`` may give the post (none when the
+    user may not manage the post)."""
+    if not policy.can(user, "volunteers.posts_manage", post.org):
+        return []
+    stmt = filtered_stmt(user, MemberFilters(post_kind="no_post", org_id=post.org_id))
+    return list(db.session.scalars(stmt.order_by(Member.surname_strokes).limit(limit)))
+
+
+def recordable_members(user: User, holders_: list[PostAssignment]) -> list[Member]:
+    """The holders whose work ``user`` may record."""
+    return [h.member for h in holders_ if policy.can(user, "volunteers.post_record", h.member)]
 
 
 def create_post(actor: User, org: Org, name: str, duties: str) -> Post:
@@ -60,14 +89,11 @@ def assign(actor: User, post: Post, member: Member) -> None:
     if exists:
         raise FieldErrors({"member_id": str(_l("This member already holds the post."))})
     db.session.add(PostAssignment(post_id=post.id, member_id=member.id))
-    audit.record(actor, "volunteers.post_assign", post, org_path=post.org.path,
-                 member_id=member.id)  # fmt: skip
+    audit.record(actor, "volunteers.post_assign", post, org_path=post.org.path, member_id=member.id)
 
 
 def holders(post: Post) -> list[PostAssignment]:
     """Who holds the post, each with their org (the page checks rights per holder)."""
-    from sqlalchemy.orm import joinedload
-
     return list(
         db.session.scalars(
             select(PostAssignment)
@@ -88,8 +114,9 @@ def records(post: Post) -> list[PostRecord]:
     )
 
 
-def add_record(actor: User, post: Post, member: Member, occurred_on: date | None,
-               summary: str) -> PostRecord:  # fmt: skip
+def add_record(
+    actor: User, post: Post, member: Member, occurred_on: date | None, summary: str
+) -> PostRecord:
     """The holder (or their secretary) records what was done on the post."""
     if not policy.can(actor, "volunteers.post_record", member):
         raise PermissionDenied(_l("Only the holder or their branch records this."))
@@ -105,8 +132,13 @@ def add_record(actor: User, post: Post, member: Member, occurred_on: date | None
         errors["summary"] = str(_l("Say what was done."))
     if errors:
         raise FieldErrors(errors)
-    rec = PostRecord(post_id=post.id, member_id=member.id, occurred_on=occurred_on,
-                     summary=summary, recorded_by_id=actor.id)  # fmt: skip
+    rec = PostRecord(
+        post_id=post.id,
+        member_id=member.id,
+        occurred_on=occurred_on,
+        summary=summary,
+        recorded_by_id=actor.id,
+    )
     db.session.add(rec)
     db.session.flush()
     return rec

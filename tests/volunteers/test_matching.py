@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from app.volunteers.agents import _area_of
 from app.volunteers.matching import Candidate, Need, SkillIndex, needs_for, rank, score
 
 LAW, FARM, WEB = 1, 2, 3
@@ -76,10 +79,6 @@ def test_reverse_lists_the_items_a_member_fits():
 
 
 def test_township_station_area_is_its_own_org():
-    from types import SimpleNamespace
-
-    from app.volunteers.services import _area_of
-
     orgs = {10: SimpleNamespace(parent_id=5), 5: SimpleNamespace(parent_id=1)}
     village_room = SimpleNamespace(level="village", org_id=10)
     station = SimpleNamespace(level="township", org_id=5)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.errors import FieldErrors
+from app.errors import FieldErrors, ValidationError
 from app.extensions import db
-from app.volunteers import services
+from app.volunteers import agents, posts, profiles, services
+from app.volunteers.matching import Candidate, Need, rank
 from app.volunteers.models import ItemAgent
-from tests.factories import make_member, make_user
+from tests.factories import make_member, make_service_point, make_user
 
 
 @pytest.fixture
@@ -72,16 +74,16 @@ def test_declared_skills_count_once_confirmed_and_matching_explains(tree, login_
     user = make_user("vol", (Role.MEMBER, tree.group_a))
     m.user_id = user.id
     db.session.commit()
-    services.save_profile(user, m, {"categories": ["civil_affairs"], "availability": ["mon"],
+    profiles.save_profile(user, m, {"categories": ["civil_affairs"], "availability": ["mon"],
                                     "max_cases": 2, "skills": [("法律咨询", 3)]})  # fmt: skip
     db.session.commit()
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
-    [cand] = services.candidates(sec)
+    [cand] = agents.candidates(sec)
     assert cand.skills == {}  # declared, not yet confirmed
-    ps = services.profile_of(m).skills[0]
-    services.confirm_skill(sec, m, ps.id)
+    ps = profiles.profile_of(m).skills[0]
+    profiles.confirm_skill(sec, m, ps.id)
     db.session.commit()
-    [cand] = services.candidates(sec)
+    [cand] = agents.candidates(sec)
     assert list(cand.skills.values()) == [3]
     page = login_as(sec).get(f"/volunteers/items/{item.id}").get_data(as_text=True)
     assert "志愿者" in page and "具备所需 1 项专长中的 1 项" in page  # the reason, in words
@@ -91,24 +93,20 @@ def test_designation_warns_then_confirms_ab_posts(tree, cmte):
     item = _item(tree.branch_a)
     a, b = make_member(tree.group_a, name="甲"), make_member(tree.group_a, name="乙")
     for m in (a, b):
-        services.save_profile(cmte, m, {"max_cases": 1, "skills": [("法律咨询", 2)]})
+        profiles.save_profile(cmte, m, {"max_cases": 1, "skills": [("法律咨询", 2)]})
     db.session.commit()
-    warnings = services.designate(cmte, item, tree.room_a, a, "primary")
+    warnings = agents.designate(cmte, item, tree.room_a, a, "primary")
     assert warnings and db.session.scalar(select(ItemAgent)) is None  # nothing saved yet
-    assert services.designate(cmte, item, tree.room_a, a, "primary", confirm=True) == []
-    assert services.designate(cmte, item, tree.room_a, b, "backup") == []
+    assert agents.designate(cmte, item, tree.room_a, a, "primary", confirm=True) == []
+    assert agents.designate(cmte, item, tree.room_a, b, "backup") == []
     other = _item(tree.branch_a, "第二事项")
-    warn = services.designate(cmte, other, tree.room_a, a, "primary")
+    warn = agents.designate(cmte, other, tree.room_a, a, "primary")
     assert any("1" in w for w in warn)  # over the maximum of 1
     with pytest.raises(Exception):  # noqa: B017 - the same person as primary and backup
-        services.designate(cmte, item, tree.room_a, b, "primary", confirm=True)
+        agents.designate(cmte, item, tree.room_a, b, "primary", confirm=True)
 
 
 def test_posts_for_members_without_posts(tree, login_as):
-    from datetime import date
-
-    from app.volunteers import posts
-
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     holder_user = make_user("holder", (Role.MEMBER, tree.group_a))
     m = make_member(tree.group_a, name="无职党员")
@@ -121,9 +119,9 @@ def test_posts_for_members_without_posts(tree, login_as):
         posts.assign(sec, post, cadre)
     db.session.commit()
     c = login_as(holder_user)
-    form = {"what": "record", "member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
+    form = {"member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
             "summary": "入户宣讲两次"}  # fmt: skip
-    r = c.post(f"/volunteers/posts/{post.id}", data=form)
+    r = c.post(f"/volunteers/posts/{post.id}/records", data=form)
     assert r.status_code == 302
     assert [x.summary for x in posts.records(post)] == ["入户宣讲两次"]
     other = make_user("other_sec", (Role.BRANCH_SECRETARY, tree.branch_b))
@@ -134,16 +132,13 @@ def test_profile_lists_the_items_a_member_fits(tree, cmte, login_as):
     _item(tree.branch_a, "法律事项", skills="法律咨询")
     _item(tree.branch_a, "农技事项", skills="农业技术")
     m = make_member(tree.group_a, name="懂法的人")
-    services.save_profile(cmte, m, {"max_cases": 3, "skills": [("法律咨询", 3)]})
+    profiles.save_profile(cmte, m, {"max_cases": 3, "skills": [("法律咨询", 3)]})
     db.session.commit()
     page = login_as(cmte).get(f"/volunteers/profiles/{m.id}").get_data(as_text=True)
     assert page.index("法律事项") < page.index("农技事项")
 
 
 def test_review_findings_stay_fixed(tree, cmte, login_as):
-    from app.volunteers import posts
-    from app.volunteers.matching import Candidate, Need, rank
-
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     c = login_as(sec)
     # A post page with a holder renders.
@@ -154,19 +149,24 @@ def test_review_findings_stay_fixed(tree, cmte, login_as):
     assert c.get(f"/volunteers/posts/{post.id}").status_code == 200
     # Garbage in the profile form is an error, not a 500.
     m = make_member(tree.group_a, name="填表")
-    for form in ({"skill-0": "法律咨询", "level-0": "abc"}, {"confirm_skill": "9" * 30}):
-        assert c.post(f"/volunteers/profiles/{m.id}", data=form).status_code in (200, 302)
+    r = c.post(f"/volunteers/profiles/{m.id}",
+               data={"skills-0-name": "法律咨询", "skills-0-level": "abc", "max_cases": "2"})  # fmt: skip
+    assert r.status_code == 200 and "选择无效" in r.get_data(as_text=True)
+    assert profiles.profile_of(m) is None
+    assert c.post(f"/volunteers/profiles/{m.id}/skills/{'9' * 30}/confirm").status_code == 404
+    r = c.post(f"/volunteers/profiles/{m.id}/skills/999/confirm")  # not a skill of the profile
+    assert r.status_code == 302 and r.location.endswith(f"/volunteers/profiles/{m.id}")
+    with pytest.raises(ValidationError):
+        profiles.confirm_skill(sec, m, 10**30)
     # Another branch's service point cannot be chosen or designated at.
-    from tests.factories import make_service_point
-
     room_b = make_service_point(tree.branch_b, "乙村室")
     with pytest.raises(FieldErrors):
-        services.save_profile(sec, m, {"max_cases": 2, "service_point_id": room_b.id})
+        profiles.save_profile(sec, m, {"max_cases": 2, "service_point_id": room_b.id})
     item = _item(tree.branch_a)
-    services.save_profile(sec, m, {"max_cases": 2})
+    profiles.save_profile(sec, m, {"max_cases": 2})
     db.session.commit()
-    form = {"member_id": m.id, "role": "primary", "service_point_id": room_b.id}
-    r = c.post(f"/volunteers/items/{item.id}", data=form)
+    form = {"member_id": m.id, "primary": "1", "service_point_id": room_b.id}
+    r = c.post(f"/volunteers/items/{item.id}/designate", data=form)
     assert r.status_code == 404
     assert db.session.scalar(select(ItemAgent)) is None
     # A willing, free neighbour without the skill can outrank a far, full holder.
@@ -182,16 +182,16 @@ def test_member_picks_skills_from_the_vocabulary(tree):
     m = make_member(tree.group_a, name="自己", skills="驾驶")
     m.user_id = user.id
     db.session.commit()
-    services.save_profile(user, m, {"max_cases": 1, "skills": [("驾驶", 2)]})
+    profiles.save_profile(user, m, {"max_cases": 1, "skills": [("驾驶", 2)]})
     with pytest.raises(FieldErrors):
-        services.save_profile(user, m, {"max_cases": 1, "skills": [("新技能X", 2)]})
+        profiles.save_profile(user, m, {"max_cases": 1, "skills": [("新技能X", 2)]})
 
 
 def test_volunteer_pages_run_a_fixed_number_of_queries(tree, cmte, login_as, count_queries):
     c = login_as(cmte)
     _item(tree.branch_a, "首项")
     m = make_member(tree.group_a, name="首人")
-    services.save_profile(cmte, m, {"max_cases": 2, "skills": [("法律咨询", 2)]})
+    profiles.save_profile(cmte, m, {"max_cases": 2, "skills": [("法律咨询", 2)]})
     db.session.commit()
     urls = ["/volunteers/", "/volunteers/items", "/volunteers/items/1"]
     few = {}
@@ -202,7 +202,7 @@ def test_volunteer_pages_run_a_fixed_number_of_queries(tree, cmte, login_as, cou
     for i in range(12):
         _item(tree.branch_a, f"事项{i}", skills="驾驶，法律咨询")
         mm = make_member(tree.group_a if i % 2 else tree.branch_a, name=f"人{i}")
-        services.save_profile(cmte, mm, {"max_cases": 2, "skills": [("驾驶", 1), ("法律咨询", 3)]})
+        profiles.save_profile(cmte, mm, {"max_cases": 2, "skills": [("驾驶", 1), ("法律咨询", 3)]})
     db.session.commit()
     for url in urls:
         with count_queries() as q:
