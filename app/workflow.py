@@ -5,8 +5,9 @@ its own table (the appraisal now, service cases and the 七一 selection next).
 The core assumes a little of the models it moves: the record has an ``id``, a status column and
 a ``version`` mapped as SQLAlchemy's ``version_id_col``; the step model has a foreign key to the
 record plus ``action``, ``from_status``, ``to_status``, ``actor_id``, ``actor_name``,
-``comment`` and ``snapshot`` columns (``AppraisalStep`` is the shape). The policy check is
-passed in (``can``) so this module stays below ``app.policy`` in the layers.
+``comment`` and ``snapshot`` columns (``AppraisalStep`` is the shape). The policy check and
+the audit writer are passed in (``can``, ``record``), so this module imports only the errors
+and the database and stays below ``app.policy`` and ``app.audit`` in the layers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from app import audit
 from app.errors import Conflict, FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 
@@ -48,7 +48,8 @@ class Step:
 Handler = Callable[[Any, Step], None]
 # (test(record, actor) -> may the step be taken now?, the message when it may not)
 Guard = tuple[Callable[[Any, Any], bool], Any]
-Can = Callable[[Any, str, Any], bool]
+Can = Callable[[Any, str, Any], bool]  # policy.can
+Record = Callable[..., Any]  # audit.record
 
 
 class Workflow:
@@ -64,6 +65,7 @@ class Workflow:
         step_model: type,
         owner_key: str,
         can: Can,
+        record: Record,
         needs_comment: Collection[str] = (),
         keep_lines: Collection[str] = (),
         system_actions: Collection[str] = (),
@@ -77,6 +79,7 @@ class Workflow:
         self.step_model = step_model
         self.owner_key = owner_key
         self.can = can
+        self.record = record
         self.needs_comment = frozenset(needs_comment)
         self.keep_lines = frozenset(keep_lines)  # comments whose line breaks matter (facts)
         self.system_actions = frozenset(system_actions)  # may be taken with actor None
@@ -151,7 +154,7 @@ class Workflow:
             self.handlers[action](obj, step)
         if step.errors:
             raise FieldErrors(step.errors)
-        return self._record(obj, action, new_status, step)
+        return self._write_step(obj, action, new_status, step)
 
     def _target(self, obj: Any, action: str) -> str | None:
         status = getattr(obj, self.status_attr)
@@ -184,7 +187,7 @@ class Workflow:
             text = " ".join(text.split())
         return text.strip()[: self.max_comment]
 
-    def _record(self, obj: Any, action: str, new_status: str, step: Step) -> Any:
+    def _write_step(self, obj: Any, action: str, new_status: str, step: Step) -> Any:
         old_status = getattr(obj, self.status_attr)
         setattr(obj, self.status_attr, new_status)
         # Every step is an UPDATE, so the version moves even when the status stays.
@@ -201,7 +204,7 @@ class Workflow:
             snapshot=step.snapshot,
         )
         db.session.add(row)
-        audit.record(
+        self.record(
             actor,
             f"{self.name}.{action}",
             obj,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import JSON, ForeignKey, String, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app import audit
 from app.audit import AuditEvent
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
@@ -68,6 +69,7 @@ flow = Workflow(
     step_model=TicketStep,
     owner_key="ticket_id",
     can=_can,
+    record=audit.record,
     status_attr="state",
     needs_comment={"hold", "annotate"},
     keep_lines={"annotate"},

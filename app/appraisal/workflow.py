@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import policy
+from app import audit, policy
 from app.appraisal.models import Appraisal, AppraisalStep, Grade, Status, VetoCategory
 from app.auth.models import User
 from app.common import timeutil
@@ -110,6 +110,7 @@ WORKFLOW = Workflow(
     step_model=AppraisalStep,
     owner_key="appraisal_id",
     can=policy.can,
+    record=audit.record,
     needs_comment=NEEDS_COMMENT,
     keep_lines={Action.VETO},  # the facts of a veto keep their paragraphs
     system_actions=SYSTEM_ACTIONS,
