@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app import audit
 from app.audit import AuditEvent
+from app.audit.labels import ACTION_LABELS, DETAIL_LABELS, action_label
 from app.auth.models import Role
 from app.extensions import db
 from tests.conftest import login
@@ -67,3 +69,31 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(app):
     db.session.delete(db.session.scalar(select(AuditEvent)))
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
+
+
+def test_the_log_reads_in_words_not_codes(app, login_as):
+    tree = make_tree()  # org.create events, with kind=branch and kind=group
+    admin = make_user("root", (Role.ADMIN, tree.committee))
+    audit.record(admin, "appraisal.close", None, org_path=tree.branch_a.path,
+                 from_status="assessed", to_status="closed", member_id=7, comment="")  # fmt: skip
+    audit.record(admin, "volunteers.item_save", None, org_path=tree.committee.path,
+                 published=True)  # fmt: skip
+    db.session.commit()
+    page = login_as(admin).get("/audit/").get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    for code in ("appraisal.close", "volunteers.item_save", "org.create", "from_status",
+                 "to_status", "published", "True", "assessed", "branch"):  # fmt: skip
+        assert code not in rows, code
+    assert "已评定" in rows and "已关闭" in rows  # the statuses, as the appraisal pages say them
+    assert "是" in rows and "党支部" in rows and "创建组织" in rows
+    with app.test_request_context(), force_locale("zh_Hans"):
+        assert str(action_label("appraisal.close")) in rows
+        assert str(DETAIL_LABELS["from_status"]) in rows
+
+
+def test_the_action_filter_offers_every_labelled_action(app, login_as):
+    tree = make_tree()
+    admin = make_user("root", (Role.ADMIN, tree.committee))
+    page = login_as(admin).get("/audit/?action=appraisal.close").get_data(as_text=True)
+    assert '<option selected value="appraisal.close">' in page
+    assert page.count("<option") == len(ACTION_LABELS) + 1 + 3  # + "all"; result: all/ok/fail
