@@ -59,6 +59,11 @@ class MultipleCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, **kwargs) -> None:
+        # WTForms' own message for this has no Chinese translation.
+        kwargs.setdefault("invalid_choice_message", _l("Choose one from the list."))
+        super().__init__(*args, **kwargs)
+
 
 class GetForm(FlaskForm):
     """A filter read from the query string: no CSRF token, and bad values fall back."""

@@ -149,8 +149,8 @@ def test_review_findings_stay_fixed(tree, cmte, login_as):
     assert c.get(f"/volunteers/posts/{post.id}").status_code == 200
     # Garbage in the profile form is an error, not a 500.
     m = make_member(tree.group_a, name="填表")
-    r = c.post(f"/volunteers/profiles/{m.id}",
-               data={"skills-0-name": "法律咨询", "skills-0-level": "abc", "max_cases": "2"})  # fmt: skip
+    garbage = {"skills-0-name": "法律咨询", "skills-0-level": "abc", "max_cases": "2"}
+    r = c.post(f"/volunteers/profiles/{m.id}", data=garbage)
     assert r.status_code == 200 and "选择无效" in r.get_data(as_text=True)
     assert profiles.profile_of(m) is None
     assert c.post(f"/volunteers/profiles/{m.id}/skills/{'9' * 30}/confirm").status_code == 404
