@@ -1,5 +1,5 @@
-"""Roster spreadsheets: the columns, the export (default and official layouts) and the import
-template. Reading them back is app/roster/importer.py."""
+"""Roster spreadsheets: the export (default and official layouts) and the import template.
+The columns are app/roster/columns.py; reading them back is app/roster/importer.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,81 +23,11 @@ from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
 from app.roster import search
-from app.roster.fields import (
-    AGENT_SOURCE_LABELS,
-    GENDER_LABELS,
-    MEMBERSHIP_LABELS,
-    PARTY_STATUS_LABELS,
-    POST_KIND_LABELS,
-)
-from app.roster.models import EDUCATION_LEVELS, Member
+from app.roster.columns import BOOL_KEYS, COLUMNS, DATE_KEYS, sheet_choices, zh_labels
+from app.roster.models import Member
+from app.roster.privacy import mask_address
 
-# (key, Chinese header, column width). Headers are always Chinese: the sheet is a 花名册.
-COLUMNS: list[tuple[str, str, int]] = [
-    ("id", "系统编号", 9),
-    ("name", "姓名", 10),
-    ("gender", "性别", 6),
-    ("ethnicity", "民族", 8),
-    ("birth_date", "出生日期", 12),
-    ("id_number", "身份证号", 21),
-    ("phone", "联系电话", 14),
-    ("education", "学历", 10),
-    ("work_unit", "工作单位", 22),
-    ("job_title", "职务", 14),
-    ("joined_on", "入党时间", 12),
-    ("full_member_on", "转正时间", 12),
-    ("membership", "党员类别", 10),
-    ("branch", "所在党支部", 20),
-    ("group", "所在党小组", 14),
-    ("post_kind", "人员类别", 10),
-    ("agent_source", "代理员来源", 12),
-    ("service_point", "服务点", 20),
-    ("skills", "专长", 22),
-    ("party_status", "党籍状态", 10),
-    ("is_mobile", "流动党员", 9),
-    ("mobile_destination", "流出去向", 16),
-    ("is_lost_contact", "失联党员", 9),
-    ("lost_contact_since", "失联时间", 12),
-    ("is_hardship", "困难党员", 9),
-]
-DATE_KEYS = {"birth_date", "joined_on", "full_member_on", "lost_contact_since"}
-BOOL_KEYS = {"is_mobile", "is_lost_contact", "is_hardship"}
-CHOICES = {
-    "gender": GENDER_LABELS,
-    "membership": MEMBERSHIP_LABELS,
-    "post_kind": POST_KIND_LABELS,
-    "agent_source": AGENT_SOURCE_LABELS,
-    "party_status": PARTY_STATUS_LABELS,
-}
-# Other names real spreadsheets use for the same columns.
-ALIASES = {
-    "序号": None,
-    "公民身份号码": "id_number",
-    "身份证号码": "id_number",
-    "身份证": "id_number",
-    "手机号": "phone",
-    "手机号码": "phone",
-    "联系方式": "phone",
-    "出生年月": "birth_date",
-    "文化程度": "education",
-    "工作单位及职务": "work_unit",
-    "入党日期": "joined_on",
-    "转正日期": "full_member_on",
-    "党支部": "branch",
-    "所在支部": "branch",
-    "党小组": "group",
-    "特长": "skills",
-    "专长特长": "skills",
-}
-HEADER_TO_KEY = {h: k for k, h, _ in COLUMNS} | ALIASES
-
-
-def _zh_labels() -> dict[str, dict[str, str]]:
-    with force_locale("zh_Hans"):
-        return {
-            k: {code: str(lbl) for code, lbl in labels.items()} for k, labels in CHOICES.items()
-        }
-
+_OPTIONS_SHEET = "选项"
 
 # --- export -------------------------------------------------------------------------------------
 
@@ -129,33 +58,37 @@ def _formats(wb):
     }
 
 
-def _add_options_sheet(wb, labels: dict[str, dict[str, str]]) -> dict[str, str]:
-    """A hidden sheet of choice lists, referenced by data validations (inline lists over 255
-    characters are refused by Excel)."""
-    ws = wb.add_worksheet("选项")
+def _add_options_sheet(wb) -> dict[str, str]:
+    """A hidden sheet of choice lists, one column per list, and column key -> the range its
+    data validation refers to (inline lists over 255 characters are refused by Excel).
+
+    Written row by row: an export workbook streams (constant memory), and a streamed sheet
+    drops any cell written above a row it has moved past."""
+    ws = wb.add_worksheet(_OPTIONS_SHEET)
+    lists: dict[tuple[str, ...], list[str]] = {}
+    for key, values in sheet_choices().items():
+        lists.setdefault(tuple(values), []).append(key)
+    columns = list(lists)
     refs: dict[str, str] = {}
-    lists = {
-        **{k: list(v.values()) for k, v in labels.items()},
-        "education": list(EDUCATION_LEVELS),
-        "bool": ["是", "否"],
-    }
-    for col, (key, values) in enumerate(lists.items()):
-        ws.write_string(0, col, key)
-        for r, v in enumerate(values, start=1):
-            ws.write_string(r, col, v)
+    for col, values in enumerate(columns):
         letter = chr(ord("A") + col)
-        refs[key] = f"=选项!${letter}$2:${letter}${len(values) + 1}"
+        for key in lists[values]:
+            refs[key] = f"={_OPTIONS_SHEET}!${letter}$2:${letter}${len(values) + 1}"
+    ws.write_row(0, 0, ["、".join(lists[v]) for v in columns])
+    for r in range(max(len(v) for v in columns)):
+        for col, values in enumerate(columns):
+            if r < len(values):
+                ws.write_string(r + 1, col, values[r])
     ws.hide()
     return refs
 
 
 def _add_validations(ws, first_row: int, last_row: int, refs: dict[str, str]) -> None:
     for col, (key, _h, _w) in enumerate(COLUMNS):
-        source = refs.get("bool") if key in BOOL_KEYS else refs.get(key)
-        if source:
+        if key in refs:
             ws.data_validation(
                 first_row, col, max(last_row, first_row), col,
-                {"validate": "list", "source": source, "ignore_blank": True},
+                {"validate": "list", "source": refs[key], "ignore_blank": True},
             )  # fmt: skip
 
 
@@ -194,6 +127,7 @@ def _cell_values(m: Member, orgs: dict[int, Org], labels, unmasked: bool) -> dic
         branch, group = org, None
     id_number = decrypt(m.id_number_enc)
     phone = decrypt(m.phone_enc) if m.phone_enc else ""
+    address = decrypt(m.address_enc) if m.address_enc else ""
     return {
         "id": m.id,
         "name": m.name,
@@ -202,9 +136,11 @@ def _cell_values(m: Member, orgs: dict[int, Org], labels, unmasked: bool) -> dic
         "birth_date": m.birth_date,
         "id_number": id_number if unmasked else mask_id(id_number),
         "phone": phone if unmasked or not phone else mask_phone(phone),
+        "address": address if unmasked else mask_address(address),
         "education": m.education,
         "work_unit": m.work_unit,
         "job_title": m.job_title,
+        "occupation": m.occupation or "",
         "joined_on": m.joined_on,
         "full_member_on": m.full_member_on,
         "membership": labels["membership"].get(m.membership, m.membership),
@@ -247,86 +183,30 @@ def export_members(
 ) -> ExportResult:
     """Write the members the actor may see (honouring the list's filters) to an .xlsx file.
 
-    Default layout: one sheet, one header row. Official layout: a title row naming the
-    organisation, one sheet per branch, a signature and date row at the foot. Full ID numbers
-    only with the committee right. Rows stream in order (constant memory). Audited.
+    Default layout: one sheet, one header row, drop-down lists. Official layout: a title row
+    naming the organisation, one sheet per branch, a signature and date row at the foot. Full
+    ID numbers, phones and addresses only with the committee right. Rows stream in order
+    (constant memory). Audited.
     """
     if actor is not None and not policy.can(actor, "roster.export"):
         raise PermissionDenied(_l("You may not export the roster."))
     if unmasked and actor is not None and not policy.can(actor, "roster.export_unmasked"):
         raise PermissionDenied(_l("Only the party committee may export full ID numbers."))
-    labels = _zh_labels()
+    labels = zh_labels()
     orgs = {o.id: o for o in db.session.scalars(select(Org))}
-    base = search.filtered_stmt(actor, filters)
-    if unmasked and actor is not None:
-        # Full numbers only for members under the actor's committee grants.
-        paths = policy.subtrees(actor, "roster.unmask")
-        base = base.where(policy.in_subtrees(Member.org_id, paths))
-    stmt = (
-        base.join(Org, Org.id == Member.org_id)
-        .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
-        .options(selectinload(Member.skills), selectinload(Member.service_point))
-        .execution_options(yield_per=1000)
-    )
+    roots = policy.subtrees(actor, "roster.read") if actor is not None else []
     path = temp_path()
     try:
         wb = new_workbook(path, title="党员花名册")
-        fmts = _formats(wb)
-        refs: dict[str, str] = {}
+        sheets = _Sheets(wb, official=official, scope_name=_scope_name(actor, orgs, roots))
         count = 0
-        ws = None
-        row = 0
-        first_data_row = 0
-        current_branch: int | None = None
-        used_names: set[str] = {"选项"}
-        roots = policy.subtrees(actor, "roster.read") if actor is not None else []
-        root_orgs = [o for o in orgs.values() if o.parent_id is None]
-        if len(roots) == 1:
-            scope_name = orgs[int(roots[0].strip("/").split("/")[-1])].name
-        else:
-            scope_name = root_orgs[0].name if len(root_orgs) == 1 and actor is None else ""
-
-        def finish_official(ws, row):
-            ws.write_string(row + 1, 0, "填表人（签字）：", fmts["foot"])
-            ws.write_string(row + 1, 6, "党组织书记（签字）：", fmts["foot"])
-            ws.write_string(
-                row + 1, 13, "日期：" + to_local(utcnow()).strftime("%Y年%m月%d日"), fmts["foot"]
-            )
-
-        for m in db.session.scalars(stmt):
-            values = _cell_values(m, orgs, labels, unmasked)
-            if official:
-                org = orgs.get(m.org_id)
-                branch_id = org.branch_id if org is not None else m.org_id
-                if branch_id != current_branch:
-                    if ws is not None:
-                        finish_official(ws, row)
-                    current_branch = branch_id
-                    branch_name = values["branch"] or "未分配"
-                    ws, row = _start_sheet(wb, branch_name, fmts, f"{branch_name}党员花名册",
-                                           used_names)  # fmt: skip
-                    first_data_row = row
-            elif ws is None:
-                ws, row = _start_sheet(wb, "花名册", fmts, None)
-                refs = _add_options_sheet(wb, labels)
-                first_data_row = row
-            _write_row(ws, row, values, fmts)
-            row += 1
+        for m in db.session.scalars(_export_stmt(actor, filters, unmasked)):
+            org = orgs.get(m.org_id)
+            sheets.add(_cell_values(m, orgs, labels, unmasked), org.branch_id if org else None)
             count += 1
             if progress and count % 1000 == 0:
                 progress(count)
-        if ws is None:
-            ws, row = _start_sheet(
-                wb, "花名册", fmts, f"{scope_name}党员花名册" if official else None
-            )
-            if not official:
-                refs = _add_options_sheet(wb, labels)
-            first_data_row = row
-        if official:
-            finish_official(ws, row)
-        else:
-            ws.autofilter(0, 0, max(row - 1, 0), len(COLUMNS) - 1)
-            _add_validations(ws, first_data_row, row - 1, refs)
+        sheets.close()
         wb.close()
     except BaseException:
         # A failed export leaves no half-written file with personal data behind.
@@ -347,14 +227,82 @@ def export_members(
     return ExportResult(path=path, rows=count, filename=f"党员花名册-{stamp}.xlsx")
 
 
+def _export_stmt(actor: User | None, filters: search.MemberFilters, unmasked: bool):
+    """The list's query in the customary order (organisation, surname strokes, pinyin)."""
+    base = search.filtered_stmt(actor, filters)
+    if unmasked and actor is not None:
+        # Full numbers only for members under the actor's committee grants.
+        paths = policy.subtrees(actor, "roster.unmask")
+        base = base.where(policy.in_subtrees(Member.org_id, paths))
+    return (
+        base.join(Org, Org.id == Member.org_id)
+        .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
+        .options(selectinload(Member.skills), selectinload(Member.service_point))
+        .execution_options(yield_per=1000)
+    )
+
+
+def _scope_name(actor: User | None, orgs: dict[int, Org], roots: list[str]) -> str:
+    """The organisation an official layout is titled with: the actor's one subtree, if one."""
+    if len(roots) == 1:
+        return orgs[int(roots[0].strip("/").split("/")[-1])].name
+    root_orgs = [o for o in orgs.values() if o.parent_id is None]
+    return root_orgs[0].name if len(root_orgs) == 1 and actor is None else ""
+
+
+class _Sheets:
+    """The export's worksheets: one (with drop-down lists) or one per branch (official)."""
+
+    def __init__(self, wb, *, official: bool, scope_name: str) -> None:
+        self.wb, self.official, self.scope_name = wb, official, scope_name
+        self.fmts = _formats(wb)
+        self.used_names = {_OPTIONS_SHEET}
+        self.ws = None
+        self.row = self.first_row = 0
+        self.branch_id: int | None = None
+
+    def add(self, values: dict[str, Any], branch_id: int | None) -> None:
+        if self.official and (self.ws is None or branch_id != self.branch_id):
+            self._finish()
+            self.branch_id = branch_id
+            name = values["branch"] or "未分配"
+            self._start(name, f"{name}党员花名册")
+        elif self.ws is None:
+            self._start("花名册", None)
+        _write_row(self.ws, self.row, values, self.fmts)
+        self.row += 1
+
+    def close(self) -> None:
+        if self.ws is None:  # no member: the header row (and title) still
+            self._start("花名册", f"{self.scope_name}党员花名册" if self.official else None)
+        self._finish()
+
+    def _start(self, name: str, title: str | None) -> None:
+        self.ws, self.row = _start_sheet(self.wb, name, self.fmts, title, self.used_names)
+        self.first_row = self.row
+
+    def _finish(self) -> None:
+        if self.ws is None:
+            return
+        if self.official:
+            foot = self.fmts["foot"]
+            self.ws.write_string(self.row + 1, 0, "填表人（签字）：", foot)
+            self.ws.write_string(self.row + 1, 6, "党组织书记（签字）：", foot)
+            today = to_local(utcnow()).strftime("%Y年%m月%d日")
+            self.ws.write_string(self.row + 1, 13, "日期：" + today, foot)
+        else:
+            refs = _add_options_sheet(self.wb)
+            self.ws.autofilter(0, 0, max(self.row - 1, 0), len(COLUMNS) - 1)
+            _add_validations(self.ws, self.first_row, self.row - 1, refs)
+
+
 def import_template() -> str:
     """An empty import sheet: the header row, choice lists and one example row to overwrite."""
-    labels = _zh_labels()
     path = temp_path()
     wb = new_workbook(path, title="党员花名册导入模板", constant_memory=False)
     fmts = _formats(wb)
     ws, row = _start_sheet(wb, "花名册", fmts, None)
-    refs = _add_options_sheet(wb, labels)
+    refs = _add_options_sheet(wb)
     ws.autofilter(0, 0, 0, len(COLUMNS) - 1)
     _add_validations(ws, 1, 2000, refs)
     ws.write_comment(0, 0, "新增党员请留空；修改已有党员时保留导出文件中的编号。")

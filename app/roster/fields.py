@@ -1,26 +1,17 @@
-"""The roster's fields: labels, choices and the one cleaning routine shared by the member form,
-the Excel import and the CLI. Cleaning collects every problem instead of stopping at the first.
-"""
+"""The roster's fields: their labels, the choices they take, and the readers of dates, yes/no
+and choices typed by people (the cleaning routine in roster/cleaning.py uses them)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app.common import timeutil
 from app.common.chinese import normalize_digits
-from app.common.idcard import (
-    IdNumberError,
-    normalize_phone,
-    parse_id,
-    valid_phone,
-)
 from app.roster.models import (
-    EDUCATION_LEVELS,
     AgentSource,
     Gender,
     Membership,
@@ -51,6 +42,7 @@ PARTY_STATUS_LABELS = {
     PartyStatus.TRANSFERRED_OUT: _l("Transferred out"),
     PartyStatus.DECEASED: _l("Deceased"),
 }
+YES_NO_LABELS = {True: _l("Yes"), False: _l("No")}
 FIELD_LABELS = {
     "name": _l("Full name"),
     "gender": _l("Gender"),
@@ -58,9 +50,11 @@ FIELD_LABELS = {
     "birth_date": _l("Date of birth"),
     "id_number": _l("ID number"),
     "phone": _l("Phone"),
+    "address": _l("Home address"),
     "education": _l("Education"),
     "work_unit": _l("Work unit"),
     "job_title": _l("Post"),
+    "occupation": _l("Occupation"),
     "joined_on": _l("Joined the party"),
     "full_member_on": _l("Became a full member"),
     "membership": _l("Membership"),
@@ -79,46 +73,55 @@ FIELD_LABELS = {
 
 # Fields a member row carries, in form and spreadsheet order.
 MEMBER_FIELDS = tuple(FIELD_LABELS)
+ADDRESS_MAX = 100
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"),
-    re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})(\d{2})$"),
+    (re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$"), True),
+    (re.compile(r"^(\d{4})[-./年](\d{1,2})月?$"), False),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), True),
+    (re.compile(r"^(\d{4})(\d{2})$"), False),
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "on"}
 _FALSE = {"否", "n", "no", "false", "0", "", "×", "off"}
 
 
-def parse_date(value: Any) -> date | None:
+def read_date(value: Any) -> tuple[date | None, bool]:
     """A date from a form, an Excel cell (date or serial number) or text such as 2001.07,
-    2001-07-01, 2001年7月 or 20010701. Month-only values mean the first of the month.
-    Raises ValueError when the value is not a date."""
+    2001-07-01, 2001年7月 or 20010701, and whether the value named the day (month-only values
+    mean the first of the month). A blank cell, spaces only, or Excel's zero date (a cell that
+    shows nothing but holds 0) is (None, False). Raises ValueError when it is not a date."""
     if value is None or value == "":
-        return None
+        return None, False
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
+        return (None, False) if value <= _EXCEL_EPOCH + timedelta(days=1) else (value, True)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1900 <= value < 2101:
             # 2001.07 typed into a cell is a number: year and month, not an Excel serial day.
             year = int(value)
             month = round((value - year) * 100) or 1
-            return date(year, month, 1)
+            return date(year, month, 1), False
+        if value == 0:
+            return None, False
         if 1 <= value < 80000:
-            return _EXCEL_EPOCH + timedelta(days=int(value))
+            return _EXCEL_EPOCH + timedelta(days=int(value)), True
         raise ValueError("not a date")
     text = normalize_digits(str(value)).strip()
-    for pattern in _DATE_PATTERNS:
+    if not text:
+        return None, False
+    for pattern, has_day in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
             parts = [int(g) for g in m.groups()]
-            if len(parts) == 2:
-                parts.append(1)
-            return date(parts[0], parts[1], parts[2])
+            return date(parts[0], parts[1], parts[2] if has_day else 1), has_day
     raise ValueError("not a date")
+
+
+def parse_date(value: Any) -> date | None:
+    """The date ``read_date`` finds (month-only values mean the first of the month)."""
+    return read_date(value)[0]
 
 
 def add_years(d: date, years: int) -> date:
@@ -150,8 +153,6 @@ def choice_by_label(value: Any, labels: dict, *, allow_empty: bool = False) -> s
     for code, label in labels.items():
         if text == code or text == str(label) or text.lower() == str(code).lower():
             return str(code)
-    from flask_babel import force_locale
-
     with force_locale("zh_Hans"):
         for code, label in labels.items():
             if text == str(label):
@@ -163,198 +164,9 @@ def choice_by_label(value: Any, labels: dict, *, allow_empty: bool = False) -> s
     raise ValueError("unknown choice")
 
 
-@dataclass
-class Cleaned:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def fail(self, name: str, message: Any) -> None:
-        self.errors.setdefault(name, str(message))
-
-
-def _text(raw: dict[str, Any], name: str, limit: int) -> str:
-    value = raw.get(name)
-    text = " ".join(str(value).split()) if value is not None else ""
-    return text[:limit] if len(text) > limit else text
-
-
-_GENDERS = {"男": Gender.MALE, "男性": Gender.MALE, "male": Gender.MALE, "m": Gender.MALE,
-            "女": Gender.FEMALE, "女性": Gender.FEMALE, "female": Gender.FEMALE,
-            "f": Gender.FEMALE}  # fmt: skip
-
-# The validator's reasons, as translatable strings.
-ID_ERRORS = {
-    "15-digit ID numbers are no longer valid; enter the 18-digit number.": _l(
-        "15-digit ID numbers are no longer valid; enter the 18-digit number."
-    ),
-    "An ID number has 18 characters.": _l("An ID number has 18 characters."),
-    "An ID number has 17 digits followed by a digit or X.": _l(
-        "An ID number has 17 digits followed by a digit or X."
-    ),
-    "The region code of this ID number does not exist.": _l(
-        "The region code of this ID number does not exist."
-    ),
-    "The birth date in this ID number is not a real date.": _l(
-        "The birth date in this ID number is not a real date."
-    ),
-    "The birth date in this ID number is out of range.": _l(
-        "The birth date in this ID number is out of range."
-    ),
-    "The check character of this ID number is wrong.": _l(
-        "The check character of this ID number is wrong."
-    ),
-}
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
-    """Check one member's values (from a form or a spreadsheet row).
-
-    ``raw`` uses the names in MEMBER_FIELDS; ``org_id`` and ``service_point_id`` arrive as
-    ids, ``skills`` as a list of names or a comma-separated text. Returns the cleaned values
-    and a message per field at fault, never raising for bad input.
-    """
-    out = Cleaned()
-    for key, value in raw.items():
-        if isinstance(value, str) and _CONTROL.search(value):
-            out.fail(key, _l("Control characters are not allowed."))
-    if out.errors:
-        return out
-    today = today or timeutil.today()
-
-    name = _text(raw, "name", 50)
-    if not name:
-        out.fail("name", _l("This field is required."))
-    elif len(str(raw.get("name"))) > 50:
-        out.fail("name", _l("Use at most %(n)d characters.", n=50))
-    out.values["name"] = name
-
-    id_info = None
-    id_raw = raw.get("id_number")
-    if id_raw is None or str(id_raw).strip() == "":
-        out.fail("id_number", _l("This field is required."))
-    elif isinstance(id_raw, float) or (isinstance(id_raw, int) and not isinstance(id_raw, bool)):
-        # Excel keeps 15 significant digits: an ID typed as a number has lost its last ones.
-        out.fail(
-            "id_number",
-            _l(
-                "The ID number was stored as a number and lost digits; "
-                "format the ID column as text."
-            ),
-        )
-    else:
-        try:
-            id_info = parse_id(str(id_raw), today=today)
-        except IdNumberError as err:
-            out.fail("id_number", ID_ERRORS.get(str(err), str(err)))
-    out.values["id_number"] = id_info.number if id_info else ""
-
-    gender_raw = str(raw.get("gender") or "").strip().lower()
-    gender = None
-    if gender_raw:
-        gender = _GENDERS.get(gender_raw)
-        if gender is None:
-            out.fail("gender", _l("Choose male or female."))
-    if id_info:
-        if gender and gender != id_info.gender:
-            out.fail("gender", _l("The gender does not match the ID number."))
-        gender = id_info.gender
-    out.values["gender"] = gender
-
+def is_choice_label(value: Any, labels: dict) -> bool:
+    """Whether ``value`` names one of ``labels`` (a code or a label in either language)."""
     try:
-        birth = parse_date(raw.get("birth_date"))
-    except (ValueError, OverflowError):
-        birth = None
-        out.fail("birth_date", _l("Not a date. Use e.g. 1980-07-01."))
-    if id_info:
-        if birth and birth != id_info.birth_date:
-            out.fail("birth_date", _l("The date of birth does not match the ID number."))
-        birth = id_info.birth_date
-    out.values["birth_date"] = birth
-
-    phone = (
-        normalize_phone(str(raw.get("phone") or ""))
-        if not isinstance(raw.get("phone"), float)
-        else None
-    )
-    if phone is None:
-        out.fail("phone", _l("Format the phone column as text."))
-        phone = ""
-    elif phone and not valid_phone(phone):
-        out.fail("phone", _l("Enter an 11-digit mobile or a landline such as 0937-2610001."))
-    out.values["phone"] = phone
-
-    out.values["ethnicity"] = _text(raw, "ethnicity", 20) or "汉族"
-    education = _text(raw, "education", 20)
-    if education and education not in EDUCATION_LEVELS:
-        out.fail("education", _l("Choose one of: %(items)s.", items="、".join(EDUCATION_LEVELS)))
-    out.values["education"] = education
-    out.values["work_unit"] = _text(raw, "work_unit", 100)
-    out.values["job_title"] = _text(raw, "job_title", 60)
-
-    for name_ in ("joined_on", "full_member_on", "lost_contact_since"):
-        try:
-            d = parse_date(raw.get(name_))
-        except (ValueError, OverflowError):
-            out.fail(name_, _l("Not a date. Use e.g. 1980-07-01."))
-            d = None
-        if d and d > today:
-            out.fail(name_, _l("This date is in the future."))
-        out.values[name_] = d
-
-    for name_, labels, required in (
-        ("membership", MEMBERSHIP_LABELS, True),
-        ("post_kind", POST_KIND_LABELS, True),
-        ("agent_source", AGENT_SOURCE_LABELS, False),
-        ("party_status", PARTY_STATUS_LABELS, True),
-    ):
-        value = raw.get(name_)
-        if value in (None, "") and name_ in ("post_kind", "party_status", "membership"):
-            value = {
-                "post_kind": PostKind.NO_POST,
-                "party_status": PartyStatus.NORMAL,
-                "membership": Membership.FULL,
-            }[name_]
-        try:
-            out.values[name_] = choice_by_label(value, labels, allow_empty=not required)
-        except ValueError:
-            out.fail(
-                name_,
-                _l("Choose one of: %(items)s.", items="、".join(str(v) for v in labels.values())),
-            )
-
-    for name_ in ("is_mobile", "is_lost_contact", "is_hardship"):
-        try:
-            out.values[name_] = parse_bool(raw.get(name_))
-        except ValueError:
-            out.fail(name_, _l("Enter yes or no."))
-    out.values["mobile_destination"] = _text(raw, "mobile_destination", 100)
-
-    skills = raw.get("skills") or []
-    if isinstance(skills, str):
-        skills = re.split(r"[,，、;；\s]+", skills)
-    names = sorted({" ".join(str(s).split())[:40] for s in skills if str(s).strip()})
-    out.values["skills"] = names
-
-    for key in ("org_id", "service_point_id"):
-        out.values[key] = raw.get(key)
-    if not out.values["org_id"]:
-        out.fail("org_id", _l("Choose the branch or party group."))
-
-    # Cross-field rules.
-    v = out.values
-    birth = v.get("birth_date")
-    joined = v.get("joined_on")
-    full = v.get("full_member_on")
-    if birth and joined and joined < add_years(birth, 18) - timedelta(days=1):
-        out.fail("joined_on", _l("A member joins the party at 18 or older."))
-    if joined and full and full < joined:
-        out.fail("full_member_on", _l("Full membership cannot come before joining."))
-    if v.get("membership") == Membership.PROBATIONARY and full:
-        out.fail("full_member_on", _l("A probationary member has no full-membership date yet."))
-    if v.get("is_mobile") and not v.get("mobile_destination"):
-        out.fail("mobile_destination", _l("Say where the mobile member has gone."))
-    if v.get("is_lost_contact") and not v.get("lost_contact_since"):
-        out.fail("lost_contact_since", _l("Give the date contact was lost."))
-    return out
+        return choice_by_label(value, labels) is not None
+    except ValueError:
+        return False

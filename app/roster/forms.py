@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.common.forms import REQUIRED, VersionedForm
+from app.common.forms import REQUIRED, FilterForm, VersionedForm
+from app.roster.fields import (
+    ADDRESS_MAX,
+    AGENT_SOURCE_LABELS,
+    MEMBERSHIP_LABELS,
+    PARTY_STATUS_LABELS,
+    POST_KIND_LABELS,
+)
 from app.roster.fields import FIELD_LABELS as L
+from app.roster.models import EDUCATION_LEVELS, OCCUPATIONS
+from app.roster.search import FACETS, SORTS, MemberFilters
+
+_FACET_LABELS = {
+    "membership": MEMBERSHIP_LABELS,
+    "post_kind": POST_KIND_LABELS,
+    "party_status": PARTY_STATUS_LABELS,
+    "agent_source": AGENT_SOURCE_LABELS,
+}
+_SORT_LABELS = {
+    "strokes": _l("Surname strokes"),
+    "pinyin": _l("Pinyin"),
+    "org": _l("Organisation"),
+    "joined": _l("Joined the party"),
+    "birth": _l("Date of birth"),
+}
+_FLAG_LABELS = {
+    "mobile": L["is_mobile"],
+    "lost": L["is_lost_contact"],
+    "hardship": L["is_hardship"],
+}
 
 
 class MemberForm(FlaskForm):
@@ -21,9 +51,11 @@ class MemberForm(FlaskForm):
     )
     ethnicity = StringField(L["ethnicity"], default="汉族", validators=[Length(max=20)])
     phone = StringField(L["phone"], validators=[Length(max=20)])
+    address = StringField(L["address"], validators=[Length(max=ADDRESS_MAX)])
     education = SelectField(L["education"], validators=[Optional()])
     work_unit = StringField(L["work_unit"], validators=[Length(max=100)])
     job_title = StringField(L["job_title"], validators=[Length(max=60)])
+    occupation = SelectField(L["occupation"], validators=[Optional()])
     joined_on = DateField(L["joined_on"], validators=[Optional()])
     full_member_on = DateField(L["full_member_on"], validators=[Optional()])
     membership = SelectField(L["membership"], default="full", validators=[InputRequired(REQUIRED)])
@@ -51,9 +83,34 @@ class MemberForm(FlaskForm):
     )
     effective_on = DateField(_l("Effective date"), validators=[Optional()])
 
+    def fill_choices(self, orgs: list, service_points: list) -> None:
+        """Choices: the fixed lists, and the organisations and service points the user may
+        choose (from scoped service queries)."""
+        self.education.choices = [("", "—")] + [(e, e) for e in EDUCATION_LEVELS]
+        self.occupation.choices = [("", "—")] + [(o, o) for o in OCCUPATIONS]
+        self.membership.choices = [(k.value, str(v)) for k, v in MEMBERSHIP_LABELS.items()]
+        self.post_kind.choices = [(k.value, str(v)) for k, v in POST_KIND_LABELS.items()]
+        self.agent_source.choices = [("", "—")] + [
+            (k.value, str(v)) for k, v in AGENT_SOURCE_LABELS.items()
+        ]
+        self.party_status.choices = [(k.value, str(v)) for k, v in PARTY_STATUS_LABELS.items()]
+        self.org_id.choices = [(o.id, "　" * o.depth + o.name) for o in orgs]
+        self.service_point_id.choices = [(0, "—")] + [(sp.id, sp.name) for sp in service_points]
+
+    def member_values(self) -> dict[str, Any]:
+        """The member's values in the shape the roster services take."""
+        raw = {name: getattr(self, name).data for name in L if hasattr(self, name)}
+        raw["service_point_id"] = self.service_point_id.data or None
+        raw["agent_source"] = self.agent_source.data or None
+        return raw
+
 
 class MemberEditForm(MemberForm, VersionedForm):
     pass
+
+
+class MentorForm(FlaskForm):
+    mentor_user_id = SelectField(_l("Mentor"), coerce=int, validators=[Optional()])
 
 
 class UnmaskForm(FlaskForm):
@@ -65,3 +122,67 @@ class UnmaskForm(FlaskForm):
 
 class ImportUploadForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx)"), validators=[FileRequired(REQUIRED)])
+
+
+class _MemberFilterFields:
+    """The list's filters (choices are not checked: an odd value filters nothing)."""
+
+    org_id = SelectField(_l("Organisation"), validate_choice=False)
+    sort = SelectField(_l("Order"), validate_choice=False)
+    skill_id = SelectField(_l("Skill"), validate_choice=False)
+    membership = SelectField(L["membership"], validate_choice=False)
+    post_kind = SelectField(L["post_kind"], validate_choice=False)
+    party_status = SelectField(L["party_status"], validate_choice=False)
+    agent_source = SelectField(L["agent_source"], validate_choice=False)
+    flag = SelectField(_l("Marked as"), validate_choice=False)
+
+    def to_filters(self, q: str = "") -> MemberFilters:
+        facets = {name: getattr(self, name).data or "" for name in FACETS}
+        return MemberFilters(
+            q=q,
+            org_id=_db_id(self.org_id.data),
+            skill_id=_db_id(self.skill_id.data),
+            flag=self.flag.data if self.flag.data in _FLAG_LABELS else "",
+            sort=self.sort.data if self.sort.data in SORTS else "strokes",
+            **facets,
+        )
+
+    def fill_choices(self, orgs: list, skills: list, facets: dict[str, dict[str, int]]) -> None:
+        """The choices, each facet with its count in the current list."""
+        everything = [("", _l("All"))]
+        self.org_id.choices = [("", _l("All in my scope"))] + [
+            (str(o.id), "　" * o.depth + o.name) for o in orgs
+        ]
+        self.sort.choices = list(_SORT_LABELS.items())
+        self.skill_id.choices = everything + [(str(s.id), s.name) for s in skills]
+        for name, labels in _FACET_LABELS.items():
+            getattr(self, name).choices = everything + [
+                (str(code), f"{label} ({facets.get(name, {}).get(str(code), 0)})")
+                for code, label in labels.items()
+            ]
+        self.flag.choices = everything + list(_FLAG_LABELS.items())
+
+
+def _db_id(value: Any) -> int | None:
+    """A plausible database id, or None (not a number, zero, negative, too big)."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+class MemberFilterForm(_MemberFilterFields, FilterForm):
+    """The list's filters, read from the query string."""
+
+
+class MemberSearchForm(_MemberFilterFields, FlaskForm):
+    """The search box and filters as posted: the search text goes to the session, never the
+    URL (it may be an ID number)."""
+
+    q = StringField(
+        _l("Search"),
+        validators=[Length(max=64)],
+        render_kw={"placeholder": _l("Name, pinyin initials, last 4 of ID or phone")},
+    )
+
+    def filter_args(self) -> dict[str, Any]:
+        """The filters as query-string arguments (without the search text)."""
+        return {k: v for k, v in self.to_filters().as_dict().items() if k != "q"}

@@ -58,6 +58,21 @@ class PartyStatus(StrEnum):
 
 
 EDUCATION_LEVELS = ("研究生", "大学本科", "大学专科", "中专", "高中", "初中", "小学及以下")
+# 职业: what the member does for a living, in the categories party statistics use.
+OCCUPATIONS = (
+    "在岗职工",
+    "工人",
+    "农牧渔民",
+    "专业技术人员",
+    "企业管理人员",
+    "党政机关工作人员",
+    "学生",
+    "军人武警",
+    "个体从业人员",
+    "离退休人员",
+    "无固定职业",
+    "其他职业",
+)
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:
@@ -87,6 +102,7 @@ class Member(db.Model):
 
     The ID number and phone are stored encrypted with a keyed hash for lookup; ``id_tail`` and
     ``phone_tail`` (the last four characters, shown in every masked form anyway) serve search.
+    The home address is stored encrypted too (it is never searched).
     """
 
     __tablename__ = "member"
@@ -124,9 +140,13 @@ class Member(db.Model):
     phone_enc: Mapped[str] = mapped_column(String(120), default="", info={"pi_class": "sensitive"})
     phone_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     phone_tail: Mapped[str] = mapped_column(String(4), default="", index=True)
+    address_enc: Mapped[str] = mapped_column(
+        String(600), default="", info={"pi_class": "sensitive"}
+    )
     education: Mapped[str] = mapped_column(String(20), default="")
     work_unit: Mapped[str] = mapped_column(String(100), default="")
     job_title: Mapped[str] = mapped_column(String(60), default="")
+    occupation: Mapped[str | None] = mapped_column(String(20))
     joined_on: Mapped[date | None] = mapped_column(Date)
     full_member_on: Mapped[date | None] = mapped_column(Date)
     membership: Mapped[str] = mapped_column(String(20), default=Membership.FULL)

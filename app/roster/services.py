@@ -13,12 +13,13 @@ from app import audit, policy
 from app.auth.models import User
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
 from app.common.crypto import blind_index, decrypt, encrypt
-from app.common.idcard import is_masked, mask_id, mask_phone
+from app.common.idcard import mask_id, mask_phone
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
-from app.roster.fields import clean_member
+from app.roster.cleaning import clean_member
 from app.roster.models import Member, MemberHistory, Skill
+from app.roster.privacy import keep_masked, mask_address, masked_address, masked_id, masked_phone
 
 # Fields copied as they are from cleaned values onto the row.
 _PLAIN_FIELDS = (
@@ -29,6 +30,7 @@ _PLAIN_FIELDS = (
     "education",
     "work_unit",
     "job_title",
+    "occupation",
     "joined_on",
     "full_member_on",
     "membership",
@@ -75,14 +77,6 @@ def history_of(member: Member) -> list[MemberHistory]:
     )
 
 
-def masked_id(member: Member) -> str:
-    return mask_id(decrypt(member.id_number_enc))
-
-
-def masked_phone(member: Member) -> str:
-    return mask_phone(decrypt(member.phone_enc)) if member.phone_enc else ""
-
-
 def resolve_skills(names: list[str], cache: dict[str, Skill] | None = None) -> list[Skill]:
     """The named skills, adding to the shared vocabulary any that are new.
 
@@ -113,6 +107,8 @@ def _display(name: str, value: Any) -> Any:
         return mask_id(value) if value else ""
     if name == "phone":
         return mask_phone(value) if value else ""
+    if name == "address":
+        return mask_address(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -128,6 +124,7 @@ def snapshot(member: Member) -> dict[str, Any]:
         phone_enc=member.phone_enc,
         phone_hash=member.phone_hash,
         phone_tail=member.phone_tail,
+        address_enc=member.address_enc,
         skills=[s.name for s in member.skills],
     )
     return data
@@ -167,69 +164,20 @@ def save_member(
             raise StaleRecord()
         if actor is not None and not policy.can(actor, "roster.edit", member):
             raise PermissionDenied(_l("You may not edit this member."))
-    if member is not None:
         raw = keep_masked(member, raw)
-    cleaned = clean_member(raw)
-    errors = dict(cleaned.errors)
-    v = cleaned.values
-    if "org_id" not in errors:
-        check_org_for(actor, v["org_id"], errors)
-    if v.get("service_point_id"):
-        sp = db.session.get(ServicePoint, v["service_point_id"])
-        if sp is None or not sp.is_active:
-            errors.setdefault("service_point_id", str(_l("Choose an active service point.")))
-        elif (
-            actor is not None
-            and (member is None or sp.id != member.service_point_id)
-            and not policy.can(actor, "service_point.view", sp)
-        ):
-            errors.setdefault(
-                "service_point_id", str(_l("This service point is outside your scope."))
-            )
-    if v.get("id_number") and batch_id is None:
-        # An import checked every ID against the database and the file just before writing.
-        clash = db.session.scalar(
-            select(Member.id).where(Member.id_number_hash == id_hash(v["id_number"]))
-        )
-        if clash is not None and (member is None or clash != member.id):
-            errors.setdefault("id_number", str(_l("Another member already has this ID number.")))
-    if errors:
-        raise FieldErrors(errors)
-
+    v = _checked_values(actor, raw, member, check_id_clash=batch_id is None)
     skills = resolve_skills(v["skills"], cache=skill_cache)
     creating = member is None
     before = None
-    old_display: dict[str, Any] = {}
     if creating:
         member = Member()
         db.session.add(member)
+        old_display: dict[str, Any] = {}
     else:
         before = snapshot(member)
-        old_display = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
-        old_display["id_number"] = masked_id(member)
-        old_display["phone"] = masked_phone(member)
-        old_display["skills"] = ", ".join(s.name for s in member.skills)
-
-    for k in _PLAIN_FIELDS:
-        setattr(member, k, v.get(k))
-    if v["id_number"] and (creating or member.id_number_hash != id_hash(v["id_number"])):
-        member.id_number_enc = encrypt(v["id_number"])
-        member.id_number_hash = id_hash(v["id_number"])
-        member.id_tail = v["id_number"][-4:]
-    new_phone = v["phone"]
-    if creating or phone_hash(new_phone) != member.phone_hash:
-        member.phone_enc = encrypt(new_phone)
-        member.phone_hash = phone_hash(new_phone)
-        member.phone_tail = new_phone[-4:] if new_phone else ""
-    member.name_pinyin = name_pinyin(member.name)
-    member.name_initials = name_initials(member.name)
-    member.surname_strokes = surname_strokes(member.name)
-    member.skills = skills
-
-    new_display = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
-    new_display["id_number"] = mask_id(v["id_number"])
-    new_display["phone"] = mask_phone(new_phone) if new_phone else ""
-    new_display["skills"] = ", ".join(v["skills"])
+        old_display = _display_values(member)
+    _apply_values(member, v, skills, creating=creating)
+    new_display = _display_values(member, v)
     if creating:
         changes = {k: [None, val] for k, val in new_display.items() if val not in (None, "", False)}
     else:
@@ -242,34 +190,8 @@ def save_member(
             return member
     if batch_id is None:
         db.session.flush()  # the audit row names the member's id
-
-    if kind is None:
-        if creating:
-            kind = "create"
-        elif "org_id" in changes:
-            kind = "transfer"
-        elif "party_status" in changes:
-            kind = "status"
-        else:
-            kind = "update"
-    if "org_id" in changes:
-        names = dict(
-            db.session.execute(
-                select(Org.id, Org.name).where(Org.id.in_([i for i in changes["org_id"] if i]))
-            ).all()
-        )
-        changes["org_id"] = [names.get(i, i) if i else None for i in changes["org_id"]]
-    if "service_point_id" in changes:
-        names = dict(
-            db.session.execute(
-                select(ServicePoint.id, ServicePoint.name).where(
-                    ServicePoint.id.in_([i for i in changes["service_point_id"] if i])
-                )
-            ).all()
-        )
-        changes["service_point_id"] = [
-            names.get(i, i) if i else None for i in changes["service_point_id"]
-        ]
+    kind = kind or _change_kind(creating, changes)
+    _name_linked_rows(changes)
     db.session.add(
         MemberHistory(
             member=member,
@@ -296,28 +218,99 @@ def save_member(
     return member
 
 
-def keep_masked(member: Member, raw: dict[str, Any]) -> dict[str, Any]:
-    """A masked ID or phone posted back unchanged means "keep the stored value"."""
-    raw = dict(raw)
-    for key, masked, enc in (
-        ("id_number", masked_id(member), member.id_number_enc),
-        ("phone", masked_phone(member), member.phone_enc),
-    ):
-        value = str(raw.get(key) or "").strip()
-        if is_masked(value) and value == masked:
-            raw[key] = decrypt(enc)
-    return raw
+def _checked_values(
+    actor: User | None, raw: dict[str, Any], member: Member | None, *, check_id_clash: bool
+) -> dict[str, Any]:
+    """The cleaned values, once the organisation, service point and ID number pass the rules
+    that need the database. Raises FieldErrors naming every field at fault."""
+    cleaned = clean_member(raw)
+    errors = dict(cleaned.errors)
+    v = cleaned.values
+    if "org_id" not in errors:
+        check_org_for(actor, v["org_id"], errors)
+    if v.get("service_point_id"):
+        sp = db.session.get(ServicePoint, v["service_point_id"])
+        if sp is None or not sp.is_active:
+            errors.setdefault("service_point_id", str(_l("Choose an active service point.")))
+        elif (
+            actor is not None
+            and (member is None or sp.id != member.service_point_id)
+            and not policy.can(actor, "service_point.view", sp)
+        ):
+            errors.setdefault(
+                "service_point_id", str(_l("This service point is outside your scope."))
+            )
+    if v.get("id_number") and check_id_clash:
+        # An import checked every ID against the database and the file just before writing.
+        clash = db.session.scalar(
+            select(Member.id).where(Member.id_number_hash == id_hash(v["id_number"]))
+        )
+        if clash is not None and (member is None or clash != member.id):
+            errors.setdefault("id_number", str(_l("Another member already has this ID number.")))
+    if errors:
+        raise FieldErrors(errors)
+    return v
 
 
-def unmask(actor: User, member: Member, reason: str) -> dict[str, str]:
-    """The full ID number and phone, for a committee member who gives a reason. Audited."""
-    if not policy.can(actor, "roster.unmask", member):
-        raise PermissionDenied(_l("Only the party committee may see full ID numbers."))
-    reason = " ".join((reason or "").split())[:200]
-    if len(reason) < 2:
-        raise FieldErrors({"reason": str(_l("Give the reason for viewing the full number."))})
-    audit.record(actor, "member.unmask", member, org_path=member.org.path, reason=reason)
-    return {"id_number": decrypt(member.id_number_enc), "phone": decrypt(member.phone_enc)}
+def _apply_values(member: Member, v: dict[str, Any], skills: list[Skill], *, creating: bool):
+    """Copy cleaned values onto the row: plain fields as they are, sensitive ones encrypted
+    (re-encrypted only when they changed), and the name's search and sort keys."""
+    for k in _PLAIN_FIELDS:
+        setattr(member, k, v.get(k))
+    if v["id_number"] and (creating or member.id_number_hash != id_hash(v["id_number"])):
+        member.id_number_enc = encrypt(v["id_number"])
+        member.id_number_hash = id_hash(v["id_number"])
+        member.id_tail = v["id_number"][-4:]
+    new_phone = v["phone"]
+    if creating or phone_hash(new_phone) != member.phone_hash:
+        member.phone_enc = encrypt(new_phone)
+        member.phone_hash = phone_hash(new_phone)
+        member.phone_tail = new_phone[-4:] if new_phone else ""
+    if creating or v["address"] != decrypt(member.address_enc):
+        member.address_enc = encrypt(v["address"])
+    member.name_pinyin = name_pinyin(member.name)
+    member.name_initials = name_initials(member.name)
+    member.surname_strokes = surname_strokes(member.name)
+    member.skills = skills
+
+
+def _display_values(member: Member, v: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The member as the history shows it: sensitive values masked. ``v`` gives the cleaned
+    values just applied (the stored ones are encrypted)."""
+    shown = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+    if v is None:
+        shown["id_number"] = masked_id(member)
+        shown["phone"] = masked_phone(member)
+        shown["address"] = masked_address(member)
+        shown["skills"] = ", ".join(s.name for s in member.skills)
+    else:
+        shown["id_number"] = mask_id(v["id_number"])
+        shown["phone"] = mask_phone(v["phone"]) if v["phone"] else ""
+        shown["address"] = mask_address(v["address"])
+        shown["skills"] = ", ".join(v["skills"])
+    return shown
+
+
+def _change_kind(creating: bool, changes: dict[str, Any]) -> str:
+    if creating:
+        return "create"
+    if "org_id" in changes:
+        return "transfer"
+    if "party_status" in changes:
+        return "status"
+    return "update"
+
+
+def _name_linked_rows(changes: dict[str, list]) -> None:
+    """History shows the organisation and service point by name, not id."""
+    for key, model in (("org_id", Org), ("service_point_id", ServicePoint)):
+        if key not in changes:
+            continue
+        ids = [i for i in changes[key] if i]
+        names = dict(
+            db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+        )
+        changes[key] = [names.get(i, i) if i else None for i in changes[key]]
 
 
 def member_raw(member: Member) -> dict[str, Any]:
@@ -325,6 +318,7 @@ def member_raw(member: Member) -> dict[str, Any]:
     raw = {k: getattr(member, k) for k in _PLAIN_FIELDS}
     raw["id_number"] = decrypt(member.id_number_enc)
     raw["phone"] = decrypt(member.phone_enc)
+    raw["address"] = decrypt(member.address_enc)
     raw["skills"] = ", ".join(s.name for s in member.skills)
     return raw
 

@@ -9,7 +9,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
-from app.roster import search, services
+from app.roster import privacy, search, services
 from app.roster.models import Member, MemberHistory
 from tests.factories import make_id_number, make_member, make_user, member_raw
 
@@ -59,7 +59,7 @@ def test_edit_keeps_masked_id_and_records_a_dated_history(tree):
     m = make_member(tree.group_a)
     raw = services.member_raw(m)
     stored_id = raw["id_number"]
-    raw.update(id_number=services.masked_id(m), phone=services.masked_phone(m), work_unit="新单位")
+    raw.update(id_number=privacy.masked_id(m), phone=privacy.masked_phone(m), work_unit="新单位")
     services.save_member(sec, raw, member=m, expected_version=m.version, note="调整单位")
     db.session.commit()
     db.session.expire_all()
@@ -176,10 +176,10 @@ def test_unmask_is_for_the_committee_and_audited_with_a_reason(tree):
     m = services.get_member(c, m.id)
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     with pytest.raises(PermissionDenied):
-        services.unmask(sec, m, "核对身份")
+        privacy.unmask(sec, m, "核对身份")
     with pytest.raises(FieldErrors):
-        services.unmask(c, m, "")
-    full = services.unmask(c, m, "办理组织关系转接，核对身份")
+        privacy.unmask(c, m, "")
+    full = privacy.unmask(c, m, "办理组织关系转接，核对身份")
     assert full["id_number"] == number
     ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "member.unmask"))
     assert ev.details["reason"] == "办理组织关系转接，核对身份"
