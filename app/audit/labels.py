@@ -163,6 +163,8 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "reason": LOGIN_FAILURES,
     "fields": FIELD_LABELS,
 }
+# Details that are a dict keyed by codes (counts per status); other dicts are keyed by details.
+DICT_KEY_LABELS: dict[str, Mapping[str, Any]] = {"unfinished": STATUS_LABELS}
 # Where one action's codes differ from the rest: service points have their own fields.
 ACTION_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     ("service_point.update", "fields"): SERVICE_POINT_FIELDS,
@@ -207,8 +209,10 @@ def format_value(key: str, value: Any, action: str = "") -> str:
     if isinstance(value, list):
         return "、".join(format_value(key, v, action) for v in value)
     if isinstance(value, dict):
+        names = DICT_KEY_LABELS.get(key)
         return "；".join(
-            f"{detail_label(k)}：{format_value(k, v, action)}" for k, v in value.items()
+            f"{names.get(k, k) if names else detail_label(k)}：{format_value(k, v, action)}"
+            for k, v in value.items()
         )
     codes = ACTION_VALUE_LABELS.get((action, key)) or VALUE_LABELS.get(key, {})
     label = codes.get(value) if isinstance(value, str) else None

@@ -167,6 +167,8 @@ def test_every_recorded_detail_has_a_label(app):
         ("service_point.update", {"fields": ["name", "hotline"]}, {"fields": "名称、服务热线"}),
         ("member.unmask", {"reason": "核对党费"}, {"reason": "核对党费"}),
         ("appraisal.draw_sample", {"share": 0.1}, {"share": "10%"}),
+        ("appraisal.close_period", {"unfinished": {"draft": 3, "signed": 1}},
+         {"unfinished": "写实记录填写中：3；待支部评定：1"}),
         ("roster.export", {"filters": {"q": "…", "membership": "full"}},
          {"filters": "搜索：…；党员类别：正式党员"}),
     ],
