@@ -1,4 +1,4 @@
-"""Appraisal spreadsheets: the branch's quarterly summary."""
+"""Appraisal spreadsheets: the branch's quarterly summary and the member's appraisal book."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from flask_babel import force_locale
 
 from app import audit
 from app.appraisal.inbox import branch_overview
-from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS, VETO_LABELS
+from app.appraisal.labels import ACTION_LABELS, GRADE_LABELS, STATUS_LABELS, VETO_LABELS
 from app.appraisal.models import AppraisalPeriod
+from app.appraisal.workflow import dimensions_for
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
 from app.orgs.models import Org
@@ -73,8 +74,6 @@ def member_book(
 ) -> tuple[str, str]:
     """The appraisal book (or probation review form) as a workbook: one row per quarter with
     each dimension, the opinions, the grade and the timeline. Audited like every export."""
-    from app.appraisal.workflow import dimensions_for
-
     member = records[0].member
     keys: list[tuple[str, str]] = []
     for a in records:
@@ -101,8 +100,6 @@ def member_book(
         with force_locale("zh_Hans"):
             grade = {k: str(v) for k, v in GRADE_LABELS.items()}
             veto = {k: str(v) for k, v in VETO_LABELS.items()}
-            from app.appraisal.labels import ACTION_LABELS
-
             actions = {k: str(v) for k, v in ACTION_LABELS.items()}
         for r, a in enumerate(records, start=2):
             record = a.self_record or {}

@@ -1,14 +1,75 @@
-"""Appraisal forms (shape only; the rules live in workflow.py and services.py)."""
+"""Appraisal forms (shape only; the rules live in workflow.py and the services).
+
+The record page carries several forms at once; each has its own ``prefix`` so its input and
+errors stay its own (``page_form``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.appraisal.dimensions import FACTS, POST_KINDS, field_name
+from app.appraisal.labels import GRADE_LABELS, VETO_LABELS
+from app.appraisal.responsibility import KINDS
 from app.common.forms import REQUIRED, VersionedForm
+
+NONE = "—"
+
+
+def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
+    head = [SelectChoice("", NONE)] if blank else []
+    return head + [SelectChoice(k, str(v)) for k, v in labels.items()]
+
+
+def page_form(
+    cls: type[FlaskForm], prefix: str, *, pressed: bool = False, keep: bool = False, **kwargs: Any
+) -> Any:
+    """One of several forms on a page, with its own ``prefix``. The ``pressed`` form reads the
+    POST (it is the one validated); a ``keep`` form reads its fields only when they came along
+    with the POST (so what was typed there survives); any other starts from ``obj``/``data``.
+    So what is typed into one form, and its errors, never show up in another."""
+    came_along = request.method == "POST" and any(k.startswith(f"{prefix}-") for k in request.form)
+    if pressed or (keep and came_along):
+        form = cls(prefix=prefix, **kwargs)
+        form.is_posted = True
+    else:
+        form = cls(formdata=None, prefix=prefix, **kwargs)
+        form.is_posted = False
+    return form
+
+
+def unsaved_text(form: FlaskForm | None) -> bool:
+    """``form`` came with this POST holding text that differs from what it was loaded with."""
+    if form is None or not getattr(form, "is_posted", False):
+        return False
+    return any(
+        _norm(f.data) != _norm(f.object_data)
+        for f in form
+        if f.type in ("StringField", "TextAreaField")
+    )
+
+
+def _norm(value: Any) -> str:
+    return " ".join(str(value if value is not None else "").split())
 
 
 class PeriodForm(FlaskForm):
@@ -25,13 +86,104 @@ class PeriodForm(FlaskForm):
 
 
 class StepForm(VersionedForm):
-    """One workflow step: a comment (opinion, reason or facts) and the step's own fields."""
+    """One workflow step: a comment (opinion, reason or facts) and the step's own fields.
+    Each step on the record page is its own form, prefixed by the step's name."""
 
     comment = TextAreaField(_l("Opinion or reason"), validators=[Length(max=2000)])
-    grade = SelectField(_l("Grade"), validators=[Optional()])
+    grade = SelectField(_l("Grade"), choices=_choices(GRADE_LABELS, True), validators=[Optional()])
     meeting_on = DateField(_l("Branch committee meeting"), validators=[Optional()])
     masses = TextAreaField(_l("What the masses report"), validators=[Length(max=2000)])
-    category = SelectField(_l("Veto category"), validators=[Optional()])
+    category = SelectField(
+        _l("Veto category"), choices=_choices(VETO_LABELS, True), validators=[Optional()]
+    )
+
+    def step_data(self) -> dict[str, Any]:
+        return {
+            "grade": self.grade.data or None,
+            "meeting_on": self.meeting_on.data,
+            "masses": self.masses.data,
+            "comment": self.comment.data,
+            "category": self.category.data or None,
+        }
+
+
+class SelfRecordForm(VersionedForm):
+    """The member's self-record; ``self_record_form`` adds one text per dimension of the
+    quarter and the facts the rules ask for."""
+
+    save = SubmitField(_l("Save draft"))
+    send = SubmitField(_l("Submit for sign-off"))
+    dims: list[dict[str, str]] = []
+
+    def sections(self) -> list[tuple[dict[str, str], Any, list[Any]]]:
+        """(dimension, its text field, its fact fields) in the template's order."""
+        return [
+            (d, self[field_name(d["key"])],
+             [self[field_name(d["key"], f)] for f, _label, _kind in FACTS.get(d["key"], [])])
+            for d in self.dims
+        ]  # fmt: skip
+
+    def content(self) -> dict[str, dict[str, Any]]:
+        """What was typed, as the service takes it: {dimension key: {"text": …, fact: …}}."""
+        out: dict[str, dict[str, Any]] = {}
+        for d, text, facts in self.sections():
+            entry: dict[str, Any] = {"text": text.data or ""}
+            for (fact, _label, _kind), f in zip(FACTS.get(d["key"], []), facts, strict=True):
+                entry[fact] = f.data
+            out[d["key"]] = entry
+        return out
+
+
+_FACT_FIELDS = {
+    "int": lambda label: StringField(label, render_kw={"inputmode": "numeric"}),
+    "text": lambda label: StringField(label),
+    "bool": lambda label: BooleanField(label),
+}
+
+
+def self_record_form(
+    dims: list[dict[str, str]], record: dict[str, Any], version: int, **kwargs: Any
+) -> SelfRecordForm:
+    """The self-record form of one record, built from its quarter's dimensions and filled
+    from ``record`` (what is saved); ``kwargs`` go to ``page_form``."""
+    attrs: dict[str, Any] = {"dims": dims}
+    data: dict[str, Any] = {"version": version}
+    for d in dims:
+        key, saved = d["key"], (record or {}).get(d["key"]) or {}
+        attrs[field_name(key)] = TextAreaField(
+            d["label"], description=d.get("guidance", ""), render_kw={"rows": 4}
+        )
+        data[field_name(key)] = saved.get("text", "")
+        for fact, label, kind in FACTS.get(key, []):
+            attrs[field_name(key, fact)] = _FACT_FIELDS[kind](label)
+            value = saved.get(fact)
+            data[field_name(key, fact)] = value if kind == "bool" or value is not None else ""
+    cls = type("DimensionsForm", (SelfRecordForm,), attrs)
+    return page_form(cls, "self", data=data, **kwargs)
+
+
+class PersonForm(FlaskForm):
+    """Add a co-worker to the member's responsibility area."""
+
+    name = StringField(_l("Add a person"), validators=[Length(max=50)])
+    note = StringField(_l("Note"), validators=[Length(max=200)])
+    is_key = BooleanField(_l("Key person (needs a talk every month)"))
+
+
+class ContactForm(FlaskForm):
+    """Log a talk, a home visit or help given to a person of the area."""
+
+    # The choices are checked by the service, which names what is wrong in its own words.
+    person_id = SelectField(_l("Person"), coerce=int, validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=_choices(KINDS), validate_choice=False)
+    occurred_on = DateField(_l("Date"), validators=[Optional()])
+    summary = StringField(_l("What was said or done"), validators=[Length(max=1000)])
+
+
+class ExemplaryForm(FlaskForm):
+    note = StringField(_l("Why it is exemplary"), validators=[Length(max=300)])
+    mark = SubmitField(_l("Mark as exemplary"))
+    unmark = SubmitField(_l("Remove the mark"))
 
 
 class SampleForm(FlaskForm):
@@ -44,5 +196,63 @@ class SampleForm(FlaskForm):
     )
 
 
-class ExemplaryForm(FlaskForm):
-    note = StringField(_l("Why it is exemplary"), validators=[Length(max=300)])
+class CloseForm(FlaskForm):
+    """The committee confirms closing a quarter; the reason is required while records are
+    unfinished (the service says so beside the field)."""
+
+    reason = TextAreaField(
+        _l("Why the quarter closes with records unfinished"), validators=[Length(max=2000)]
+    )
+
+
+class TemplatePickForm(FlaskForm):
+    """Which template to edit (read from the query string, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    org_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    post_kind = SelectField(
+        _l("For"),
+        choices=[SelectChoice("no_post", _l("Members without post")),
+                 SelectChoice("cadre", _l("Cadres"))],
+        validate_choice=False,
+    )  # fmt: skip
+
+    def post_kind_or_default(self) -> str:
+        return self.post_kind.data if self.post_kind.data in POST_KINDS else POST_KINDS[0]
+
+
+class DimensionRowForm(Form):
+    key = HiddenField()
+    label = StringField(_l("Dimension"), render_kw={"maxlength": 40})
+    guidance = StringField(_l("Guidance"), render_kw={"maxlength": 500})
+    remove = BooleanField(_l("Remove"))
+
+
+class TemplateForm(FlaskForm):
+    """The dimensions of one template, and one to add."""
+
+    rows = FieldList(FormField(DimensionRowForm), max_entries=30)
+    new_label = StringField(_l("Add a dimension"), render_kw={"maxlength": 40})
+    new_guidance = StringField(_l("Guidance"), render_kw={"maxlength": 500})
+
+    def dimensions(self) -> list[dict[str, str]]:
+        """The dimensions to keep, in order, and the new one (without a key yet)."""
+        dims = [
+            {
+                "key": r.key.data or "",
+                "label": r.label.data or "",
+                "guidance": r.guidance.data or "",
+            }
+            for r in (entry.form for entry in self.rows)
+            if not r.remove.data
+        ]
+        if (self.new_label.data or "").strip():
+            new = {
+                "key": "",
+                "label": self.new_label.data,
+                "guidance": self.new_guidance.data or "",
+            }
+            dims.append(new)
+        return dims

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -19,11 +18,12 @@ from app.appraisal.models import (
     ResponsibilityPerson,
     Status,
 )
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.common import timeutil
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
+from app.orgs.tree import in_subtrees
 from app.roster.models import Member
 
 
@@ -44,47 +44,87 @@ class Inbox:
         return sum(1 for i in self.items if i.overdue)
 
 
-def inbox(user: User, *, limit: int = 200) -> Inbox:
-    """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks.
+# (task, reach name, status waited on, the period's deadline for it)
+_ROLE_TASKS = (
+    ("sign", "appraisal.sign", Status.SUBMITTED, "sign_due"),
+    ("assess", "appraisal.assess", Status.SIGNED, "opinion_due"),
+)
 
-    One query per kind of task (four), each loading member, org and period with it."""
+
+def inbox(user: User, *, limit: int = 200) -> Inbox:
+    """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks,
+    and key persons still waiting for this month's talk.
+
+    One query per kind of task, each loading member, org and period with it."""
     today = timeutil.today()
-    out = Inbox()
-    opts = (joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period))
-    base = (
+    base = _open_records(limit)
+    out = Inbox(items=_talk_items(user, base, today))
+    for task, stmt, due_attr in _task_queries(user, base):
+        for a in db.session.scalars(stmt).unique():
+            if _waits_for(user, task, a):
+                due = getattr(a.period, due_attr)
+                out.items.append(InboxItem(a, task, due, due < today))
+    out.items.sort(key=lambda i: (i.due, i.appraisal.id))
+    return out
+
+
+def _open_records(limit: int) -> Select:
+    """Records of quarters still open, with member, org and period loaded."""
+    return (
         select(Appraisal)
         .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
         .where(AppraisalPeriod.is_closed.is_(False))
-        .options(*opts)
+        .options(
+            joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period)
+        )
         .order_by(Appraisal.id)
         .limit(limit)
     )
-    own = base.join(Member, Member.id == Appraisal.member_id).where(
-        Member.user_id == user.id, Appraisal.status == Status.DRAFT
-    )
-    tasks: list[tuple[str, Any, str]] = [("self", own, "self_due")]
 
-    def scoped(roles, status):
-        paths = policy.scope_paths(user, roles)
-        if not paths:
-            return None
-        in_orgs = policy.in_subtrees(Appraisal.org_id, paths)
-        return base.where(in_orgs, Appraisal.status == status)
 
-    for task, roles, status, due in (
-        (
-            "sign",
-            [Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY],
-            Status.SUBMITTED,
-            "sign_due",
-        ),
-        ("assess", [Role.BRANCH_SECRETARY], Status.SIGNED, "opinion_due"),
-    ):
-        stmt = scoped(roles, status)
+def _own(user: User, stmt: Select) -> Select:
+    return stmt.join(Member, Member.id == Appraisal.member_id).where(Member.user_id == user.id)
+
+
+def _reached(user: User, reach_name: str, stmt: Select) -> Select | None:
+    """``stmt`` narrowed to the subtrees ``user`` reaches for ``reach_name``, or None."""
+    paths = policy.subtrees(user, reach_name)
+    if not paths:
+        return None
+    return stmt.where(in_subtrees(Appraisal.org_id, paths))
+
+
+def _task_queries(user: User, base: Select) -> list[tuple[str, Select, str]]:
+    """(task, query, deadline attribute) for the member's own drafts and each role's steps."""
+    tasks = [("self", _own(user, base).where(Appraisal.status == Status.DRAFT), "self_due")]
+    for task, reach_name, status, due in _ROLE_TASKS:
+        stmt = _reached(user, reach_name, base.where(Appraisal.status == status))
         if stmt is not None:
             tasks.append((task, stmt, due))
-    # Key persons (责任区, rule 4.3.2) with no talk yet this month: the member and their
-    # secretary are both told, through the member's open record of the quarter.
+    spot = _reached(
+        user,
+        "appraisal.spot",
+        base.where(
+            Appraisal.status == Status.ASSESSED,
+            Appraisal.is_sampled,
+            Appraisal.spot_result.is_(None),
+        ),
+    )
+    if spot is not None:
+        tasks.append(("spot", spot, "spot_due"))
+    return tasks
+
+
+def _waits_for(user: User, task: str, a: Appraisal) -> bool:
+    """Nobody is asked to act on their own record; a sign-off waits only for its signer."""
+    if task != "self" and a.member.user_id == user.id:
+        return False
+    return task != "sign" or policy.can(user, "appraisal.sign", a)
+
+
+def _talk_items(user: User, base: Select, today: date) -> list[InboxItem]:
+    """Key persons (责任区, rule 4.3.2) with no talk yet this month: the member and their
+    secretary are both told, through the member's open record of the quarter."""
     month_start = today.replace(day=1)
     talked = (
         select(ContactLog.id)
@@ -101,37 +141,15 @@ def inbox(user: User, *, limit: int = 200) -> Inbox:
         )
     )
     open_records = base.where(Appraisal.status != Status.CLOSED, needs_talk)
-    mine = open_records.join(Member, Member.id == Appraisal.member_id).where(
-        Member.user_id == user.id
-    )
-    talk_tasks = [mine]
-    sec_paths = policy.scope_paths(user, [Role.BRANCH_SECRETARY])
-    if sec_paths:
-        talk_tasks.append(open_records.where(
-            policy.in_subtrees(Appraisal.org_id, sec_paths)
-        ))  # fmt: skip
+    queries = [_own(user, open_records), _reached(user, "appraisal.talk", open_records)]
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    seen_talk: set[int] = set()
-    for stmt in talk_tasks:
+    items: dict[int, InboxItem] = {}
+    for stmt in queries:
+        if stmt is None:
+            continue
         for a in db.session.scalars(stmt).unique():
-            if a.id not in seen_talk:
-                seen_talk.add(a.id)
-                out.items.append(InboxItem(a, "talk", month_end, False))
-
-    spot = scoped([Role.COMMITTEE], Status.ASSESSED)
-    if spot is not None:
-        tasks.append(("spot", spot.where(Appraisal.is_sampled, Appraisal.spot_result.is_(None)),
-                      "spot_due"))  # fmt: skip
-    for task, stmt, due_attr in tasks:
-        for a in db.session.scalars(stmt).unique():
-            if task != "self" and a.member.user_id == user.id:
-                continue
-            if task == "sign" and not policy.can(user, "appraisal.sign", a):
-                continue
-            due = getattr(a.period, due_attr)
-            out.items.append(InboxItem(a, task, due, due < today))
-    out.items.sort(key=lambda i: (i.due, i.appraisal.id))
-    return out
+            items.setdefault(a.id, InboxItem(a, "talk", month_end, False))
+    return list(items.values())
 
 
 @dataclass

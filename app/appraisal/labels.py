@@ -57,3 +57,13 @@ BUTTON_LABELS = {
     "lift_veto": _l("Lift the veto"),
     "reopen": _l("Reopen the record"),
 }
+
+# Every label table, for the appraisal templates.
+TEMPLATE_LABELS = {
+    "status_labels": STATUS_LABELS,
+    "grade_labels": GRADE_LABELS,
+    "veto_labels": VETO_LABELS,
+    "action_labels": ACTION_LABELS,
+    "task_labels": TASK_LABELS,
+    "button_labels": BUTTON_LABELS,
+}

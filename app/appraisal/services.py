@@ -1,5 +1,5 @@
-"""Appraisal rules outside the workflow table: templates, periods, self-records, the inbox,
-the branch overview and the spot-check draw."""
+"""Appraisal rules outside the workflow table: periods (open, sync, close), self-records,
+the exemplary mark and the spot-check draw."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,96 +15,22 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
-from app.appraisal.models import (
-    CADRE_DIMENSIONS,
-    DEFAULT_DIMENSIONS,
-    Appraisal,
-    AppraisalPeriod,
-    AppraisalStep,
-    AppraisalTemplate,
-    Status,
-)
-from app.appraisal.workflow import Action, apply
+from app.appraisal.dimensions import FACTS, field_name, templates_for
+from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Status
+from app.appraisal.rollup import unfinished_by_branch
+from app.appraisal.workflow import Action, apply, dimensions_for
 from app.auth.models import User
-from app.errors import FieldErrors, PermissionDenied, StaleRecord, ValidationError
+from app.common.timeutil import utcnow
+from app.errors import Conflict, FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
+from app.orgs.services import scoped_orgs
 from app.orgs.tree import branch_id_of
 from app.roster.models import Member
 
 # Members who are appraised: those in good standing (retained, suspended, expelled,
 # transferred-out and deceased members are not).
 APPRAISED_STATUSES = ("normal", "restored")
-
-# The facts the rules ask for, per dimension: (key, label, kind).
-FACTS: dict[str, list[tuple[str, Any, str]]] = {
-    "political": [("study_hours", _l("Study hours"), "int"),
-                  ("study_topics", _l("Topics studied"), "text")],
-    "party_spirit": [("activities", _l("Party activities attended"), "int"),
-                     ("dues_on_time", _l("Dues paid on time"), "bool")],
-    "job_duties": [("tasks_done", _l("Tasks completed"), "text")],
-    "ideological_work": [("talks", _l("Talks with co-workers"), "int"),
-                         ("home_visits", _l("Home visits"), "int"),
-                         ("help_given", _l("Help given"), "text")],
-    "technical": [("exam_results", _l("Exams or competitions and results"), "text")],
-}  # fmt: skip
-
-
-# --- templates ------------------------------------------------------------------------------
-
-
-def templates_for(org: Org) -> dict[str, list[dict[str, str]]]:
-    """The dimensions per post kind that apply to ``org``: its nearest ancestor's template,
-    else the rules' defaults (cadres record three more)."""
-    ids = org.ancestor_ids
-    rows = list(
-        db.session.scalars(select(AppraisalTemplate).where(AppraisalTemplate.org_id.in_(ids)))
-    )
-    by_kind: dict[str, AppraisalTemplate] = {}
-    for t in sorted(rows, key=lambda t: ids.index(t.org_id)):
-        by_kind[t.post_kind] = t  # deeper orgs come later and win
-    return {
-        "no_post": by_kind["no_post"].dimensions if "no_post" in by_kind else DEFAULT_DIMENSIONS,
-        "cadre": by_kind["cadre"].dimensions
-        if "cadre" in by_kind
-        else DEFAULT_DIMENSIONS + CADRE_DIMENSIONS,
-    }
-
-
-def save_template(
-    actor: User, org: Org, post_kind: str, dimensions: list[dict[str, str]]
-) -> AppraisalTemplate:
-    """The committee edits the dimensions' labels and guidance; open periods keep theirs."""
-    if not policy.can(actor, "appraisal.manage_periods", org):
-        raise PermissionDenied(_l("Only the party committee edits appraisal templates."))
-    if post_kind not in ("cadre", "no_post"):
-        raise ValidationError(_l("Unknown post kind."))
-    clean = []
-    keys = [str(d.get("key", "")) for d in dimensions]
-    if len(dimensions) > 30 or any(not k for k in keys) or len(set(keys)) != len(keys):
-        raise FieldErrors({"dimensions": str(_l("The dimensions could not be read; reload."))})
-    for d in dimensions:
-        label = " ".join(str(d.get("label", "")).split())[:40]
-        if not label:
-            raise FieldErrors({"dimensions": str(_l("Every dimension needs a name."))})
-        clean.append(
-            {"key": d["key"], "label": label, "guidance": str(d.get("guidance", ""))[:500]}
-        )
-    t = db.session.scalar(
-        select(AppraisalTemplate).where(
-            AppraisalTemplate.org_id == org.id, AppraisalTemplate.post_kind == post_kind
-        )
-    )
-    if t is None:
-        t = AppraisalTemplate(org_id=org.id, post_kind=post_kind, dimensions=clean)
-        db.session.add(t)
-    else:
-        t.dimensions = clean
-        t.revision += 1
-    db.session.flush()
-    audit.record(actor, "appraisal.template", org, post_kind=post_kind, revision=t.revision)
-    return t
-
 
 # --- periods --------------------------------------------------------------------------------
 
@@ -115,6 +41,28 @@ class Deadlines:
     sign_due: date
     opinion_due: date
     spot_due: date
+
+
+def default_deadlines(today: date) -> tuple[int, int, Deadlines]:
+    """The current quarter (year, quarter) and the usual deadlines around its end: the
+    self-record the day before, sign-off a week, the branch opinion two and the spot
+    check three and a half weeks after."""
+    quarter = (today.month - 1) // 3 + 1
+    _start, end = quarter_bounds(today.year, quarter)
+    return today.year, quarter, Deadlines(
+        end - timedelta(days=1), end + timedelta(days=6), end + timedelta(days=14),
+        end + timedelta(days=24),
+    )  # fmt: skip
+
+
+def period_orgs(user: User) -> list[Org]:
+    """The committees and general branches where ``user`` opens quarters and edits the
+    dimensions, in tree order."""
+    return [
+        o
+        for o in scoped_orgs(user, kinds=("committee", "general_branch"))
+        if policy.can(user, "appraisal.manage_periods", o)
+    ]
 
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
@@ -187,7 +135,7 @@ def add_missing_records(period: AppraisalPeriod) -> int:
     transfers in). A draft follows its member (new org inside the subtree, full membership,
     post kind) until it is submitted. Returns how many were created."""
     if period.is_closed:
-        raise ValidationError(_l("The period is closed; the record is read-only."))
+        raise Conflict(_l("The period is closed; the record is read-only."))
     have = dict(
         db.session.execute(
             select(Appraisal.member_id, Appraisal.id).where(
@@ -237,12 +185,27 @@ def add_missing_records(period: AppraisalPeriod) -> int:
     return len(rows)
 
 
-def close_period(actor: User, period: AppraisalPeriod) -> int:
-    """Close the quarter: every record becomes read-only. Returns how many closed."""
+def close_period(actor: User, period: AppraisalPeriod, reason: str | None = None) -> int:
+    """The committee closes the quarter: every record becomes read-only. Returns how many.
+
+    With records still unfinished (drafts, awaiting sign-off or the branch opinion) the
+    committee must say why it closes anyway: ``reason`` is then required (FieldErrors on
+    ``reason``) and goes into the audit event with the unfinished counts. ``None`` is for
+    scripts closing past quarters (the demo seed), which have no one to ask; a page always
+    passes the text typed. Raises PermissionDenied, Conflict when already closed."""
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee closes appraisal periods."))
     if period.is_closed:
-        raise ValidationError(_l("The period is already closed."))
+        raise Conflict(_l("The period is already closed."))
+    unfinished: dict[str, int] = {}
+    for row in unfinished_by_branch(period):
+        for status, n in row.unfinished.items():
+            unfinished[status] = unfinished.get(status, 0) + n
+    reason = " ".join((reason or "").split())[:2000] if reason is not None else None
+    if unfinished and reason is not None and len(reason) < 2:
+        raise FieldErrors(
+            {"reason": str(_l("Some records are unfinished: write why the quarter closes now."))}
+        )
     records = list(
         db.session.scalars(
             select(Appraisal)
@@ -254,11 +217,10 @@ def close_period(actor: User, period: AppraisalPeriod) -> int:
         a.period = period
         apply(a, Action.CLOSE, None, expected_version=None)
     period.is_closed = True
-    from app.common.timeutil import utcnow
-
     period.closed_at = utcnow()
     audit.record(actor, "appraisal.close_period", period.org, records=len(records),
-                 year=period.year, quarter=period.quarter)  # fmt: skip
+                 year=period.year, quarter=period.quarter, unfinished=unfinished,
+                 reason=reason or "")  # fmt: skip
     return len(records)
 
 
@@ -319,13 +281,13 @@ def _clean_fact(kind: str, value: Any) -> Any:
 def save_self_record(
     actor: User, appraisal: Appraisal, content: dict[str, dict[str, Any]], *, expected_version: int
 ) -> None:
-    """The member saves their self-record draft (text and facts per dimension)."""
+    """The member (or the secretary for a member without a login) saves the self-record draft:
+    ``content`` maps each dimension key to its text and facts. Raises StaleRecord,
+    PermissionDenied, FieldErrors naming ``field_name(key)`` or ``field_name(key, fact)``."""
     if appraisal.version != expected_version:
         raise StaleRecord()
     if not policy.can(actor, "appraisal.edit_self", appraisal):
         raise PermissionDenied(_l("Only the member edits their own draft."))
-    from app.appraisal.workflow import dimensions_for
-
     record: dict[str, dict[str, Any]] = {}
     errors: dict[str, str] = {}
     for dim in dimensions_for(appraisal):
@@ -333,13 +295,13 @@ def save_self_record(
         given = content.get(key) or {}
         text = str(given.get("text") or "").strip()
         if len(text) > 5000:
-            errors[f"{key}-text"] = str(_l("Use at most %(n)d characters.", n=5000))
+            errors[field_name(key)] = str(_l("Use at most %(n)d characters.", n=5000))
         entry: dict[str, Any] = {"text": text[:5000]}
         for fact, _label, kind in FACTS.get(key, []):
             try:
                 entry[fact] = _clean_fact(kind, given.get(fact))
             except ValueError:
-                errors[f"{key}-{fact}"] = str(_l("Enter a whole number."))
+                errors[field_name(key, fact)] = str(_l("Enter a whole number."))
         record[key] = entry
     if errors:
         raise FieldErrors(errors)
@@ -370,7 +332,7 @@ def draw_sample(
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee draws the spot check."))
     if period.is_closed:
-        raise ValidationError(_l("The period is closed; the record is read-only."))
+        raise Conflict(_l("The period is closed; the record is read-only."))
     if not 0 < share <= 1:
         raise FieldErrors({"share": str(_l("Give a share between 1% and 100%."))})
     seed = seed or secrets.token_hex(8)

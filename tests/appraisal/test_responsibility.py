@@ -39,12 +39,14 @@ def test_area_is_kept_by_the_member_or_their_branch(world):
 def test_area_over_http(world, login_as):
     a = world.record(world.alice)
     c = login_as(world.alice_user)
-    r = c.post(f"/appraisal/{a.id}/area/person", data={"name": "新同事", "is_key": "1"})
+    r = c.post(
+        f"/appraisal/{a.id}/area/person", data={"person-name": "新同事", "person-is_key": "y"}
+    )
     assert r.status_code == 302
     page = c.get(f"/appraisal/{a.id}").get_data(as_text=True)
     assert "新同事" in page
     assert login_as(world.leader_b).post(f"/appraisal/{a.id}/area/person",
-                                         data={"name": "x"}).status_code == 404  # fmt: skip
+                                         data={"person-name": "x"}).status_code == 404  # fmt: skip
 
 
 def test_branch_summary_sheet(world, login_as):

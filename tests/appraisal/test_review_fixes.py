@@ -9,7 +9,7 @@ from app.appraisal import services
 from app.appraisal.inbox import inbox
 from app.appraisal.workflow import InvalidTransition, allowed_actions, apply
 from app.audit import AuditEvent
-from app.errors import ValidationError
+from app.errors import Conflict
 from app.extensions import db
 from app.roster.models import Member
 from tests.appraisal.conftest import ASSESS, fill
@@ -30,8 +30,10 @@ def _assessed(world, member):
 
 def test_records_close_only_with_their_quarter(world, login_as):
     a = world.record(world.bob)
-    r = login_as(world.committee).post(f"/appraisal/{a.id}/step/close", data={"version": a.version})
-    assert r.status_code == 302
+    r = login_as(world.committee).post(
+        f"/appraisal/{a.id}/step/close", data={"step_close-version": a.version}
+    )
+    assert r.status_code == 409  # an impossible step
     assert world.record(world.bob).status == "draft"
 
 
@@ -50,7 +52,7 @@ def test_reopen_restores_the_state_and_allows_correction_then_close(world):
     apply(a, "assess", world.sec_a, expected_version=None, data={**ASSESS, "grade": "qualified"})
     apply(a, "close", world.committee, expected_version=None)
     assert a.status == "closed"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.add_missing_records(world.period)
 
 
@@ -114,7 +116,7 @@ def test_the_audit_event_carries_the_comment(world):
 
 def test_no_draw_after_close(world):
     services.close_period(world.committee, world.period)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.draw_sample(world.committee, world.period, 0.5)
     _ = InvalidTransition
 

@@ -1,0 +1,206 @@
+"""The inbox, the quarters (open, roll-up, spot-check draw, sync, close), the dimensions
+editor and the branch overview."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.appraisal import dimensions, rollup, services
+from app.appraisal import inbox as queries
+from app.appraisal.excel import branch_summary
+from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
+from app.appraisal.labels import STATUS_LABELS, TEMPLATE_LABELS
+from app.appraisal.models import AppraisalPeriod
+from app.appraisal.views import bp
+from app.common import timeutil
+from app.common.excel import send_xlsx
+from app.errors import errors_on
+from app.extensions import db
+from app.orgs.models import Org
+from app.orgs.tree import org_labels
+
+
+@bp.route("/")
+@login_required
+def inbox():
+    box = queries.inbox(current_user)
+    return render_template(
+        "appraisal/inbox.html", box=box, today=timeutil.today(), **TEMPLATE_LABELS
+    )
+
+
+@bp.route("/periods")
+@login_required
+def period_list():
+    policy.require(current_user, "appraisal.list")
+    return render_template(
+        "appraisal/periods.html", periods=services.periods_for(current_user), **TEMPLATE_LABELS
+    )
+
+
+@bp.route("/periods/new", methods=["GET", "POST"])
+@login_required
+def period_create():
+    policy.require(current_user, "appraisal.manage_periods")
+    form = PeriodForm()
+    form.org_id.choices = [
+        (o.id, "　" * o.depth + o.name) for o in services.period_orgs(current_user)
+    ]
+    if request.method == "GET":
+        year, quarter, due = services.default_deadlines(timeutil.today())
+        form.process(data={"year": year, "quarter": quarter, **vars(due)})
+    if form.validate_on_submit():
+        org = db.session.get(Org, form.org_id.data)
+        due = services.Deadlines(
+            form.self_due.data, form.sign_due.data, form.opinion_due.data, form.spot_due.data
+        )
+        with errors_on(form) as done:
+            period = services.open_period(current_user, org, form.year.data, form.quarter.data, due)
+        if done:
+            db.session.commit()
+            flash(_("%(label)s is open.", label=period.label), "success")
+            return redirect(url_for("appraisal.period_detail", period_id=period.id))
+    return render_template("appraisal/period_form.html", form=form)
+
+
+def _load_period(period_id: int) -> AppraisalPeriod:
+    period = db.get_or_404(AppraisalPeriod, period_id)
+    if period not in services.periods_for(current_user):
+        abort(404)
+    return period
+
+
+@bp.route("/templates", methods=["GET", "POST"])
+@login_required
+def templates():
+    """The committee edits the dimensions members record (labels, guidance, extra ones)."""
+    policy.require(current_user, "appraisal.manage_periods")
+    orgs = services.period_orgs(current_user)
+    if not orgs:
+        abort(403)
+    pick = TemplatePickForm(formdata=request.args)
+    pick.org_id.choices = [(o.id, "　" * o.depth + o.name) for o in orgs]
+    org = next((o for o in orgs if o.id == pick.org_id.data), orgs[0])
+    post_kind = pick.post_kind_or_default()
+    pick.org_id.data, pick.post_kind.data = org.id, post_kind
+    form = TemplateForm(data={"rows": dimensions.templates_for(org)[post_kind]})
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            dimensions.save_template(current_user, org, post_kind, form.dimensions())
+        if done:
+            db.session.commit()
+            flash(_("Saved. Quarters opened from now on use it; open ones keep theirs."), "success")
+            return redirect(url_for("appraisal.templates", org_id=org.id, post_kind=post_kind))
+    return render_template(
+        "appraisal/templates.html", pick=pick, form=form, org=org, post_kind=post_kind
+    )
+
+
+@bp.route("/periods/<int:period_id>")
+@login_required
+def period_detail(period_id: int):
+    period = _load_period(period_id)
+    return render_template(
+        "appraisal/period_detail.html",
+        period=period,
+        branches=rollup.branch_counts(period, current_user),
+        sample_form=SampleForm(),
+        can_manage=policy.can(current_user, "appraisal.manage_periods", period.org),
+        **TEMPLATE_LABELS,
+    )
+
+
+@bp.route("/periods/<int:period_id>/sample", methods=["POST"])
+@login_required
+def period_sample(period_id: int):
+    period = _load_period(period_id)
+    form = SampleForm()
+    if form.validate_on_submit():
+        with errors_on(None) as done:
+            chosen = services.draw_sample(
+                current_user, period, float(form.share.data) / 100, form.seed.data or None
+            )
+        if done:
+            db.session.commit()
+            flash(
+                _("Drew %(n)d records for the spot check (seed %(seed)s).",
+                  n=len(chosen), seed=period.spot_seed),
+                "success",
+            )  # fmt: skip
+    else:
+        flash(_("Give a share between 1% and 100%."), "danger")
+    return redirect(url_for("appraisal.period_detail", period_id=period.id))
+
+
+@bp.route("/periods/<int:period_id>/sync", methods=["POST"])
+@login_required
+def period_sync(period_id: int):
+    period = _load_period(period_id)
+    policy.require(current_user, "appraisal.manage_periods", period.org)
+    n = services.add_missing_records(period)
+    db.session.commit()
+    flash(_("%(n)d records added for new members.", n=n), "success")
+    return redirect(url_for("appraisal.period_detail", period_id=period.id))
+
+
+@bp.route("/periods/<int:period_id>/close", methods=["GET", "POST"])
+@login_required
+def period_close(period_id: int):
+    """Closing a quarter: first how many records are unfinished per branch and state; with
+    any, the committee's written reason (it goes into the audit event)."""
+    period = _load_period(period_id)
+    policy.require(current_user, "appraisal.manage_periods", period.org)
+    form = CloseForm()
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            n = services.close_period(current_user, period, form.reason.data or "")
+        if done:
+            db.session.commit()
+            flash(
+                _("%(label)s closed: %(n)d records are now read-only.", label=period.label, n=n),
+                "success",
+            )
+            return redirect(url_for("appraisal.period_detail", period_id=period.id))
+    return render_template(
+        "appraisal/period_close.html",
+        period=period,
+        form=form,
+        unfinished=rollup.unfinished_by_branch(period),
+        unfinished_states=rollup.UNFINISHED,
+        **TEMPLATE_LABELS,
+    )
+
+
+@bp.route("/periods/<int:period_id>/orgs/<int:org_id>")
+@login_required
+def overview(period_id: int, org_id: int):
+    period = _load_period(period_id)
+    org = db.get_or_404(Org, org_id)
+    policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
+    status = request.args.get("status", "")
+    if status not in STATUS_LABELS:
+        status = ""
+    ov = queries.branch_overview(current_user, period, org, status)
+    return render_template(
+        "appraisal/overview.html",
+        period=period,
+        org=org,
+        ov=ov,
+        status=status,
+        org_names=org_labels({a.org for a in ov.rows}),
+        **TEMPLATE_LABELS,
+    )
+
+
+@bp.route("/periods/<int:period_id>/orgs/<int:org_id>/summary.xlsx")
+@login_required
+def overview_xlsx(period_id: int, org_id: int):
+    period = _load_period(period_id)
+    org = db.get_or_404(Org, org_id)
+    policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
+    path, filename = branch_summary(current_user, period, org)
+    db.session.commit()  # the audit row
+    return send_xlsx(path, filename)

@@ -1,0 +1,201 @@
+"""A record page: the self-record, the workflow steps, the exemplary mark and the
+responsibility area. Each is its own form with its own prefix, so its input and errors stay
+its own; each POST route validates only the form it belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.appraisal import responsibility, services
+from app.appraisal.dimensions import FACTS
+from app.appraisal.forms import (
+    ContactForm,
+    ExemplaryForm,
+    PersonForm,
+    SelfRecordForm,
+    StepForm,
+    page_form,
+    self_record_form,
+    unsaved_text,
+)
+from app.appraisal.labels import ACTION_LABELS, TEMPLATE_LABELS
+from app.appraisal.models import Appraisal
+from app.appraisal.views import bp
+from app.appraisal.workflow import allowed_actions, apply, dimensions_for
+from app.errors import errors_on
+from app.extensions import db
+from app.orgs.tree import org_labels
+
+
+@dataclass
+class RecordForms:
+    own: SelfRecordForm | None  # the self-record, when the viewer may edit it
+    steps: dict[str, StepForm]  # one per step the viewer may take, by action
+    person: PersonForm
+    log: ContactForm
+    exemplary: ExemplaryForm
+
+    def unsaved_text(self) -> bool:
+        """Text typed into the self-record or the area that came along and is not saved."""
+        return any(unsaved_text(f) for f in (self.own, self.person, self.log))
+
+
+def _load(appraisal_id: int) -> Appraisal:
+    a = services.get_appraisal(current_user, appraisal_id)
+    if a is None:
+        abort(404)
+    return a
+
+
+def _step_form(a: Appraisal, action: str, *, pressed: bool) -> StepForm:
+    data = {"version": a.version, "grade": a.grade or "", "masses": a.masses_opinion,
+            "meeting_on": a.branch_meeting_on}  # fmt: skip
+    return page_form(StepForm, f"step_{action}", pressed=pressed, data=data)
+
+
+def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> RecordForms:
+    """Every form of the page. ``pressed`` reads the POST. While the draft is editable, the
+    self-record and the area's forms sit in one <form> element (the area's buttons post it to
+    their own route), so logging a talk brings the unsaved self-record text along and the page
+    can show it again instead of throwing it away; those forms keep what came along, except
+    ``fresh`` (the one just saved), which starts anew."""
+
+    def kept(prefix: str) -> dict[str, bool]:
+        return {"pressed": prefix == pressed, "keep": prefix != fresh}
+
+    own = None
+    if policy.can(current_user, "appraisal.edit_self", a):
+        own = self_record_form(dimensions_for(a), a.self_record, a.version, **kept("self"))
+    log = page_form(ContactForm, "log", **kept("log"))
+    log.person_id.choices = [(row.person.id, row.person.name) for row in area]
+    actions = [x for x in allowed_actions(a, current_user) if x != "submit"]
+    return RecordForms(
+        own=own,
+        steps={x: _step_form(a, x, pressed=pressed == f"step_{x}") for x in actions},
+        person=page_form(PersonForm, "person", **kept("person")),
+        log=log,
+        exemplary=page_form(ExemplaryForm, "exemplary", pressed=pressed == "exemplary"),
+    )
+
+
+def _render(a: Appraisal, area: list, forms: RecordForms):
+    return render_template(
+        "appraisal/record.html",
+        a=a,
+        dims=dimensions_for(a),
+        facts=FACTS,
+        steps=services.timeline(a),
+        forms=forms,
+        org_label=org_labels({a.org})[a.org_id],
+        area=area,
+        area_kinds=responsibility.KINDS,
+        can_area=policy.can(current_user, "appraisal.responsibility", a),
+        **TEMPLATE_LABELS,
+    )
+
+
+def _done(appraisal_id: int, saved: str, message: str, anchor: str = ""):
+    """Commit, then back to the page (POST/redirect/GET), unless text typed into another form
+    came along unsaved: then the page is shown again with it, the saved form fresh."""
+    db.session.commit()
+    flash(message, "success")
+    a = _load(appraisal_id)
+    area = responsibility.area(a)
+    forms = _forms(a, area, fresh=saved)
+    if forms.unsaved_text():
+        return _render(a, area, forms)
+    return redirect(url_for("appraisal.record", appraisal_id=appraisal_id) + anchor)
+
+
+@bp.route("/<int:appraisal_id>")
+@login_required
+def record(appraisal_id: int):
+    a = _load(appraisal_id)
+    area = responsibility.area(a)
+    return _render(a, area, _forms(a, area))
+
+
+@bp.route("/<int:appraisal_id>/self", methods=["POST"])
+@login_required
+def self_record(appraisal_id: int):
+    a = _load(appraisal_id)
+    policy.require(current_user, "appraisal.edit_self", a)
+    area = responsibility.area(a)
+    forms = _forms(a, area, pressed="self")
+    form = forms.own
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            services.save_self_record(
+                current_user, a, form.content(), expected_version=form.version.data
+            )
+            if form.send.data:
+                db.session.flush()
+                apply(a, "submit", current_user, expected_version=None)
+        if done:
+            sent = _("Submitted for sign-off.") if form.send.data else _("Draft saved.")
+            return _done(appraisal_id, "self", sent)
+    return _render(a, area, forms)
+
+
+@bp.route("/<int:appraisal_id>/step/<action>", methods=["POST"])
+@login_required
+def step(appraisal_id: int, action: str):
+    a = _load(appraisal_id)
+    if action not in ACTION_LABELS or action == "submit":
+        abort(404)
+    area = responsibility.area(a)
+    forms = _forms(a, area, pressed=f"step_{action}")
+    # A step the viewer may not take now has no form on the page; apply() says why (403/409).
+    form = forms.steps.get(action) or _step_form(a, action, pressed=True)
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            apply(a, action, current_user, expected_version=form.version.data,
+                  comment=form.comment.data or "", data=form.step_data())  # fmt: skip
+        if done:
+            return _done(appraisal_id, f"step_{action}", str(ACTION_LABELS[action]))
+    return _render(a, area, forms)
+
+
+@bp.route("/<int:appraisal_id>/area/<any(person, log):what>", methods=["POST"])
+@login_required
+def area_add(appraisal_id: int, what: str):
+    """Add a person to the member's responsibility area, or log a talk or visit."""
+    a = _load(appraisal_id)
+    policy.require(current_user, "appraisal.responsibility", a)
+    area = responsibility.area(a)
+    forms = _forms(a, area, pressed=what)
+    form = forms.person if what == "person" else forms.log
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            if what == "person":
+                f = forms.person
+                responsibility.add_person(current_user, a, f.name.data, f.note.data,
+                                          f.is_key.data)  # fmt: skip
+            else:
+                f = forms.log
+                responsibility.log_contact(current_user, a, f.person_id.data or 0, f.kind.data,
+                                           f.occurred_on.data, f.summary.data)  # fmt: skip
+        if done:
+            return _done(appraisal_id, what, _("Saved."), "#area")
+    return _render(a, area, forms)
+
+
+@bp.route("/<int:appraisal_id>/exemplary", methods=["POST"])
+@login_required
+def exemplary(appraisal_id: int):
+    a = _load(appraisal_id)
+    policy.require(current_user, "appraisal.mark_exemplary", a)
+    area = responsibility.area(a)
+    forms = _forms(a, area, pressed="exemplary")
+    form = forms.exemplary
+    if form.validate_on_submit():
+        with errors_on(form) as done:
+            services.mark_exemplary(current_user, a, form.note.data or "", on=not form.unmark.data)
+        if done:
+            return _done(appraisal_id, "exemplary", _("Saved."))
+    return _render(a, area, forms)
