@@ -356,6 +356,12 @@ _REACH: dict[str, tuple[str, ...]] = {
     "roster.edit": ROSTER_EDITORS,
     "roster.unmask": (Role.COMMITTEE,),
     "appraisal.read": APPRAISAL_READERS,
+    # The appraisal inbox: who is told of records waiting to be signed, given the branch
+    # opinion, spot-checked, and of key persons still waiting for this month's talk.
+    "appraisal.sign": (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY),
+    "appraisal.assess": (Role.BRANCH_SECRETARY,),
+    "appraisal.spot": (Role.COMMITTEE,),
+    "appraisal.talk": (Role.BRANCH_SECRETARY,),
     "volunteers.read": VOLUNTEER_READERS,
     "volunteers.posts": (*VOLUNTEER_READERS, Role.MEMBER),
 }
