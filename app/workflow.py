@@ -90,7 +90,10 @@ class Workflow:
         self.handlers: dict[str, Handler] = {}
 
     def handler(self, action: str) -> Callable[[Handler], Handler]:
-        """Register the function that does ``action``'s own work (one per action)."""
+        """Register the function that does ``action``'s own work (one per action).
+        Raises ValueError at import time for an action the table never lists (a typo)."""
+        if str(action) not in {a for (_s, a) in self.transitions}:
+            raise ValueError(f"{self.name}: no transition for action {action!r}")
 
         def register(fn: Handler) -> Handler:
             self.handlers[str(action)] = fn

@@ -225,3 +225,8 @@ def test_previous_without_a_history_is_refused(ticket, clerk):
     db.session.flush()
     with pytest.raises(InvalidTransition):
         flow.apply(ticket, "resume", clerk, expected_version=None)
+
+
+def test_a_handler_for_an_action_the_table_never_lists_is_a_mistake():
+    with pytest.raises(ValueError):
+        flow.handler("anotate")
