@@ -4,7 +4,7 @@ and choices typed by people (the cleaning routine in roster/cleaning.py uses the
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import force_locale
@@ -91,7 +91,8 @@ def read_date(value: Any) -> tuple[date | None, bool]:
     2001-07-01, 2001年7月 or 20010701, and whether the value named the day (month-only values
     mean the first of the month). A blank cell, spaces only, or Excel's zero date (a cell that
     shows nothing but holds 0) is (None, False). Raises ValueError when it is not a date."""
-    if value is None or value == "":
+    if value is None or value == "" or value == time(0, 0):
+        # Excel's zero date comes out of a reader as midnight of no day.
         return None, False
     if isinstance(value, datetime):
         value = value.date()
