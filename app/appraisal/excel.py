@@ -64,8 +64,14 @@ def branch_summary(actor: User, period: AppraisalPeriod, org: Org) -> tuple[str,
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
-    audit.record(actor, "appraisal.export_summary", org, rows=len(ov.rows),
-                 year=period.year, quarter=period.quarter)  # fmt: skip
+    audit.record(
+        actor,
+        "appraisal.export_summary",
+        org,
+        rows=len(ov.rows),
+        year=period.year,
+        quarter=period.quarter,
+    )
     return path, f"{org.name}-{period.year}Q{period.quarter}-写实考核汇总.xlsx"
 
 
@@ -90,9 +96,15 @@ def member_book(
         title = wb.add_format({"bold": True, "font_size": 14})
         ws = wb.add_worksheet(title_text)
         ws.write_string(0, 0, f"{member.name} {title_text}", title)
-        headers = ["季度", *[label for _k, label in keys],
-                   "培养联系人意见" if probation else "党小组意见", "支委会考核意见", "考核等次",
-                   "一票否决", "办理记录"]  # fmt: skip
+        headers = [
+            "季度",
+            *[label for _k, label in keys],
+            "培养联系人意见" if probation else "党小组意见",
+            "支委会考核意见",
+            "考核等次",
+            "一票否决",
+            "办理记录",
+        ]
         for col, h in enumerate(headers):
             ws.write_string(1, col, h, head)
             ws.set_column(col, col, 12 if col == 0 else 28)
@@ -120,6 +132,12 @@ def member_book(
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
-    audit.record(actor, "appraisal.export_book", member, org_path=records[-1].org.path,
-                 probation=probation, quarters=len(records))  # fmt: skip
+    audit.record(
+        actor,
+        "appraisal.export_book",
+        member,
+        org_path=records[-1].org.path,
+        probation=probation,
+        quarters=len(records),
+    )
     return path, f"{member.name}-{title_text}.xlsx"

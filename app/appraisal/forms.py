@@ -76,9 +76,11 @@ class PeriodForm(FlaskForm):
     org_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired(REQUIRED)])
     year = IntegerField(_l("Year"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
     quarter = SelectField(
-        _l("Quarter"), coerce=int, choices=[SelectChoice(q, str(q)) for q in (1, 2, 3, 4)],
+        _l("Quarter"),
+        coerce=int,
+        choices=[SelectChoice(q, str(q)) for q in (1, 2, 3, 4)],
         validators=[InputRequired(REQUIRED)],
-    )  # fmt: skip
+    )
     self_due = DateField(_l("Self-records due"), validators=[InputRequired(REQUIRED)])
     sign_due = DateField(_l("Sign-offs due"), validators=[InputRequired(REQUIRED)])
     opinion_due = DateField(_l("Branch opinions due"), validators=[InputRequired(REQUIRED)])
@@ -118,10 +120,13 @@ class SelfRecordForm(VersionedForm):
     def sections(self) -> list[tuple[dict[str, str], Any, list[Any]]]:
         """(dimension, its text field, its fact fields) in the template's order."""
         return [
-            (d, self[field_name(d["key"])],
-             [self[field_name(d["key"], f)] for f, _label, _kind in FACTS.get(d["key"], [])])
+            (
+                d,
+                self[field_name(d["key"])],
+                [self[field_name(d["key"], f)] for f, _label, _kind in FACTS.get(d["key"], [])],
+            )
             for d in self.dims
-        ]  # fmt: skip
+        ]
 
     def content(self) -> dict[str, dict[str, Any]]:
         """What was typed, as the service takes it: {dimension key: {"text": …, fact: …}}."""
@@ -188,9 +193,11 @@ class ExemplaryForm(FlaskForm):
 
 class SampleForm(FlaskForm):
     share = DecimalField(
-        _l("Share to check (%)"), default=10, places=0,
+        _l("Share to check (%)"),
+        default=10,
+        places=0,
         validators=[InputRequired(REQUIRED), NumberRange(1, 100)],
-    )  # fmt: skip
+    )
     seed = StringField(
         _l("Seed (leave empty for a new draw)"), validators=[Optional(), Length(max=64)]
     )
@@ -214,10 +221,12 @@ class TemplatePickForm(FlaskForm):
     org_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
     post_kind = SelectField(
         _l("For"),
-        choices=[SelectChoice("no_post", _l("Members without post")),
-                 SelectChoice("cadre", _l("Cadres"))],
+        choices=[
+            SelectChoice("no_post", _l("Members without post")),
+            SelectChoice("cadre", _l("Cadres")),
+        ],
         validate_choice=False,
-    )  # fmt: skip
+    )
 
     def post_kind_or_default(self) -> str:
         return self.post_kind.data if self.post_kind.data in POST_KINDS else POST_KINDS[0]

@@ -40,23 +40,27 @@ def area(appraisal: Appraisal, *, today: date | None = None) -> list[PersonRow]:
     people = list(
         db.session.scalars(
             select(ResponsibilityPerson)
-            .where(ResponsibilityPerson.member_id == appraisal.member_id,
-                   ResponsibilityPerson.is_active)
+            .where(
+                ResponsibilityPerson.member_id == appraisal.member_id,
+                ResponsibilityPerson.is_active,
+            )
             .order_by(ResponsibilityPerson.is_key.desc(), ResponsibilityPerson.id)
         )
-    )  # fmt: skip
+    )
     rows = {p.id: PersonRow(p) for p in people}
     if rows:
         for log in db.session.scalars(
             select(ContactLog)
-            .where(ContactLog.person_id.in_(rows), ContactLog.occurred_on >= start,
-                   ContactLog.occurred_on < end)
+            .where(
+                ContactLog.person_id.in_(rows),
+                ContactLog.occurred_on >= start,
+                ContactLog.occurred_on < end,
+            )
             .order_by(ContactLog.occurred_on)
-        ):  # fmt: skip
+        ):
             rows[log.person_id].logs.append(log)
     # Only months that have fully passed (or the current one, once it has) can be missed.
-    months = [m for m in range(start.month, start.month + 3)
-              if date(appraisal.year, m, 1) <= today]  # fmt: skip
+    months = [m for m in range(start.month, start.month + 3) if date(appraisal.year, m, 1) <= today]
     for row in rows.values():
         if row.person.is_key:
             talked = {log.occurred_on.month for log in row.logs if log.kind == "talk"}
@@ -70,18 +74,32 @@ def add_person(actor: User, appraisal: Appraisal, name: str, note: str, is_key: 
     if not name:
         raise FieldErrors({"name": str(_l("This field is required."))})
     person = ResponsibilityPerson(
-        member_id=appraisal.member_id, name=name, note=" ".join((note or "").split())[:200],
+        member_id=appraisal.member_id,
+        name=name,
+        note=" ".join((note or "").split())[:200],
         is_key=bool(is_key),
-    )  # fmt: skip
+    )
     db.session.add(person)
     db.session.flush()
-    audit.record(actor, "appraisal.area_person", person, org_path=appraisal.org.path,
-                 member_id=appraisal.member_id, is_key=person.is_key)  # fmt: skip
+    audit.record(
+        actor,
+        "appraisal.area_person",
+        person,
+        org_path=appraisal.org.path,
+        member_id=appraisal.member_id,
+        is_key=person.is_key,
+    )
     return person
 
 
-def log_contact(actor: User, appraisal: Appraisal, person_id: int, kind: str,
-                occurred_on: date | None, summary: str) -> ContactLog:  # fmt: skip
+def log_contact(
+    actor: User,
+    appraisal: Appraisal,
+    person_id: int,
+    kind: str,
+    occurred_on: date | None,
+    summary: str,
+) -> ContactLog:
     _require(actor, appraisal)
     person = db.session.get(ResponsibilityPerson, person_id)
     errors = {}
@@ -95,8 +113,13 @@ def log_contact(actor: User, appraisal: Appraisal, person_id: int, kind: str,
         errors["occurred_on"] = str(_l("This date is in the future."))
     if errors:
         raise FieldErrors(errors)
-    log = ContactLog(person_id=person.id, kind=kind, occurred_on=occurred_on,
-                     summary=(summary or "").strip()[:1000], logged_by_id=actor.id)  # fmt: skip
+    log = ContactLog(
+        person_id=person.id,
+        kind=kind,
+        occurred_on=occurred_on,
+        summary=(summary or "").strip()[:1000],
+        logged_by_id=actor.id,
+    )
     db.session.add(log)
     db.session.flush()
     return log

@@ -49,10 +49,16 @@ def default_deadlines(today: date) -> tuple[int, int, Deadlines]:
     check three and a half weeks after."""
     quarter = (today.month - 1) // 3 + 1
     _start, end = quarter_bounds(today.year, quarter)
-    return today.year, quarter, Deadlines(
-        end - timedelta(days=1), end + timedelta(days=6), end + timedelta(days=14),
-        end + timedelta(days=24),
-    )  # fmt: skip
+    return (
+        today.year,
+        quarter,
+        Deadlines(
+            end - timedelta(days=1),
+            end + timedelta(days=6),
+            end + timedelta(days=14),
+            end + timedelta(days=24),
+        ),
+    )
 
 
 def period_orgs(user: User) -> list[Org]:
@@ -218,9 +224,16 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str | None = None
         apply(a, Action.CLOSE, None, expected_version=None)
     period.is_closed = True
     period.closed_at = utcnow()
-    audit.record(actor, "appraisal.close_period", period.org, records=len(records),
-                 year=period.year, quarter=period.quarter, unfinished=unfinished,
-                 reason=reason or "")  # fmt: skip
+    audit.record(
+        actor,
+        "appraisal.close_period",
+        period.org,
+        records=len(records),
+        year=period.year,
+        quarter=period.quarter,
+        unfinished=unfinished,
+        reason=reason or "",
+    )
     return len(records)
 
 
@@ -234,9 +247,8 @@ def periods_for(user: User) -> list[AppraisalPeriod]:
     rows = list(db.session.scalars(stmt))
     # A period is visible to anyone whose scope meets its subtree (above or below it).
     return [
-        p for p in rows
-        if any(p.org.path.startswith(x) or x.startswith(p.org.path) for x in paths)
-    ]  # fmt: skip
+        p for p in rows if any(p.org.path.startswith(x) or x.startswith(p.org.path) for x in paths)
+    ]
 
 
 # --- records --------------------------------------------------------------------------------
@@ -317,8 +329,7 @@ def mark_exemplary(actor: User, appraisal: Appraisal, note: str, *, on: bool = T
         raise FieldErrors({"note": str(_l("Say what makes it exemplary."))})
     appraisal.is_exemplary = on
     appraisal.exemplary_note = note if on else ""
-    audit.record(actor, "appraisal.exemplary", appraisal, org_path=appraisal.org.path,
-                 on=on)  # fmt: skip
+    audit.record(actor, "appraisal.exemplary", appraisal, org_path=appraisal.org.path, on=on)
 
 
 # --- spot check -------------------------------------------------------------------------------
@@ -361,7 +372,15 @@ def draw_sample(
             a.is_sampled = True
     period.spot_seed = seed
     # The pool and the seed are recorded: the same pool and seed always give the same sample.
-    audit.record(actor, "appraisal.draw_sample", period.org, seed=seed, share=share,
-                 pool=[r[0] for r in rows], chosen=sorted(chosen),
-                 year=period.year, quarter=period.quarter)  # fmt: skip
+    audit.record(
+        actor,
+        "appraisal.draw_sample",
+        period.org,
+        seed=seed,
+        share=share,
+        pool=[r[0] for r in rows],
+        chosen=sorted(chosen),
+        year=period.year,
+        quarter=period.quarter,
+    )
     return sorted(chosen)

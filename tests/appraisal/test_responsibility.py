@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 
 from app.appraisal import responsibility
+from app.appraisal.inbox import inbox
+from app.common import timeutil
 from app.errors import FieldErrors, PermissionDenied
 from app.extensions import db
 
@@ -45,8 +47,12 @@ def test_area_over_http(world, login_as):
     assert r.status_code == 302
     page = c.get(f"/appraisal/{a.id}").get_data(as_text=True)
     assert "新同事" in page
-    assert login_as(world.leader_b).post(f"/appraisal/{a.id}/area/person",
-                                         data={"person-name": "x"}).status_code == 404  # fmt: skip
+    assert (
+        login_as(world.leader_b)
+        .post(f"/appraisal/{a.id}/area/person", data={"person-name": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_branch_summary_sheet(world, login_as):
@@ -61,8 +67,6 @@ def test_branch_summary_sheet(world, login_as):
 
 
 def test_key_person_without_a_talk_this_month_is_in_the_inbox(world):
-    from app.appraisal.inbox import inbox
-
     a = world.record(world.alice)
     key = responsibility.add_person(world.alice_user, a, "马建军", "", True)
     db.session.commit()
@@ -73,6 +77,6 @@ def test_key_person_without_a_talk_this_month_is_in_the_inbox(world):
     assert talk_tasks(world.alice_user) == ["爱丽丝"]
     assert talk_tasks(world.sec_a) == ["爱丽丝"]
     assert talk_tasks(world.sec_b) == []
-    responsibility.log_contact(world.alice_user, a, key.id, "talk", date.today(), "谈心")  # noqa: DTZ011
+    responsibility.log_contact(world.alice_user, a, key.id, "talk", timeutil.today(), "谈心")
     db.session.commit()
     assert talk_tasks(world.alice_user) == []

@@ -9,21 +9,28 @@ from app.appraisal import services
 from app.appraisal.inbox import inbox
 from app.appraisal.workflow import InvalidTransition, allowed_actions, apply
 from app.audit import AuditEvent
-from app.errors import Conflict
+from app.auth.models import Role
+from app.errors import Conflict, PermissionDenied
 from app.extensions import db
 from app.roster.models import Member
+from app.roster.services import assign_mentor, mentor_choices
 from tests.appraisal.conftest import ASSESS, fill
-from tests.factories import make_member
+from tests.factories import make_member, make_user
 
 
 def _assessed(world, member):
     a = world.record(member)
     fill(a)
-    apply(a, "submit", world.alice_user if member is world.alice else world.sec_b,
-          expected_version=None)  # fmt: skip
+    apply(
+        a,
+        "submit",
+        world.alice_user if member is world.alice else world.sec_b,
+        expected_version=None,
+    )
     in_a = a.org_id == world.tree.group_a.id
-    apply(a, "sign", world.leader_a if in_a else world.leader_b, expected_version=None,
-          comment="属实")  # fmt: skip
+    apply(
+        a, "sign", world.leader_a if in_a else world.leader_b, expected_version=None, comment="属实"
+    )
     apply(a, "assess", world.sec_a if in_a else world.sec_b, expected_version=None, data=ASSESS)
     return a
 
@@ -122,11 +129,6 @@ def test_no_draw_after_close(world):
 
 
 def test_only_the_named_mentor_signs_for_a_probationary_member(world):
-    from app.auth.models import Role
-    from app.errors import PermissionDenied
-    from app.roster.services import assign_mentor, mentor_choices
-    from tests.factories import make_user
-
     other = make_user("mentor_b2", (Role.MENTOR, world.tree.branch_a))
     probie = db.session.get(Member, world.probie.id)
     assert {u.username for u in mentor_choices(probie)} == {"mentor_a", "mentor_b2"}

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import re
+from datetime import date
+
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from app.appraisal import services
+from app.appraisal import responsibility, rollup, services
 from app.appraisal.inbox import inbox
-from app.appraisal.models import Appraisal
-from app.appraisal.workflow import apply
+from app.appraisal.models import Appraisal, ContactLog
+from app.appraisal.workflow import apply, dimensions_for
+from app.audit import AuditEvent
+from app.common import timeutil
 from app.extensions import db
 from tests.appraisal.conftest import fill
 from tests.factories import make_member
@@ -24,8 +31,13 @@ def test_opening_creates_one_record_per_member_in_good_standing(world):
     db.session.commit()
     assert world.record(new) is not None and world.record(gone) is None
     with pytest.raises(Exception):  # noqa: B017 - opening the same quarter twice
-        services.open_period(world.committee, world.tree.committee, 2026, 3,
-                             services.Deadlines(*[world.period.self_due] * 4))  # fmt: skip
+        services.open_period(
+            world.committee,
+            world.tree.committee,
+            2026,
+            3,
+            services.Deadlines(*[world.period.self_due] * 4),
+        )
 
 
 def test_inbox_per_role(world):
@@ -107,13 +119,22 @@ def test_step_over_http_with_stale_version(world, login_as):
     db.session.commit()
     a = world.record(world.alice)
     c = login_as(world.sec_a)
-    form = {"step_assess-version": a.version, "step_assess-grade": "qualified",
-            "step_assess-meeting_on": "2026-10-10", "step_assess-comment": "同意",
-            "step_assess-masses": "好"}  # fmt: skip
+    form = {
+        "step_assess-version": a.version,
+        "step_assess-grade": "qualified",
+        "step_assess-meeting_on": "2026-10-10",
+        "step_assess-comment": "同意",
+        "step_assess-masses": "好",
+    }
     assert c.post(f"/appraisal/{a.id}/step/assess", data=form).status_code == 302
-    r = c.post(f"/appraisal/{a.id}/step/veto",
-               data={"step_veto-version": a.version, "step_veto-category": "illegal",
-                     "step_veto-comment": "事实"})  # fmt: skip
+    r = c.post(
+        f"/appraisal/{a.id}/step/veto",
+        data={
+            "step_veto-version": a.version,
+            "step_veto-category": "illegal",
+            "step_veto-comment": "事实",
+        },
+    )
     assert r.status_code == 409
     assert world.record(world.alice).is_vetoed is False
 
@@ -139,8 +160,6 @@ def test_period_pages(world, login_as):
 
 
 def test_committee_edits_the_template_and_open_quarters_keep_theirs(world, login_as):
-    from datetime import date as d
-
     c = login_as(world.committee)
     page = c.get("/appraisal/templates").get_data(as_text=True)
     assert "政治思想" in page
@@ -150,12 +169,16 @@ def test_committee_edits_the_template_and_open_quarters_keep_theirs(world, login
         form.update({f"rows-{i}-key": key, f"rows-{i}-label": f"维度{i}", f"rows-{i}-guidance": ""})
     url = f"/appraisal/templates?org_id={world.tree.committee.id}&post_kind=no_post"
     assert c.post(url, data=form).status_code == 302
-    from app.appraisal.workflow import dimensions_for
-
     assert [x["label"] for x in dimensions_for(world.record(world.alice))][0] == "政治思想"
-    new = services.open_period(world.committee, world.tree.committee, 2026, 4,
-                               services.Deadlines(d(2026, 12, 31), d(2027, 1, 7), d(2027, 1, 15),
-                                                  d(2027, 1, 25)))  # fmt: skip
+    new = services.open_period(
+        world.committee,
+        world.tree.committee,
+        2026,
+        4,
+        services.Deadlines(
+            date(2026, 12, 31), date(2027, 1, 7), date(2027, 1, 15), date(2027, 1, 25)
+        ),
+    )
     labels = [x["label"] for x in new.templates["no_post"]]
     assert labels[0] == "维度0" and labels[-1] == "安全生产"
     assert login_as(world.sec_a).get("/appraisal/templates").status_code == 403
@@ -168,10 +191,6 @@ def test_probation_review_form_only_for_probationary_quarters(world, login_as):
 
 
 def test_book_and_probation_form_as_excel(world, login_as):
-    import io
-
-    import openpyxl
-
     a = world.record(world.alice)
     fill(a)
     apply(a, "submit", world.alice_user, expected_version=None)
@@ -187,3 +206,137 @@ def test_book_and_probation_form_as_excel(world, login_as):
         login_as(world.sec_b).get(f"/appraisal/members/{world.alice.id}/book.xlsx").status_code
         == 404
     )
+
+
+# --- closing a quarter --------------------------------------------------------------------
+
+
+def test_a_secretary_closing_a_quarter_is_refused_with_403(world, login_as):
+    c = login_as(world.sec_a)
+    url = f"/appraisal/periods/{world.period.id}/close"
+    assert c.get(url).status_code == 403
+    assert c.post(url, data={"reason": "提前结束"}).status_code == 403
+    db.session.expire_all()
+    assert not world.period.is_closed
+
+
+def test_closing_shows_unfinished_records_per_branch_and_requires_a_reason(world, login_as):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    c = login_as(world.committee)
+    url = f"/appraisal/periods/{world.period.id}/close"
+    page = c.get(url).get_data(as_text=True)
+    assert world.tree.branch_a.name in page and world.tree.branch_b.name in page
+    assert page.count("<tr>") == 3  # the header and one row per branch
+
+    r = c.post(url, data={"reason": " "})
+    assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert not world.period.is_closed
+
+    assert c.post(url, data={"reason": "上级要求提前归档"}).status_code == 302
+    db.session.expire_all()
+    assert world.period.is_closed
+    ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "appraisal.close_period"))
+    assert ev.details["reason"] == "上级要求提前归档"
+    assert ev.details["unfinished"] == {"draft": 7, "submitted": 1}
+
+
+def test_unfinished_counts_per_branch_and_state(world):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    rows = {r.branch.name: r.unfinished for r in rollup.unfinished_by_branch(world.period)}
+    assert rows == {
+        world.tree.branch_a.name: {"draft": 6, "submitted": 1},
+        world.tree.branch_b.name: {"draft": 1},
+    }
+
+
+# --- the record page's forms ----------------------------------------------------------------
+
+
+def _submitted(world):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    return world.record(world.alice)
+
+
+def test_each_step_form_keeps_its_own_input_and_errors(world, login_as):
+    a = _submitted(world)
+    c = login_as(world.leader_a)
+    r = c.post(
+        f"/appraisal/{a.id}/step/return_to_member",
+        data={"step_return_to_member-version": a.version, "step_return_to_member-comment": "补"},
+    )
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    assert page.count("invalid-feedback") == 1  # under the 退回 form only
+    sign_box = re.search(r'<textarea[^>]*name="step_sign-comment"[^>]*>([^<]*)</textarea>', page)
+    back_box = re.search(
+        r'<textarea[^>]*name="step_return_to_member-comment"[^>]*>([^<]*)</textarea>', page
+    )
+    assert sign_box.group(1).strip() == "" and back_box.group(1).strip() == "补"
+    assert world.record(world.alice).status == "submitted"
+
+
+def _typed_self_record(a, text="还没保存的写实内容"):
+    keys = ("political", "party_spirit", "job_duties", "ideological_work", "technical")
+    return {"self-version": a.version, **{f"self-dim_{k}": text for k in keys}}
+
+
+def test_logging_a_talk_keeps_the_unsaved_self_record(world, login_as):
+    a = world.record(world.alice)
+    key = responsibility.add_person(world.alice_user, a, "马建军", "", True)
+    db.session.commit()
+    c = login_as(world.alice_user)
+    page = c.get(f"/appraisal/{a.id}").get_data(as_text=True)
+    # The talk form's button posts the self-record's <form>, so its text comes along.
+    form = page[
+        page.index('id="self-record"') : page.index("</form>", page.index('id="self-record"'))
+    ]
+    assert f'formaction="/appraisal/{a.id}/area/log#area"' in form
+    log = {
+        "log-person_id": key.id,
+        "log-kind": "talk",
+        "log-occurred_on": timeutil.today().isoformat(),
+        "log-summary": "谈心",
+    }
+    r = c.post(f"/appraisal/{a.id}/area/log", data={**_typed_self_record(a), **log})
+    assert r.status_code == 200
+    assert r.get_data(as_text=True).count("还没保存的写实内容") == 5  # shown again, not saved
+    assert db.session.scalar(select(func.count(ContactLog.id))) == 1
+    assert world.record(world.alice).self_record == {}
+    # Nothing typed elsewhere: back to the page as usual.
+    r = c.post(f"/appraisal/{a.id}/area/log", data={**_typed_self_record(a, ""), **log})
+    assert r.status_code == 302
+
+
+def test_an_error_in_the_talk_form_stays_there_and_keeps_the_self_record(world, login_as):
+    a = world.record(world.alice)
+    key = responsibility.add_person(world.alice_user, a, "马建军", "", True)
+    db.session.commit()
+    c = login_as(world.alice_user)
+    log = {"log-person_id": key.id, "log-kind": "talk", "log-summary": "谈心"}
+    r = c.post(f"/appraisal/{a.id}/area/log", data={**_typed_self_record(a), **log})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and page.count("invalid-feedback") == 1
+    assert re.search(r'name="log-occurred_on"[^>]*>\s*<div class="invalid-feedback">', page)
+    assert page.count("还没保存的写实内容") == 5
+    assert db.session.scalar(select(func.count(ContactLog.id))) == 0
+
+
+def test_saving_the_self_record_keeps_a_talk_typed_but_not_logged(world, login_as):
+    a = world.record(world.alice)
+    responsibility.add_person(world.alice_user, a, "马建军", "", True)
+    db.session.commit()
+    c = login_as(world.alice_user)
+    data = {**_typed_self_record(a), "self-save": "1", "log-summary": "下周家访"}
+    r = c.post(f"/appraisal/{a.id}/self", data=data)
+    assert r.status_code == 200 and "下周家访" in r.get_data(as_text=True)
+    assert world.record(world.alice).self_record["political"]["text"] == "还没保存的写实内容"

@@ -126,10 +126,13 @@ def period_sample(period_id: int):
         if done:
             db.session.commit()
             flash(
-                _("Drew %(n)d records for the spot check (seed %(seed)s).",
-                  n=len(chosen), seed=period.spot_seed),
+                _(
+                    "Drew %(n)d records for the spot check (seed %(seed)s).",
+                    n=len(chosen),
+                    seed=period.spot_seed,
+                ),
                 "success",
-            )  # fmt: skip
+            )
     else:
         flash(_("Give a share between 1% and 100%."), "danger")
     return redirect(url_for("appraisal.period_detail", period_id=period.id))

@@ -53,8 +53,12 @@ def _load(appraisal_id: int) -> Appraisal:
 
 
 def _step_form(a: Appraisal, action: str, *, pressed: bool) -> StepForm:
-    data = {"version": a.version, "grade": a.grade or "", "masses": a.masses_opinion,
-            "meeting_on": a.branch_meeting_on}  # fmt: skip
+    data = {
+        "version": a.version,
+        "grade": a.grade or "",
+        "masses": a.masses_opinion,
+        "meeting_on": a.branch_meeting_on,
+    }
     return page_form(StepForm, f"step_{action}", pressed=pressed, data=data)
 
 
@@ -154,8 +158,14 @@ def step(appraisal_id: int, action: str):
     form = forms.steps.get(action) or _step_form(a, action, pressed=True)
     if form.validate_on_submit():
         with errors_on(form) as done:
-            apply(a, action, current_user, expected_version=form.version.data,
-                  comment=form.comment.data or "", data=form.step_data())  # fmt: skip
+            apply(
+                a,
+                action,
+                current_user,
+                expected_version=form.version.data,
+                comment=form.comment.data or "",
+                data=form.step_data(),
+            )
         if done:
             return _done(appraisal_id, f"step_{action}", str(ACTION_LABELS[action]))
     return _render(a, area, forms)
@@ -174,12 +184,17 @@ def area_add(appraisal_id: int, what: str):
         with errors_on(form) as done:
             if what == "person":
                 f = forms.person
-                responsibility.add_person(current_user, a, f.name.data, f.note.data,
-                                          f.is_key.data)  # fmt: skip
+                responsibility.add_person(current_user, a, f.name.data, f.note.data, f.is_key.data)
             else:
                 f = forms.log
-                responsibility.log_contact(current_user, a, f.person_id.data or 0, f.kind.data,
-                                           f.occurred_on.data, f.summary.data)  # fmt: skip
+                responsibility.log_contact(
+                    current_user,
+                    a,
+                    f.person_id.data or 0,
+                    f.kind.data,
+                    f.occurred_on.data,
+                    f.summary.data,
+                )
         if done:
             return _done(appraisal_id, what, _("Saved."), "#area")
     return _render(a, area, forms)
