@@ -87,9 +87,12 @@ def _add_validations(ws, first_row: int, last_row: int, refs: dict[str, str]) ->
     for col, (key, _h, _w) in enumerate(COLUMNS):
         if key in refs:
             ws.data_validation(
-                first_row, col, max(last_row, first_row), col,
+                first_row,
+                col,
+                max(last_row, first_row),
+                col,
                 {"validate": "list", "source": refs[key], "ignore_blank": True},
-            )  # fmt: skip
+            )
 
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

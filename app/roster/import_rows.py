@@ -67,9 +67,10 @@ def read_sheet(data: bytes, max_rows: int) -> Sheet:
                 _check_header(cells, mapping)
                 sheet.header_row = n
                 sheet.ignored_columns = [
-                    _header_text(c) for i, c in enumerate(cells)
+                    _header_text(c)
+                    for i, c in enumerate(cells)
                     if _header_text(c) and i not in mapping
-                ]  # fmt: skip
+                ]
             continue
         row = {key: cells[i] if i < len(cells) else None for i, key in mapping.items()}
         # Rows with nothing in the mapped columns (a 序号 alone, a blank line) are skipped.

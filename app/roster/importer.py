@@ -88,8 +88,9 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
         existing = _match(row, known, errors)
         if existing is not None:
             if existing.id in seen_members:
-                errors["id"] = str(_l("The same member is also on row %(row)d.",
-                                      row=seen_members[existing.id]))  # fmt: skip
+                errors["id"] = str(
+                    _l("The same member is also on row %(row)d.", row=seen_members[existing.id])
+                )
             seen_members.setdefault(existing.id, n)
             # An update changes only the columns the sheet has.
             base = services.member_raw(existing)
@@ -129,9 +130,12 @@ def _match(row: dict[str, Any], known: KnownMembers, errors: dict[str, str]) -> 
             and not is_masked(id_text)
             and known.hashes.get(id_text) != existing.id_number_hash
         ):
-            errors["id_number"] = str(_l(
-                "The ID number differs from the member with this system number; "
-                "correct an ID number on the member's page."))  # fmt: skip
+            errors["id_number"] = str(
+                _l(
+                    "The ID number differs from the member with this system number; "
+                    "correct an ID number on the member's page."
+                )
+            )
             return None
         return existing
     if id_text and is_masked(id_text):
@@ -163,8 +167,9 @@ def commit_import(
     """
     if actor is not None and not policy.can(actor, "roster.import"):
         raise PermissionDenied(_l("You may not import the roster."))
-    return commit_plan(actor, plan_import(actor, data, max_rows=max_rows), data, filename,
-                       progress=progress)  # fmt: skip
+    return commit_plan(
+        actor, plan_import(actor, data, max_rows=max_rows), data, filename, progress=progress
+    )
 
 
 def commit_plan(
@@ -232,9 +237,13 @@ def _write_rows(
             member = existing.get(pr.member_id) if pr.member_id else None
             try:
                 services.save_member(
-                    actor, pr.raw, member=member, batch_id=batch.id, skill_cache=skill_cache,
+                    actor,
+                    pr.raw,
+                    member=member,
+                    batch_id=batch.id,
+                    skill_cache=skill_cache,
                     kind="import" if member is None else "import_update",
-                )  # fmt: skip
+                )
             except DomainError as err:  # a rule that only shows on writing
                 raise ImportRejected(
                     ImportPlan(errors=[RowError(pr.row, "", str(err.message))])

@@ -190,7 +190,32 @@ def save_member(
             return member
     if batch_id is None:
         db.session.flush()  # the audit row names the member's id
-    kind = kind or _change_kind(creating, changes)
+    _record_change(
+        actor,
+        member,
+        kind or _change_kind(creating, changes),
+        changes,
+        note=note,
+        effective_on=effective_on,
+        before=before,
+        batch_id=batch_id,
+    )
+    return member
+
+
+def _record_change(
+    actor: User | None,
+    member: Member,
+    kind: str,
+    changes: dict[str, list],
+    *,
+    note: str,
+    effective_on: date | None,
+    before: dict[str, Any] | None,
+    batch_id: int | None,
+) -> None:
+    """The dated history row; and, outside an import (audited as one batch), the audit event
+    naming the fields changed (never their values)."""
     _name_linked_rows(changes)
     db.session.add(
         MemberHistory(
@@ -215,7 +240,6 @@ def save_member(
             actor_name=getattr(actor, "username", "") if actor else "",
             fields=sorted(changes),
         )
-    return member
 
 
 def _checked_values(
@@ -352,6 +376,5 @@ def assign_mentor(actor: User, member: Member, mentor: User | None) -> None:
             kind="update",
             changes={"mentor": [old_name, mentor.display_name if mentor else None]},
         )
-    )  # fmt: skip
-    audit.record(actor, "member.mentor", member, org_path=member.org.path,
-                 mentor_user_id=new)  # fmt: skip
+    )
+    audit.record(actor, "member.mentor", member, org_path=member.org.path, mentor_user_id=new)
