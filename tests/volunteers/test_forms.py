@@ -30,17 +30,31 @@ def _errors(page: str) -> list[str]:
 
 
 def _item(org, name="低保申请", level="village"):
-    data = {"name": name, "category": "civil_affairs", "level": level, "handling": "promised",
-            "promised_days": 15, "skills": "法律咨询", "is_published": True}  # fmt: skip
+    data = {
+        "name": name,
+        "category": "civil_affairs",
+        "level": level,
+        "handling": "promised",
+        "promised_days": 15,
+        "skills": "法律咨询",
+        "is_published": True,
+    }
     item = services.save_item(None, org, data)
     db.session.commit()
     return item
 
 
 def _item_form(org_id, **overrides):
-    return {"org_id": org_id, "name": "新事项", "category": "civil_affairs", "level": "village",
-            "handling": "promised", "promised_days": "10", "skill_names": "法律咨询，驾驶",
-            "materials": "身份证"} | overrides  # fmt: skip
+    return {
+        "org_id": org_id,
+        "name": "新事项",
+        "category": "civil_affairs",
+        "level": "village",
+        "handling": "promised",
+        "promised_days": "10",
+        "skill_names": "法律咨询，驾驶",
+        "materials": "身份证",
+    } | overrides
 
 
 def test_a_secretary_sees_no_edit_link_on_a_district_item_and_every_link_answers(
@@ -108,23 +122,39 @@ def test_profile_form_errors_then_saves(tree, sec, login_as):
     m = make_member(tree.group_a, name="志愿者")
     db.session.commit()
     c = login_as(sec)
-    bad = {"max_cases": "99", "categories": ["civil_affairs", "nonsense"],
-           "skills-0-name": "法律咨询", "skills-0-level": "2"}  # fmt: skip
+    bad = {
+        "max_cases": "99",
+        "categories": ["civil_affairs", "nonsense"],
+        "skills-0-name": "法律咨询",
+        "skills-0-level": "2",
+    }
     r = c.post(f"/volunteers/profiles/{m.id}", data=bad)
     assert r.status_code == 200
     errors = _errors(r.get_data(as_text=True))
     assert "请输入 0 到 50 之间的数字。" in errors
     assert "请从列表中选择一项。" in errors
     assert profiles.profile_of(m) is None
-    good = {"max_cases": "4", "categories": ["civil_affairs", "land"], "availability": ["mon"],
-            "service_point_id": str(tree.room_a.id), "note": "周末可以",
-            "skills-0-name": "法律咨询", "skills-0-level": "3", "skills-1-name": "",
-            "skills-1-level": "1"}  # fmt: skip
+    good = {
+        "max_cases": "4",
+        "categories": ["civil_affairs", "land"],
+        "availability": ["mon"],
+        "service_point_id": str(tree.room_a.id),
+        "note": "周末可以",
+        "skills-0-name": "法律咨询",
+        "skills-0-level": "3",
+        "skills-1-name": "",
+        "skills-1-level": "1",
+    }
     r = c.post(f"/volunteers/profiles/{m.id}", data=good)
     assert r.status_code == 302
     p = profiles.profile_of(m)
     assert (p.max_cases, p.categories, p.availability, p.service_point_id, p.note) == (
-        4, ["civil_affairs", "land"], ["mon"], tree.room_a.id, "周末可以")  # fmt: skip
+        4,
+        ["civil_affairs", "land"],
+        ["mon"],
+        tree.room_a.id,
+        "周末可以",
+    )
     assert [(ps.skill.name, ps.level, ps.is_confirmed) for ps in p.skills] == [
         ("法律咨询", 3, True)
     ]
