@@ -111,3 +111,19 @@ def test_list_page_runs_a_fixed_number_of_queries(tree, login_as, count_queries)
     with count_queries() as many:
         assert c.get("/roster/").status_code == 200
     assert many.count == few.count
+
+
+def test_mentor_is_chosen_from_the_branchs_mentors_only(tree, login_as):
+    m = make_member(tree.group_a, name="预备", membership="probationary", full_member_on="")
+    mentor = make_user("mentor", (Role.MENTOR, tree.branch_a))
+    outsider = make_user("other", (Role.MENTOR, tree.branch_b))
+    c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
+    page = c.get(f"/roster/{m.id}").get_data(as_text=True)
+    assert 'name="mentor_user_id"' in page and outsider.display_name not in page
+    bad = c.post(f"/roster/{m.id}/mentor", data={"mentor_user_id": outsider.id})
+    assert bad.status_code == 200 and "invalid-feedback" in bad.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Member, m.id).mentor_user_id is None
+    assert c.post(f"/roster/{m.id}/mentor", data={"mentor_user_id": mentor.id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Member, m.id).mentor_user_id == mentor.id
