@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.auth import services as auth_services
+from app.auth.models import Role, User
+from app.common.excel import SpreadsheetError
+from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
+from app.orgs.models import Org, OrgKind
+from app.orgs.services import create_org
+from app.roster.excel import export_members
+from app.roster.importer import ImportRejected, commit_import, plan_import
+from app.roster.search import MemberFilters
 
 roster_cli = AppGroup("roster", help="Export and import the roster spreadsheet.")
 
 
-def _actor(username: str | None):
+def _actor(username: str | None) -> User | None:
     """The user a command acts as; None (the system) sees and may change everything."""
     if not username:
         return None
-    from app.auth.services import find_user
-
-    user = find_user(username)
+    user = auth_services.find_user(username)
     if user is None or not user.is_active:
         raise click.ClickException(f"no active user named {username!r}")
     return user
@@ -32,17 +42,15 @@ def _actor(username: str | None):
 @click.option("--as", "username", default=None, help="Act as this user (their scope).")
 def roster_export(file: str, official: bool, full: bool, username: str | None) -> None:
     """Write the roster to FILE (.xlsx)."""
-    import shutil
-
-    from app.roster.excel import export_members
-    from app.roster.search import MemberFilters
-
     actor = _actor(username)
     with click.progressbar(length=0, label="exporting", show_pos=True) as bar:
         result = export_members(
-            actor, MemberFilters(), unmasked=full, official=official,
+            actor,
+            MemberFilters(),
+            unmasked=full,
+            official=official,
             progress=lambda n: bar.update(1000),
-        )  # fmt: skip
+        )
     db.session.commit()
     shutil.move(result.path, file)
     click.echo(f"{result.rows} members written to {file}")
@@ -53,11 +61,6 @@ def roster_export(file: str, official: bool, full: bool, username: str | None) -
 @click.option("--as", "username", default=None, help="Act as this user (their scope).")
 def roster_import(file: str, username: str | None) -> None:
     """Import FILE (.xlsx): all rows or none. Exits 1 naming each bad row and column."""
-    from pathlib import Path
-
-    from app.common.excel import SpreadsheetError
-    from app.roster.importer import ImportRejected, commit_import, plan_import
-
     actor = _actor(username)
     data = Path(file).read_bytes()
     try:
@@ -65,71 +68,69 @@ def roster_import(file: str, username: str | None) -> None:
     except SpreadsheetError as err:
         raise click.ClickException(str(err)) from err
     if plan.errors:
-        for e in plan.errors:
-            click.echo(f"第{e.row}行 {e.column}：{e.message}", err=True)
+        _echo_problems(plan.errors)
         raise click.ClickException(f"nothing imported: {len(plan.errors)} problems")
     with click.progressbar(length=len(plan.rows), label="importing") as bar:
         try:
             batch = commit_import(actor, data, Path(file).name, progress=lambda n: bar.update(500))
         except ImportRejected as err:
             db.session.rollback()
-            for e in err.plan.errors:
-                click.echo(f"第{e.row}行 {e.column}：{e.message}", err=True)
+            _echo_problems(err.plan.errors)
             raise click.ClickException("nothing imported") from err
     db.session.commit()
     click.echo(f"import #{batch.id}: {batch.rows_created} added, {batch.rows_updated} updated")
 
 
+def _echo_problems(errors) -> None:
+    for e in errors:
+        click.echo(f"第{e.row}行 {e.column}：{e.message}", err=True)
+
+
+def seed_demo_command() -> None:
+    """Build the demo data: organisations, logins, roster, appraisals, service agency
+    (idempotent). Prints a line as each part starts."""
+    if not current_app.config.get("SEED_DEMO_ALLOWED"):
+        raise click.ClickException("seed-demo is refused under the production configuration.")
+    report = seed_demo(say=click.echo)
+    db.session.commit()
+    click.echo(
+        f"demo data: {report.orgs} orgs, {report.service_points} service points, "
+        f"{report.users} logins, {report.members} members, "
+        f"{report.appraisal_periods} appraisal quarters, "
+        f"{report.volunteers} volunteer profiles added"
+    )
+
+
+@click.option("--username", default="admin", show_default=True)
+@click.option("--name", "display_name", default="系统管理员", show_default=True)
+@click.option(
+    "--org",
+    "org_name",
+    default=None,
+    help="Name of the root organisation the admin covers (default: the first root; "
+    "one named '党委' is created when there is none).",
+)
+def create_admin_command(username: str, display_name: str, org_name: str | None) -> None:
+    """Create an admin with a random password that must be changed at first login."""
+    stmt = select(Org).where(Org.parent_id.is_(None))
+    if org_name:
+        stmt = stmt.where(Org.name == org_name)
+    root = db.session.scalars(stmt.order_by(Org.id)).first()
+    try:
+        if root is None:
+            root = create_org(None, name=org_name or "党委", kind=OrgKind.COMMITTEE, parent=None)
+        user, password = auth_services.create_user(None, username, display_name)
+        # Granting is data: the command exists to make the first administrator.
+        auth_services.grant_role(None, user, Role.ADMIN, root)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err.message)) from err
+    db.session.commit()
+    click.echo(f"created admin '{user.username}' over '{root.name}'")
+    click.echo(f"initial password (must be changed at first login): {password}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(roster_cli)
-
-    @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
-        """Build the demo organisations, service points and logins (idempotent)."""
-        if not current_app.config.get("SEED_DEMO_ALLOWED"):
-            raise click.ClickException("seed-demo is refused under the production configuration.")
-        from app.demo import seed_demo
-
-        report = seed_demo()
-        db.session.commit()
-        click.echo(
-            f"demo data: {report.orgs} orgs, {report.service_points} service points, "
-            f"{report.users} logins, {report.members} members, "
-            f"{report.appraisal_periods} appraisal quarters, "
-            f"{report.volunteers} volunteer profiles added"
-        )
-
-    @app.cli.command("create-admin")
-    @click.option("--username", default="admin", show_default=True)
-    @click.option("--name", "display_name", default="系统管理员", show_default=True)
-    @click.option(
-        "--org",
-        "org_name",
-        default=None,
-        help="Name of the root organisation the admin covers (default: the first root; "
-        "one named 'Party committee' is created when there is none).",
-    )
-    def create_admin_command(username: str, display_name: str, org_name: str | None) -> None:
-        """Create an admin with a random password that must be changed at first login."""
-        from app.auth import services
-        from app.auth.models import Role
-        from app.orgs.models import Org, OrgKind
-        from app.orgs.services import create_org
-
-        stmt = select(Org).where(Org.parent_id.is_(None))
-        if org_name:
-            stmt = stmt.where(Org.name == org_name)
-        root = db.session.scalars(stmt.order_by(Org.id)).first()
-        try:
-            if root is None:
-                root = create_org(
-                    None, name=org_name or "党委", kind=OrgKind.COMMITTEE, parent=None
-                )
-            user, password = services.create_user(None, username, display_name)
-            services.grant_role(None, user, Role.ADMIN, root)
-        except DomainError as err:
-            db.session.rollback()
-            raise click.ClickException(str(err.message)) from err
-        db.session.commit()
-        click.echo(f"created admin '{user.username}' over '{root.name}'")
-        click.echo(f"initial password (must be changed at first login): {password}")
+    app.cli.command("seed-demo")(seed_demo_command)
+    app.cli.command("create-admin")(create_admin_command)

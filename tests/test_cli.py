@@ -8,17 +8,29 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.appraisal.models import Appraisal
+from app.audit import AuditEvent
+from app.audit.labels import ACTION_LABELS
 from app.auth.models import Role, User
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
 from app.roster.models import Member
 from tests.conftest import login
+from tests.test_app import PRODUCTION_KEYS
 
 
 def test_seed_demo_builds_the_documented_demo_once(app, runner):
     r = runner.invoke(args=["seed-demo"])
     assert r.exit_code == 0, r.output
+    # One line as each part starts, so a minute's work is not silent, then the summary.
+    assert r.output.splitlines() == [
+        "organisations, service points and logins…",
+        "roster: 328 members…",
+        "appraisal: four quarters of 2026, every step through the workflow…",
+        "service catalogue, volunteer profiles and posts…",
+        "demo data: 33 orgs, 6 service points, 6 logins, 328 members, 4 appraisal quarters, "
+        "308 volunteer profiles added",
+    ]
     counts = dict(db.session.execute(select(Org.kind, func.count()).group_by(Org.kind)).all())
     assert counts[OrgKind.COMMITTEE] == 1
     assert counts[OrgKind.GENERAL_BRANCH] >= 1
@@ -34,9 +46,17 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
     assert quarters == {1, 2, 3, 4} and {"draft", "submitted", "signed", "assessed",
                                           "closed"} <= statuses  # fmt: skip
     assert db.session.scalar(select(func.count(Appraisal.id)).where(Appraisal.is_vetoed))
+    # Every event the demo's real steps wrote reads in words on the audit log.
+    actions = set(db.session.scalars(select(AuditEvent.action).distinct()))
+    assert {"appraisal.close", "appraisal.sign", "member.create"} <= actions
+    assert actions - set(ACTION_LABELS) == set()
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
+    assert again.output.splitlines()[-1] == (
+        "demo data: 0 orgs, 0 service points, 0 logins, 0 members, 0 appraisal quarters, "
+        "0 volunteer profiles added"
+    )
     assert db.session.scalar(select(func.count(Org.id))) == total
     # the six documented logins plus a secretary, mentor and group leader per org
     assert db.session.scalar(select(func.count(User.id))) == users_after_first
@@ -65,8 +85,6 @@ def test_every_demo_login_works_and_names_its_role(app, runner):
 
 
 def test_seed_demo_is_refused_in_production(database_url):
-    from tests.test_app import PRODUCTION_KEYS
-
     app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, **PRODUCTION_KEYS)
     r = app.test_cli_runner().invoke(args=["seed-demo"])
     assert r.exit_code != 0

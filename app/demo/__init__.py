@@ -1,0 +1,40 @@
+"""The demo data set behind ``flask seed-demo`` (see README): one module per feature.
+Idempotent: each part is skipped when its data is already there, so a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.demo.appraisal import seed_appraisals
+from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
+from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
+from app.demo.roster import GIVEN, LINKED, PER_BRANCH, SURNAMES, seed_members
+from app.demo.volunteers import seed_volunteers
+from app.extensions import db
+
+__all__ = ["COMMITTEE", "DEMO_PASSWORD", "GIVEN", "SURNAMES", "SeedReport", "seed_demo"]
+
+
+def _quiet(_line: str) -> None:
+    return None
+
+
+def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
+    """Build the demo org tree, service points, logins, roster, appraisals and service agency.
+    ``say`` gets one line as each part starts (the CLI prints them). The caller commits."""
+    report = SeedReport()
+    say("organisations, service points and logins…")
+    by_name = seed_orgs(report)
+    seed_logins(by_name, report)
+    db.session.flush()
+    say(f"roster: {len(BRANCHES) * PER_BRANCH + len(LINKED)} members…")
+    seed_members(by_name, report)
+    db.session.flush()
+    say("appraisal: four quarters of 2026, every step through the workflow…")
+    seed_appraisals(by_name, report)
+    db.session.flush()
+    say("service catalogue, volunteer profiles and posts…")
+    report.volunteers = seed_volunteers(by_name)
+    db.session.flush()
+    return report
