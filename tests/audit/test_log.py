@@ -74,15 +74,31 @@ def test_audit_rows_cannot_be_changed_or_deleted_through_the_orm(app):
 def test_the_log_reads_in_words_not_codes(app, login_as):
     tree = make_tree()  # org.create events, with kind=branch and kind=group
     admin = make_user("root", (Role.ADMIN, tree.committee))
-    audit.record(admin, "appraisal.close", None, org_path=tree.branch_a.path,
-                 from_status="assessed", to_status="closed", member_id=7, comment="")  # fmt: skip
-    audit.record(admin, "volunteers.item_save", None, org_path=tree.committee.path,
-                 published=True)  # fmt: skip
+    audit.record(
+        admin,
+        "appraisal.close",
+        None,
+        org_path=tree.branch_a.path,
+        from_status="assessed",
+        to_status="closed",
+        member_id=7,
+        comment="",
+    )
+    audit.record(admin, "volunteers.item_save", None, org_path=tree.committee.path, published=True)
     db.session.commit()
     page = login_as(admin).get("/audit/").get_data(as_text=True)
     rows = page.split("<tbody>")[1].split("</tbody>")[0]
-    for code in ("appraisal.close", "volunteers.item_save", "org.create", "from_status",
-                 "to_status", "published", "True", "assessed", "branch"):  # fmt: skip
+    for code in (
+        "appraisal.close",
+        "volunteers.item_save",
+        "org.create",
+        "from_status",
+        "to_status",
+        "published",
+        "True",
+        "assessed",
+        "branch",
+    ):
         assert code not in rows, code
     assert "已评定" in rows and "已关闭" in rows  # the statuses, as the appraisal pages say them
     assert "是" in rows and "党支部" in rows and "创建组织" in rows
