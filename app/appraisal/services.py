@@ -191,14 +191,13 @@ def add_missing_records(period: AppraisalPeriod) -> int:
     return len(rows)
 
 
-def close_period(actor: User, period: AppraisalPeriod, reason: str | None = None) -> int:
+def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
     """The committee closes the quarter: every record becomes read-only. Returns how many.
 
     With records still unfinished (drafts, awaiting sign-off or the branch opinion) the
     committee must say why it closes anyway: ``reason`` is then required (FieldErrors on
-    ``reason``) and goes into the audit event with the unfinished counts. ``None`` is for
-    scripts closing past quarters (the demo seed), which have no one to ask; a page always
-    passes the text typed. Raises PermissionDenied, Conflict when already closed."""
+    ``reason``) and goes into the audit event with the unfinished counts.
+    Raises PermissionDenied, Conflict when already closed."""
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee closes appraisal periods."))
     if period.is_closed:
@@ -207,8 +206,8 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str | None = None
     for row in unfinished_by_branch(period):
         for status, n in row.unfinished.items():
             unfinished[status] = unfinished.get(status, 0) + n
-    reason = " ".join((reason or "").split())[:2000] if reason is not None else None
-    if unfinished and reason is not None and len(reason) < 2:
+    reason = " ".join((reason or "").split())[:2000]
+    if unfinished and len(reason) < 2:
         raise FieldErrors(
             {"reason": str(_l("Some records are unfinished: write why the quarter closes now."))}
         )
@@ -232,7 +231,7 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str | None = None
         year=period.year,
         quarter=period.quarter,
         unfinished=unfinished,
-        reason=reason or "",
+        reason=reason,
     )
     return len(records)
 

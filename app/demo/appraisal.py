@@ -153,7 +153,7 @@ def _seed_quarter(
         for a in records:
             if a.id in chosen and a.status == "assessed":
                 apply(a, "spot_confirm", committee, expected_version=None)
-        ap.close_period(committee, period)
+        ap.close_period(committee, period, reason="季度考核期满，未完成的按现状归档。")
 
 
 def _walk(

@@ -47,7 +47,7 @@ def test_records_close_only_with_their_quarter(world, login_as):
 def test_reopen_restores_the_state_and_allows_correction_then_close(world):
     _assessed(world, world.alice)
     db.session.commit()
-    services.close_period(world.committee, world.period)
+    services.close_period(world.committee, world.period, reason="季度期满")
     db.session.commit()
     draft = world.record(world.bob)
     apply(draft, "reopen", world.committee, expected_version=None, comment="补录")
@@ -122,7 +122,7 @@ def test_the_audit_event_carries_the_comment(world):
 
 
 def test_no_draw_after_close(world):
-    services.close_period(world.committee, world.period)
+    services.close_period(world.committee, world.period, reason="季度期满")
     with pytest.raises(Conflict):
         services.draw_sample(world.committee, world.period, 0.5)
     _ = InvalidTransition

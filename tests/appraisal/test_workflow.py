@@ -214,7 +214,7 @@ def test_excellent_share_is_capped_per_branch(world):
 def test_closed_period_is_read_only_and_reopen_needs_a_reason(world):
     a = _to(world, world.alice, "assessed")
     db.session.commit()
-    services.close_period(world.committee, world.period)
+    services.close_period(world.committee, world.period, reason="季度期满")
     db.session.commit()
     a = world.record(world.alice)
     assert a.status == "closed"
