@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_tree
 
 BASE_DB_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -33,7 +33,7 @@ def fresh_database(suffix: str):
     if not is_postgres():
         yield "sqlite://"
         return
-    import psycopg
+    import psycopg  # only the PostgreSQL run needs the driver
 
     base_name = urlsplit(BASE_DB_URL).path.lstrip("/")
     name = f"{base_name}_{suffix}"[:63]
@@ -105,7 +105,6 @@ def app(_session_app):
 @pytest.fixture
 def tree(app):
     """A committee with a general branch, branches A and B, a group each, and a village room."""
-    from tests.factories import make_tree
 
     return make_tree()
 

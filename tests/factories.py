@@ -6,9 +6,11 @@ import itertools
 
 from app.auth import services as auth_services
 from app.auth.models import User
+from app.common.idcard import check_char
 from app.extensions import db
 from app.orgs import services as org_services
 from app.orgs.models import Org, OrgKind, ServiceLevel, ServicePoint
+from app.roster.services import save_member
 
 PASSWORD = "correct horse battery"  # noqa: S105
 _seq = itertools.count(1)
@@ -71,7 +73,6 @@ def make_tree() -> Tree:
 
 def make_id_number(born: str = "19800101", seq: int | None = None, region: str = "620902") -> str:
     """A valid 18-character ID number (GB 11643 check character)."""
-    from app.common.idcard import check_char
 
     seq = next(_seq) % 1000 if seq is None else seq
     first17 = f"{region}{born}{seq:03d}"
@@ -96,7 +97,6 @@ def member_raw(org: Org, **overrides):
 
 
 def make_member(org: Org, **overrides):
-    from app.roster.services import save_member
 
     member = save_member(None, member_raw(org, **overrides))
     db.session.commit()

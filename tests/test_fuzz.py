@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 
+from app.appraisal import services as ap
 from app.auth.models import Role
 from app.extensions import db
+from app.volunteers import posts
+from app.volunteers import services as vs
 from tests.factories import make_member, make_tree, make_user
 
 NASTY = [
@@ -38,11 +43,6 @@ def world(app):
     member = make_member(tree.group_a, name="测试")
     db.session.commit()
     # Something behind id 1 for every kind of page, so the posts reach their handlers.
-    from datetime import date
-
-    from app.appraisal import services as ap
-    from app.volunteers import posts
-    from app.volunteers import services as vs
 
     ap.open_period(users["committee"], tree.committee, 2026, 3,
                    ap.Deadlines(*[date(2026, 9, 30)] * 4))  # fmt: skip

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import url_for
+from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
 from app import policy
 from app.auth.models import Role
+from app.extensions import db
+from app.orgs.models import ServicePoint
 from tests.factories import make_user
 
 ROLES = [r.value for r in Role]
@@ -13,11 +18,6 @@ ROLES = [r.value for r in Role]
 
 def _user_with(role: str, org):
     if role == Role.AGENT:
-        from sqlalchemy import select
-
-        from app.extensions import db
-        from app.orgs.models import ServicePoint
-
         sp = db.session.scalar(select(ServicePoint))
         return make_user(f"as_{role}", (role, org, sp))
     return make_user(f"as_{role}", (role, org))
@@ -66,7 +66,6 @@ def test_admin_over_a_root_may_create_roots_and_move_branches(tree):
 def test_unknown_action_and_anonymous_user_are_denied(tree):
     admin = make_user("root", (Role.ADMIN, tree.committee))
     assert not policy.can(admin, "org.launch_rockets", tree.committee)
-    from flask_login import AnonymousUserMixin
 
     assert not policy.can(AnonymousUserMixin(), "org.list")
 
@@ -101,7 +100,6 @@ def _sample_url(rule) -> str:
     for key, value in samples.items():
         if key in values:
             values[key] = value
-    from flask import url_for
 
     return url_for(rule.endpoint, **values)
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from app.appraisal import services
 from app.appraisal.models import Appraisal
+from app.appraisal.workflow import dimensions_for
 from app.auth.models import Role
 from app.extensions import db
 from tests.factories import make_member, make_tree, make_user
@@ -62,7 +63,6 @@ def world(app):
 
 
 def fill(a) -> None:
-    from app.appraisal.workflow import dimensions_for
 
     a.self_record = {d["key"]: {"text": "本季度情况"} for d in dimensions_for(a)}
 

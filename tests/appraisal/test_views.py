@@ -16,6 +16,7 @@ from app.appraisal.models import Appraisal, ContactLog
 from app.appraisal.workflow import apply, dimensions_for
 from app.audit import AuditEvent
 from app.common import timeutil
+from app.errors import FieldErrors
 from app.extensions import db
 from tests.appraisal.conftest import fill
 from tests.factories import make_member
@@ -30,7 +31,7 @@ def test_opening_creates_one_record_per_member_in_good_standing(world):
     assert services.add_missing_records(world.period) == 1
     db.session.commit()
     assert world.record(new) is not None and world.record(gone) is None
-    with pytest.raises(Exception):  # noqa: B017 - opening the same quarter twice
+    with pytest.raises(FieldErrors) as opened_twice:
         services.open_period(
             world.committee,
             world.tree.committee,
@@ -38,6 +39,7 @@ def test_opening_creates_one_record_per_member_in_good_standing(world):
             3,
             services.Deadlines(*[world.period.self_due] * 4),
         )
+    assert list(opened_twice.value.errors) == ["quarter"]
 
 
 def test_inbox_per_role(world):

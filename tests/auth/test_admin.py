@@ -112,9 +112,18 @@ def test_subtree_admin_cannot_grant_outside_or_edit_a_wider_account(tree, admin,
         f"/auth/users/{target.id}/grants",
         data={"grant-role": "member", "grant-org_id": tree.branch_b.id},
     )
-    assert r.status_code in (200, 404)
+    assert r.status_code == 404  # an account with no role is outside a subtree admin's reach
     db.session.expire_all()
     assert target.grants == []
+    # an account in reach, granted in an org outside it: the form offers no such org
+    inside = make_user("inside1", (Role.MEMBER, tree.group_a))
+    r = c.post(
+        f"/auth/users/{inside.id}/grants",
+        data={"grant-role": "member", "grant-org_id": tree.branch_b.id},
+    )
+    assert r.status_code == 200
+    db.session.expire_all()
+    assert [g.org_id for g in inside.grants] == [tree.group_a.id]
     # the committee-wide admin is outside the sub-tree admin's reach altogether
     assert c.get(f"/auth/users/{admin.id}").status_code == 404
     assert c.post(f"/auth/users/{admin.id}/deactivate", data={"version": 1}).status_code == 404

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.roster import excel, importer, search, services
@@ -133,7 +133,6 @@ def test_masked_export_reimports_as_updates_not_duplicates(tree, login_as, tmp_p
     wb["花名册"]["I2"] = "新单位"
     buf = io.BytesIO()
     wb.save(buf)
-    from app.auth.models import User
 
     sec = db.session.scalar(select(User).where(User.username == "sec"))
     batch = importer.commit_import(sec, buf.getvalue(), "edited.xlsx")

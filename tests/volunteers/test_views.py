@@ -7,6 +7,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.auth.models import Role
@@ -102,8 +103,11 @@ def test_designation_warns_then_confirms_ab_posts(tree, cmte):
     other = _item(tree.branch_a, "第二事项")
     warn = agents.designate(cmte, other, tree.room_a, a, "primary")
     assert any("1" in w for w in warn)  # over the maximum of 1
-    with pytest.raises(Exception):  # noqa: B017 - the same person as primary and backup
+    with pytest.raises(ValidationError) as same_person:
         agents.designate(cmte, item, tree.room_a, b, "primary", confirm=True)
+    assert str(same_person.value.message) == gettext(
+        "The primary and the backup must be different people."
+    )
 
 
 def test_posts_for_members_without_posts(tree, login_as):
