@@ -139,7 +139,8 @@ def main() -> int:
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         for lineno, line in enumerate(text.splitlines(), 1):
-            if re.search(r"role\s*==|has_role|[\"'](branch_secretary|committee|admin)[\"']", line):
+            names = "|".join(ROLE_NAMES)
+            if re.search(rf"role\s*(==|!=|in)\s*[\"'(]+({names})\b|has_role", line):
                 role_strings.append(f"{path.relative_to(ROOT)}:{lineno}")
 
     cycles = _cycles(graph)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.factories import PASSWORD, make_tree
 
 BASE_DB_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -97,6 +97,11 @@ def _empty_tables(app) -> None:
 def app(_session_app):
     """The app, inside an app context, with every table empty at the start."""
     _empty_tables(_session_app)
+    # Flask-Limiter keeps "enabled" and its counts on the one extension object, so an app
+    # built by another test (production config, a throttle test) would throttle this one.
+    limiter.enabled = _session_app.config["RATELIMIT_ENABLED"]
+    if limiter.enabled:
+        limiter.reset()
     with _session_app.app_context():
         yield _session_app
         db.session.remove()

@@ -124,7 +124,6 @@ def test_concurrent_rename_is_refused_not_overwritten(tree, admin, login_as):
 
 
 def test_login_is_throttled_per_ip(database_url):
-
     if database_url != "sqlite://":
         pytest.skip("one throttle test is enough")
     app = build_app("sqlite://", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")

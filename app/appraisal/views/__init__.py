@@ -1,10 +1,8 @@
 """Appraisal pages: the inbox and the quarters (``periods``), a record with its forms and
-steps (``records``), and the member's appraisal book (``books``)."""
+steps (``records``), and the member's appraisal book (``books``). Importing this package
+registers every route on the blueprint ``bp`` (defined in ``app.appraisal``)."""
 
-from flask import Blueprint
+from app.appraisal import bp
+from app.appraisal.views import books, periods, records  # noqa: F401 - each adds its routes
 
-bp = Blueprint("appraisal", __name__)
-
-# The page modules add their routes to ``bp``, so they are imported once it exists (the usual
-# Flask blueprint idiom; nothing imports them otherwise).
-from app.appraisal.views import books, periods, records  # noqa: E402, F401
+__all__ = ["bp"]

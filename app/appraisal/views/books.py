@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from app.appraisal import bp
 from app.appraisal.book import book_of
 from app.appraisal.excel import member_book
 from app.appraisal.labels import TEMPLATE_LABELS
-from app.appraisal.views import bp
 from app.appraisal.workflow import dimensions_for
 from app.common.excel import send_xlsx
 from app.extensions import db

@@ -8,13 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import dimensions, rollup, services
+from app.appraisal import bp, dimensions, rollup, services
 from app.appraisal import inbox as queries
 from app.appraisal.excel import branch_summary
 from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
 from app.appraisal.labels import STATUS_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import AppraisalPeriod
-from app.appraisal.views import bp
 from app.common import timeutil
 from app.common.excel import send_xlsx
 from app.errors import errors_on

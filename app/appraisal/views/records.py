@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import responsibility, services
+from app.appraisal import bp, responsibility, services
 from app.appraisal.dimensions import FACTS
 from app.appraisal.forms import (
     ContactForm,
@@ -25,7 +25,6 @@ from app.appraisal.forms import (
 )
 from app.appraisal.labels import ACTION_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import Appraisal
-from app.appraisal.views import bp
 from app.appraisal.workflow import allowed_actions, apply, dimensions_for
 from app.errors import errors_on
 from app.extensions import db
