@@ -12,7 +12,7 @@ from app.appraisal.inbox import Inbox, inbox
 from app.auth.models import ROLE_LABELS, User
 from app.extensions import db
 from app.orgs.models import Org
-from app.policy.rules import grant_reach
+from app.policy import grant_reach
 from app.roster.models import Member
 
 REACH_TEXTS = {

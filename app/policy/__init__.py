@@ -3,15 +3,18 @@
 Actions are named strings; each is a predicate of (user, target) built from small pieces:
 "a grant of one of these roles covers the target's org". A grant covers its org's whole subtree,
 which is a path-prefix test. Views call ``require``; templates call ``can`` only to hide buttons.
-Only this package knows role names: ``core`` (the registry and grant tests), ``rules`` (one
-predicate per action), ``scopes`` (one query filter per listed model).
+Only this package knows role names:
+
+- ``core``: the rule registry, the grant tests, ``can`` and ``require``;
+- ``rules`` and ``appraisal``: one predicate per named action;
+- ``reach``: which subtrees a user reaches for a purpose, and the facts of roles;
+- ``scopes``: one query filter per listed model.
 """
 
 from app.orgs.tree import in_subtrees
-from app.policy import rules as _rules  # noqa: F401 - registers every named rule
+from app.policy import appraisal as _appraisal  # noqa: F401 - registers the appraisal's rules
+from app.policy import rules as _rules  # noqa: F401 - registers the other named rules
 from app.policy.core import (
-    ORG_MANAGERS,
-    ORG_STEWARDS,
     actions,
     can,
     covers,
@@ -21,12 +24,8 @@ from app.policy.core import (
     root_admin,
     scope_paths,
 )
-from app.policy.rules import (
-    APPRAISAL_READERS,
-    BRANCH_ASSESSORS,
-    ROSTER_EDITORS,
-    ROSTER_READERS,
-    VOLUNTEER_READERS,
+from app.policy.reach import (
+    grant_reach,
     is_last_admin_grant,
     mentors_over,
     reach_roles,
@@ -36,27 +35,21 @@ from app.policy.rules import (
 from app.policy.scopes import reach, scope
 
 __all__ = [
-    "APPRAISAL_READERS",
-    "BRANCH_ASSESSORS",
-    "ORG_MANAGERS",
-    "ORG_STEWARDS",
-    "ROSTER_EDITORS",
-    "ROSTER_READERS",
-    "VOLUNTEER_READERS",
     "actions",
     "can",
     "covers",
+    "grant_reach",
     "grants_of",
     "has_role",
     "in_subtrees",
     "is_last_admin_grant",
     "mentors_over",
-    "reach_roles",
-    "role_needs_service_point",
-    "subtrees",
     "reach",
+    "reach_roles",
     "require",
+    "role_needs_service_point",
     "root_admin",
     "scope",
     "scope_paths",
+    "subtrees",
 ]

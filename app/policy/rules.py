@@ -1,15 +1,13 @@
-"""The named rules: one small predicate of (user, target) per action."""
+"""The named rules of organisations, accounts, the roster, volunteers and the audit log:
+one small predicate of (user, target) per action (the appraisal's are in ``appraisal``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
-
 from app.auth.models import Role, RoleGrant, User
 from app.orgs.models import ALLOWED_CHILDREN, Org, OrgKind, ServicePoint
 from app.policy.core import (
-    _RULES,
     ORG_MANAGERS,
     ORG_STEWARDS,
     covers,
@@ -17,7 +15,6 @@ from app.policy.core import (
     has_role,
     root_admin,
     rule,
-    scope_paths,
 )
 
 # --- organisations -------------------------------------------------------------------------
@@ -181,115 +178,6 @@ def _roster_unmask(user: User, member: Any) -> bool:
     return covers(user, member.org, [Role.COMMITTEE])
 
 
-# --- appraisal ----------------------------------------------------------------------------------
-
-APPRAISAL_READERS = (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY, Role.COMMITTEE)
-BRANCH_ASSESSORS = (Role.BRANCH_SECRETARY, Role.COMMITTEE)
-
-
-def _own_appraisal(user: User, a: Any) -> bool:
-    return a.member.user_id is not None and a.member.user_id == user.id
-
-
-@rule("appraisal.list")
-def _appraisal_list(user: User, target: Any) -> bool:
-    return has_role(user, *APPRAISAL_READERS)
-
-
-@rule("appraisal.view")
-def _appraisal_view(user: User, a: Any) -> bool:
-    return _own_appraisal(user, a) or covers(user, a.org, APPRAISAL_READERS)
-
-
-@rule("appraisal.edit_self")
-def _appraisal_edit_self(user: User, a: Any) -> bool:
-    if a.status != "draft":  # a closed record is never a draft; a reopened one may be
-        return False
-    if _own_appraisal(user, a):
-        return True
-    # A member with no login (many older members have no phone) dictates the self-record to
-    # the branch secretary, who enters it on their behalf.
-    return a.member.user_id is None and covers(user, a.org, [Role.BRANCH_SECRETARY])
-
-
-@rule("appraisal.submit")
-def _appraisal_submit(user: User, a: Any) -> bool:
-    return _appraisal_edit_self(user, a)
-
-
-def _signer(user: User, a: Any) -> bool:
-    # The named mentor signs for a probationary member (any mentor of the org while none is
-    # named); the group leader for everyone else; the branch secretary where there is no
-    # group (or for the group leader's own record).
-    if _own_appraisal(user, a):
-        return False
-    if covers(user, a.org, [Role.BRANCH_SECRETARY]):
-        return True
-    if a.is_probationary:
-        named = a.member.mentor_user_id
-        if named and user.id != named:
-            return False
-        return covers(user, a.org, [Role.MENTOR])
-    return covers(user, a.org, [Role.GROUP_LEADER])
-
-
-@rule("appraisal.sign")
-def _appraisal_sign(user: User, a: Any) -> bool:
-    return _signer(user, a)
-
-
-@rule("appraisal.return_to_member")
-def _appraisal_return_to_member(user: User, a: Any) -> bool:
-    return _signer(user, a)
-
-
-def _assessor(user: User, a: Any) -> bool:
-    return not _own_appraisal(user, a) and covers(user, a.org, BRANCH_ASSESSORS)
-
-
-@rule("appraisal.assess")
-def _appraisal_assess(user: User, a: Any) -> bool:
-    return _assessor(user, a)
-
-
-@rule("appraisal.return_to_signer")
-def _appraisal_return_to_signer(user: User, a: Any) -> bool:
-    return _assessor(user, a)
-
-
-@rule("appraisal.veto")
-def _appraisal_veto(user: User, a: Any) -> bool:
-    return _assessor(user, a)
-
-
-def _committee(user: User, a: Any) -> bool:
-    return not _own_appraisal(user, a) and covers(user, a.org, [Role.COMMITTEE])
-
-
-for _name in ("lift_veto", "spot_confirm", "spot_adjust", "return_to_branch", "reopen", "close",
-              "mark_exemplary"):  # fmt: skip
-    _RULES[f"appraisal.{_name}"] = _committee
-
-
-@rule("appraisal.responsibility")
-def _appraisal_responsibility(user: User, a: Any) -> bool:
-    return _own_appraisal(user, a) or covers(user, a.org, BRANCH_ASSESSORS)
-
-
-@rule("appraisal.manage_periods")
-def _appraisal_manage_periods(user: User, org: Org | None) -> bool:
-    if org is None:
-        return has_role(user, Role.COMMITTEE)
-    return covers(user, org, [Role.COMMITTEE])
-
-
-@rule("appraisal.overview")
-def _appraisal_overview(user: User, org: Org) -> bool:
-    return covers(
-        user, org, (Role.BRANCH_SECRETARY, Role.COMMITTEE, Role.GROUP_LEADER, Role.MENTOR)
-    )
-
-
 # --- volunteers ---------------------------------------------------------------------------------
 
 VOLUNTEER_READERS = (Role.COMMITTEE, Role.BRANCH_SECRETARY, Role.AGENT)
@@ -345,73 +233,3 @@ def _volunteers_designate(user: User, sp: ServicePoint) -> bool:
 @rule("audit.view")
 def _audit_view(user: User, target: Any) -> bool:
     return has_role(user, Role.ADMIN)
-
-
-# --- subtree roots and role facts that other modules ask about -------------------------------
-
-# The roles behind a kind of reach, for services that filter by subtree themselves.
-_REACH: dict[str, tuple[str, ...]] = {
-    "org.steward": ORG_STEWARDS,
-    "roster.read": ROSTER_READERS,
-    "roster.edit": ROSTER_EDITORS,
-    "roster.unmask": (Role.COMMITTEE,),
-    "appraisal.read": APPRAISAL_READERS,
-    # The appraisal inbox: who is told of records waiting to be signed, given the branch
-    # opinion, spot-checked, and of key persons still waiting for this month's talk.
-    "appraisal.sign": (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY),
-    "appraisal.assess": (Role.BRANCH_SECRETARY,),
-    "appraisal.spot": (Role.COMMITTEE,),
-    "appraisal.talk": (Role.BRANCH_SECRETARY,),
-    "volunteers.read": VOLUNTEER_READERS,
-    "volunteers.posts": (*VOLUNTEER_READERS, Role.MEMBER),
-}
-
-
-def subtrees(user: User, reach_name: str) -> list[str]:
-    """The org paths whose subtrees ``user`` reaches for ``reach_name`` (see ``_REACH``)."""
-    return scope_paths(user, _REACH[reach_name])
-
-
-def reach_roles(reach_name: str) -> tuple[str, ...]:
-    """The roles behind ``reach_name``, for ``policy.reach`` (the levels above count too)."""
-    return _REACH[reach_name]
-
-
-def role_needs_service_point(role: str) -> bool:
-    """An agent serves at a service point; no other role has one."""
-    return role == Role.AGENT
-
-
-def is_last_admin_grant(user: User, grant: RoleGrant) -> bool:
-    """``grant`` is ``user``'s own and only admin grant (nobody would be left to undo it)."""
-    if grant.user_id != user.id or grant.role != Role.ADMIN:
-        return False
-    return len([g for g in user.grants if g.role == Role.ADMIN]) <= 1
-
-
-def mentors_over(org: Org) -> Select:
-    """Active users holding a mentor grant on ``org`` or above it, by display name."""
-    return (
-        select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(
-            RoleGrant.role == Role.MENTOR,
-            RoleGrant.org_id.in_(org.ancestor_ids),
-            User.is_active,
-        )
-        .order_by(User.display_name)
-    )
-
-
-# --- home page --------------------------------------------------------------------------------
-
-
-def grant_reach(role: str) -> str:
-    """How far a grant of ``role`` reaches, for the home page to describe: ``"own"`` (one's
-    own records), ``"service_point"`` (the cases at one's service point) or ``"subtree"`` (the
-    org and everything under it)."""
-    if role == Role.MEMBER:
-        return "own"
-    if role == Role.AGENT:
-        return "service_point"
-    return "subtree"

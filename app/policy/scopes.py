@@ -16,8 +16,9 @@ from app.auth.models import Role, RoleGrant, User
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import in_subtrees, path_filter
+from app.policy.appraisal import APPRAISAL_READERS
 from app.policy.core import ORG_STEWARDS, _active, root_admin, scope_paths
-from app.policy.rules import APPRAISAL_READERS, ROSTER_READERS
+from app.policy.rules import ROSTER_READERS
 from app.roster.models import Member
 
 Scope = Callable[[Select, Any], Select]

@@ -1,0 +1,117 @@
+"""The appraisal's named rules: who reads, writes, signs, assesses and checks a record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.auth.models import Role, User
+from app.orgs.models import Org
+from app.policy.core import _RULES, covers, has_role, rule
+
+# --- appraisal ----------------------------------------------------------------------------------
+
+APPRAISAL_READERS = (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY, Role.COMMITTEE)
+BRANCH_ASSESSORS = (Role.BRANCH_SECRETARY, Role.COMMITTEE)
+
+
+def _own_appraisal(user: User, a: Any) -> bool:
+    return a.member.user_id is not None and a.member.user_id == user.id
+
+
+@rule("appraisal.list")
+def _appraisal_list(user: User, target: Any) -> bool:
+    return has_role(user, *APPRAISAL_READERS)
+
+
+@rule("appraisal.view")
+def _appraisal_view(user: User, a: Any) -> bool:
+    return _own_appraisal(user, a) or covers(user, a.org, APPRAISAL_READERS)
+
+
+@rule("appraisal.edit_self")
+def _appraisal_edit_self(user: User, a: Any) -> bool:
+    if a.status != "draft":  # a closed record is never a draft; a reopened one may be
+        return False
+    if _own_appraisal(user, a):
+        return True
+    # A member with no login (many older members have no phone) dictates the self-record to
+    # the branch secretary, who enters it on their behalf.
+    return a.member.user_id is None and covers(user, a.org, [Role.BRANCH_SECRETARY])
+
+
+@rule("appraisal.submit")
+def _appraisal_submit(user: User, a: Any) -> bool:
+    return _appraisal_edit_self(user, a)
+
+
+def _signer(user: User, a: Any) -> bool:
+    # The named mentor signs for a probationary member (any mentor of the org while none is
+    # named); the group leader for everyone else; the branch secretary where there is no
+    # group (or for the group leader's own record).
+    if _own_appraisal(user, a):
+        return False
+    if covers(user, a.org, [Role.BRANCH_SECRETARY]):
+        return True
+    if a.is_probationary:
+        named = a.member.mentor_user_id
+        if named and user.id != named:
+            return False
+        return covers(user, a.org, [Role.MENTOR])
+    return covers(user, a.org, [Role.GROUP_LEADER])
+
+
+@rule("appraisal.sign")
+def _appraisal_sign(user: User, a: Any) -> bool:
+    return _signer(user, a)
+
+
+@rule("appraisal.return_to_member")
+def _appraisal_return_to_member(user: User, a: Any) -> bool:
+    return _signer(user, a)
+
+
+def _assessor(user: User, a: Any) -> bool:
+    return not _own_appraisal(user, a) and covers(user, a.org, BRANCH_ASSESSORS)
+
+
+@rule("appraisal.assess")
+def _appraisal_assess(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+@rule("appraisal.return_to_signer")
+def _appraisal_return_to_signer(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+@rule("appraisal.veto")
+def _appraisal_veto(user: User, a: Any) -> bool:
+    return _assessor(user, a)
+
+
+def _committee(user: User, a: Any) -> bool:
+    return not _own_appraisal(user, a) and covers(user, a.org, [Role.COMMITTEE])
+
+
+for _name in ("lift_veto", "spot_confirm", "spot_adjust", "return_to_branch", "reopen", "close",
+              "mark_exemplary"):  # fmt: skip
+    _RULES[f"appraisal.{_name}"] = _committee
+
+
+@rule("appraisal.responsibility")
+def _appraisal_responsibility(user: User, a: Any) -> bool:
+    return _own_appraisal(user, a) or covers(user, a.org, BRANCH_ASSESSORS)
+
+
+@rule("appraisal.manage_periods")
+def _appraisal_manage_periods(user: User, org: Org | None) -> bool:
+    if org is None:
+        return has_role(user, Role.COMMITTEE)
+    return covers(user, org, [Role.COMMITTEE])
+
+
+@rule("appraisal.overview")
+def _appraisal_overview(user: User, org: Org) -> bool:
+    return covers(
+        user, org, (Role.BRANCH_SECRETARY, Role.COMMITTEE, Role.GROUP_LEADER, Role.MENTOR)
+    )
