@@ -67,6 +67,8 @@ def roster_import(file: str, username: str | None) -> None:
         plan = plan_import(actor, data)
     except SpreadsheetError as err:
         raise click.ClickException(str(err)) from err
+    if plan.ignored_columns:
+        click.echo(f"ignored columns: {'、'.join(plan.ignored_columns)}", err=True)
     if plan.errors:
         _echo_problems(plan.errors)
         raise click.ClickException(f"nothing imported: {len(plan.errors)} problems")

@@ -256,10 +256,13 @@ def test_import_over_http_previews_then_commits(tree, login_as):
 
 def test_cli_import_names_bad_rows_and_writes_nothing(tree, runner, tmp_path):
     path = tmp_path / "bad.xlsx"
-    path.write_bytes(_xlsx([HEADER, ["坏", "123", "甲党支部", "", "", "", "正式党员"]]))
+    path.write_bytes(
+        _xlsx([[*HEADER, "备注栏"], ["坏", "123", "甲党支部", "", "", "", "正式党员", "x"]])
+    )
     r = runner.invoke(args=["roster", "import", str(path)])
     assert r.exit_code != 0
     assert "第2行 身份证号" in r.output
+    assert "ignored columns: 备注栏" in r.output
     assert _count() == 0
 
 
