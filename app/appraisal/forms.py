@@ -37,7 +37,8 @@ NONE = "—"
 
 def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
     head = [SelectChoice("", NONE)] if blank else []
-    return head + [SelectChoice(k, str(v)) for k, v in labels.items()]
+    # Labels stay lazy: the choices are built at import, the page is shown in the reader's language.
+    return head + [SelectChoice(k, v) for k, v in labels.items()]
 
 
 def page_form(
