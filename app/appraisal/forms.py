@@ -28,7 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.appraisal.dimensions import FACTS, POST_KINDS, field_name
-from app.appraisal.labels import GRADE_LABELS, VETO_LABELS
+from app.appraisal.labels import DEADLINE_LABELS, GRADE_LABELS, VETO_LABELS
 from app.appraisal.responsibility import KINDS
 from app.common.forms import REQUIRED, VersionedForm
 
@@ -82,10 +82,10 @@ class PeriodForm(FlaskForm):
         choices=[SelectChoice(q, str(q)) for q in (1, 2, 3, 4)],
         validators=[InputRequired(REQUIRED)],
     )
-    self_due = DateField(_l("Self-records due"), validators=[InputRequired(REQUIRED)])
-    sign_due = DateField(_l("Sign-offs due"), validators=[InputRequired(REQUIRED)])
-    opinion_due = DateField(_l("Branch opinions due"), validators=[InputRequired(REQUIRED)])
-    spot_due = DateField(_l("Spot check due"), validators=[InputRequired(REQUIRED)])
+    self_due = DateField(DEADLINE_LABELS["self_due"], validators=[InputRequired(REQUIRED)])
+    sign_due = DateField(DEADLINE_LABELS["sign_due"], validators=[InputRequired(REQUIRED)])
+    opinion_due = DateField(DEADLINE_LABELS["opinion_due"], validators=[InputRequired(REQUIRED)])
+    spot_due = DateField(DEADLINE_LABELS["spot_due"], validators=[InputRequired(REQUIRED)])
 
 
 class StepForm(VersionedForm):

@@ -67,3 +67,11 @@ TEMPLATE_LABELS = {
     "task_labels": TASK_LABELS,
     "button_labels": BUTTON_LABELS,
 }
+
+# The quarter's deadlines, as the period form names them.
+DEADLINE_LABELS = {
+    "self_due": _l("Self-records due"),
+    "sign_due": _l("Sign-offs due"),
+    "opinion_due": _l("Branch opinions due"),
+    "spot_due": _l("Spot check due"),
+}

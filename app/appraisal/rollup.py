@@ -6,12 +6,15 @@ of the quarter."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 
 from app import policy
+from app.appraisal.labels import DEADLINE_LABELS
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
 from app.auth.models import User
+from app.common import timeutil
 from app.extensions import db
 from app.orgs.models import Org
 
@@ -65,3 +68,23 @@ def _orgs(ids: set[int]) -> dict[int, Org]:
     if not ids:
         return {}
     return {o.id: o for o in db.session.scalars(select(Org).where(Org.id.in_(ids)))}
+
+
+@dataclass
+class Deadline:
+    label: str
+    due: date
+    days_left: int  # negative once passed
+
+
+def deadlines(period: AppraisalPeriod) -> list[Deadline]:
+    """The quarter's four deadlines with the days left until each (in the configured zone),
+    so closing early shows what is still running."""
+    today = timeutil.today()
+    steps = [
+        (DEADLINE_LABELS["self_due"], period.self_due),
+        (DEADLINE_LABELS["sign_due"], period.sign_due),
+        (DEADLINE_LABELS["opinion_due"], period.opinion_due),
+        (DEADLINE_LABELS["spot_due"], period.spot_due),
+    ]
+    return [Deadline(str(label), due, (due - today).days) for label, due in steps]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from app.appraisal import responsibility, rollup, services
@@ -342,3 +343,10 @@ def test_saving_the_self_record_keeps_a_talk_typed_but_not_logged(world, login_a
     r = c.post(f"/appraisal/{a.id}/self", data=data)
     assert r.status_code == 200 and "下周家访" in r.get_data(as_text=True)
     assert world.record(world.alice).self_record["political"]["text"] == "还没保存的写实内容"
+
+
+def test_closing_shows_the_days_left_before_each_deadline(world):
+    # The world's deadlines: self-records 30 Sep, sign-offs 7 Oct, opinions 15 Oct, spot 25 Oct.
+    with time_machine.travel(datetime(2026, 10, 10, 4, 0, tzinfo=UTC), tick=False):
+        left = [(d.due.isoformat(), d.days_left) for d in rollup.deadlines(world.period)]
+    assert left == [("2026-09-30", -10), ("2026-10-07", -3), ("2026-10-15", 5), ("2026-10-25", 15)]

@@ -172,6 +172,7 @@ def period_close(period_id: int):
         form=form,
         unfinished=rollup.unfinished_by_branch(period),
         unfinished_states=rollup.UNFINISHED,
+        deadlines=rollup.deadlines(period),
         **TEMPLATE_LABELS,
     )
 
