@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.errors import Conflict, FieldErrors, PermissionDenied, StaleRecord
@@ -141,6 +141,27 @@ class Workflow:
         Returns the step row.
         """
         action = str(action)
+        new_status = self.check(obj, action, actor, expected_version=expected_version)
+        step = Step(actor, self._normalise(action, comment), data or {})
+        if action in self.needs_comment and len(step.comment) < 2:
+            step.errors["comment"] = str(_l("Write the reason or opinion."))
+        if action in self.handlers:
+            # A handler may query (the grade before a veto); nothing it changed may reach the
+            # database before every field has been checked.
+            with db.session.no_autoflush:
+                self.handlers[action](obj, step)
+        if step.errors:
+            _discard_changes(obj)  # a refused step leaves the record as it was
+            raise FieldErrors(step.errors)
+        return self._write_step(obj, action, new_status, step)
+
+    def check(
+        self, obj: Any, action: str, actor: Any, *, expected_version: int | None = None
+    ) -> str:
+        """Whether ``actor`` may take ``action`` on ``obj`` now, changing nothing: returns the
+        new status, or raises StaleRecord, InvalidTransition or PermissionDenied as ``apply``
+        would. Views call it to refuse a step before reading a form that is not theirs."""
+        action = str(action)
         if expected_version is not None and obj.version != expected_version:
             raise StaleRecord()
         new_status = self._target(obj, action)
@@ -150,14 +171,7 @@ class Workflow:
         guard = self.guards.get(action)
         if guard is not None and not guard[0](obj, actor):
             raise InvalidTransition(guard[1])
-        step = Step(actor, self._normalise(action, comment), data or {})
-        if action in self.needs_comment and len(step.comment) < 2:
-            step.errors["comment"] = str(_l("Write the reason or opinion."))
-        if action in self.handlers:
-            self.handlers[action](obj, step)
-        if step.errors:
-            raise FieldErrors(step.errors)
-        return self._write_step(obj, action, new_status, step)
+        return new_status
 
     def _target(self, obj: Any, action: str) -> str | None:
         status = getattr(obj, self.status_attr)
@@ -218,3 +232,10 @@ class Workflow:
         )
         db.session.flush()
         return row
+
+
+def _discard_changes(obj: Any) -> None:
+    """Put back every attribute of ``obj`` changed in this session and not yet flushed."""
+    changed = [a.key for a in inspect(obj).attrs if a.history.has_changes()]
+    if changed:
+        db.session.expire(obj, changed)

@@ -141,6 +141,12 @@ def apply(
     )
 
 
+def check(appraisal: Appraisal, action: str, user: User | None) -> None:
+    """Refuse ``action`` now as ``apply`` would (InvalidTransition, PermissionDenied),
+    changing nothing; returns quietly when the step may be taken."""
+    WORKFLOW.check(appraisal, action, user)
+
+
 def allowed_actions(appraisal: Appraisal, user: User) -> list[str]:
     """The actions ``user`` may take on the record now (to show the right forms)."""
     return WORKFLOW.allowed_actions(appraisal, user)

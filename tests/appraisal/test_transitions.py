@@ -16,7 +16,7 @@ from app.appraisal.workflow import (
     apply,
 )
 from app.audit import AuditEvent
-from app.errors import Conflict
+from app.errors import Conflict, FieldErrors
 from app.extensions import db
 from app.workflow import PREVIOUS
 from tests.appraisal.conftest import ASSESS, fill
@@ -215,3 +215,23 @@ def test_the_veto_facts_keep_their_paragraphs_other_comments_are_one_line(world)
         data={"category": "illegal"},
     )
     assert a.veto_facts == "第一段\n第二段"
+
+
+def test_a_step_refused_for_bad_input_leaves_the_record_as_it_was(world):
+    a = _walk(world, Status.ASSESSED)
+    db.session.flush()
+    before = (a.is_vetoed, a.grade, a.veto_category, a.version)
+    with pytest.raises(FieldErrors) as refused:
+        apply(
+            a, "veto", world.sec_a, expected_version=None, comment="", data={"category": "illegal"}
+        )
+    assert list(refused.value.errors) == ["comment"]
+    assert (a.is_vetoed, a.grade, a.veto_category, a.version) == before
+    assert a not in db.session.dirty
+    db.session.commit()  # what a CLI or another caller would do next: nothing was changed
+    db.session.expire_all()
+    assert (a.is_vetoed, a.grade) == before[:2]
+    vetoes = select(func.count(AppraisalStep.id)).where(
+        AppraisalStep.appraisal_id == a.id, AppraisalStep.action == "veto"
+    )
+    assert db.session.scalar(vetoes) == 0

@@ -350,3 +350,16 @@ def test_closing_shows_the_days_left_before_each_deadline(world):
     with time_machine.travel(datetime(2026, 10, 10, 4, 0, tzinfo=UTC), tick=False):
         left = [(d.due.isoformat(), d.days_left) for d in rollup.deadlines(world.period)]
     assert left == [("2026-09-30", -10), ("2026-10-07", -3), ("2026-10-15", 5), ("2026-10-25", 15)]
+
+
+def test_a_step_without_a_form_for_the_viewer_is_refused_before_its_input_is_read(world, login_as):
+    a = world.record(world.alice)
+    c = login_as(world.alice_user)
+    # Not hers to sign, whatever the input: 409 in the draft state, never a silent 200.
+    for data in ({"step_sign-comment": ""}, {"step_sign-comment": "属实", "step_sign-version": 1}):
+        assert c.post(f"/appraisal/{a.id}/step/sign", data=data).status_code == 409
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    r = c.post(f"/appraisal/{a.id}/step/sign", data={"step_sign-comment": ""})
+    assert r.status_code == 403  # nobody signs their own record

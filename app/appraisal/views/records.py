@@ -25,7 +25,7 @@ from app.appraisal.forms import (
 )
 from app.appraisal.labels import ACTION_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import Appraisal
-from app.appraisal.workflow import allowed_actions, apply, dimensions_for
+from app.appraisal.workflow import allowed_actions, apply, check, dimensions_for
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.tree import org_labels
@@ -153,8 +153,11 @@ def step(appraisal_id: int, action: str):
         abort(404)
     area = responsibility.area(a)
     forms = _forms(a, area, pressed=f"step_{action}")
-    # A step the viewer may not take now has no form on the page; apply() says why (403/409).
-    form = forms.steps.get(action) or _step_form(a, action, pressed=True)
+    form = forms.steps.get(action)
+    if form is None:
+        # The viewer has no form for this step: refuse it (403/409) before reading any input.
+        check(a, action, current_user)
+        form = _step_form(a, action, pressed=True)
     if form.validate_on_submit():
         with errors_on(form) as done:
             apply(
