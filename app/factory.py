@@ -33,6 +33,7 @@ from app.cli import register_cli
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from app.home.forms import LanguageForm
 from app.home.views import bp as home_bp
 from app.orgs.views import bp as orgs_bp
 from app.roster.views import bp as roster_bp
@@ -211,6 +212,8 @@ def register_template_helpers(app: Flask) -> None:
     def _inject():
         return {
             "can": lambda action, target=None: policy.can(current_user, action, target),
+            # The footer's switch; never bound to another form's POST data.
+            "language_form": lambda: LanguageForm(formdata=None),
             "languages": app.config["LANGUAGES"],
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "current_locale": str(get_locale() or "zh_Hans"),

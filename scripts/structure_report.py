@@ -105,7 +105,7 @@ def main() -> int:
                         above = text.splitlines()[inner.lineno - 2].strip()
                         if "#" not in line and not above.startswith("#"):
                             hidden.append(f"{rel}:{inner.lineno}")
-            if isinstance(node, ast.Try) and path.name.endswith("views.py"):
+            if isinstance(node, ast.Try) and ("views" in path.parts or path.name == "views.py"):
                 for h in node.handlers:
                     names = ast.unparse(h.type) if h.type else ""
                     if "DomainError" in names or "Error" in names:

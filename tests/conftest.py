@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
@@ -172,3 +173,14 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", _before)
 
     return _counter
+
+
+@pytest.fixture
+def server_in_utc(monkeypatch):
+    """The process clock's zone set to UTC, as on most servers, whatever this machine's is:
+    a calendar date taken from it (``date.today()``) would then lag Beijing by a day."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

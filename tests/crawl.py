@@ -31,10 +31,14 @@ def build_site():
     member = make_member(tree.group_a, name="测试")
     member.user_id = users["member"].id
     db.session.commit()
-    ap.open_period(users["committee"], tree.committee, 2026, 3,
-                   ap.Deadlines(*[date(2026, 9, 30)] * 4))  # fmt: skip
-    vs.save_item(None, tree.branch_a, {"name": "事项", "category": "civil_affairs",
-                                       "level": "village", "promised_days": 1})  # fmt: skip
+    ap.open_period(
+        users["committee"], tree.committee, 2026, 3, ap.Deadlines(*[date(2026, 9, 30)] * 4)
+    )
+    vs.save_item(
+        None,
+        tree.branch_a,
+        {"name": "事项", "category": "civil_affairs", "level": "village", "promised_days": 1},
+    )
     posts.create_post(users["secretary"], tree.branch_a, "岗位", "职责")
     db.session.commit()
     return tree, users, member

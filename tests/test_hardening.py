@@ -128,7 +128,8 @@ def test_login_is_throttled_per_ip(database_url):
         pytest.skip("one throttle test is enough")
     app = build_app("sqlite://", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     c = app.test_client()
-    codes = [c.post("/auth/login", data={"username": "x", "password": "y"}).status_code
-             for _ in range(4)]  # fmt: skip
+    codes = [
+        c.post("/auth/login", data={"username": "x", "password": "y"}).status_code for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
     assert "请求过于频繁" in c.post("/auth/login", data={}).get_data(as_text=True)

@@ -23,14 +23,23 @@ def _source_msgids(tmp_path: Path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [
-            str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg",
-            "--ignore-dirs=.* __pycache__", "-k", "_l", "-k", "lazy_gettext",
-            "-o", str(pot), ".",
+            str(Path(sys.executable).with_name("pybabel")),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "--ignore-dirs=.* __pycache__",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            ".",
         ],
         cwd=ROOT,
         check=True,
         capture_output=True,
-    )  # fmt: skip
+    )
     with pot.open("rb") as f:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
 

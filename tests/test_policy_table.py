@@ -40,6 +40,8 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "user.manage": (None, {"admin"}, False),
     "user.view": ("user", {"admin"}, True),
     "user.edit": ("user", {"admin"}, True),
+    "user.reset_password": ("user", {"admin"}, True),
+    "user.deactivate": ("user", {"admin"}, True),
     "role.grant": ("group", {"admin"}, True),
     "role.revoke": ("grant", {"admin"}, True),
     "roster.list": (None, READERS, False),

@@ -197,7 +197,15 @@ class SampleForm(FlaskForm):
         _l("Share to check (%)"),
         default=10,
         places=0,
-        validators=[InputRequired(REQUIRED), NumberRange(1, 100)],
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(
+                1,
+                100,
+                # WTForms fills in min and max with the % operator, hence the %% for a "%".
+                message=_l("Give a share between %(min)d%% and %(max)d%%."),
+            ),
+        ],
     )
     seed = StringField(
         _l("Seed (leave empty for a new draw)"), validators=[Optional(), Length(max=64)]

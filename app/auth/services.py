@@ -198,7 +198,7 @@ def reset_password(actor: User, user: User) -> str:
     Nobody resets their own password this way: they change it knowing the current one.
     """
     _require_edit(actor, user)
-    if actor.id == user.id:
+    if not policy.can(actor, "user.reset_password", user):
         raise PermissionDenied(_l("Use the password page to change your own password."))
     password = generate_initial_password()
     user.password_hash = hash_password(password)
@@ -217,7 +217,7 @@ def set_active(actor: User, user: User, active: bool, *, expected_version: int) 
     _require_edit(actor, user)
     if user.version != expected_version:
         raise StaleRecord()
-    if user.id == actor.id and not active:
+    if not active and not policy.can(actor, "user.deactivate", user):
         raise PermissionDenied(_l("You cannot deactivate your own account."))
     if user.is_active == active:
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -39,18 +37,3 @@ class SearchForm(FilterForm):
 
 
 REQUIRED = _l("This field is required.")
-
-
-def id_arg(name: str) -> int | None:
-    """An id from the query string or form; anything that is not a plausible database id
-    (missing, not a number, zero, negative, too big) is None."""
-    value = request.values.get(name, type=int)
-    return value if value is not None and 0 < value < 2**63 else None
-
-
-def date_arg(name: str) -> date | None:
-    """A date (YYYY-MM-DD) from the query string or form, or None when absent or not a date."""
-    try:
-        return date.fromisoformat(request.values.get(name, ""))
-    except ValueError:
-        return None

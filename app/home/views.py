@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, redirect, render_template, session
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from app.appraisal.labels import TASK_LABELS
 from app.common.urls import safe_next
 from app.extensions import db
+from app.home.forms import LanguageForm
 from app.home.services import home_page
 
 bp = Blueprint("home", __name__)
@@ -22,10 +23,10 @@ def index():
 
 @bp.route("/lang", methods=["POST"])
 def set_language():
-    lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-    return redirect(safe_next(request.form.get("next")))
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+    return redirect(safe_next(form.next.data))
 
 
 @bp.route("/health")

@@ -93,8 +93,15 @@ def _committee(user: User, a: Any) -> bool:
     return not _own_appraisal(user, a) and covers(user, a.org, [Role.COMMITTEE])
 
 
-for _name in ("lift_veto", "spot_confirm", "spot_adjust", "return_to_branch", "reopen", "close",
-              "mark_exemplary"):  # fmt: skip
+for _name in (
+    "lift_veto",
+    "spot_confirm",
+    "spot_adjust",
+    "return_to_branch",
+    "reopen",
+    "close",
+    "mark_exemplary",
+):
     _RULES[f"appraisal.{_name}"] = _committee
 
 

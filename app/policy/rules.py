@@ -110,6 +110,18 @@ def _user_edit(user: User, other: User) -> bool:
     return all(covers(user, g.org, [Role.ADMIN]) for g in other.grants)
 
 
+@rule("user.reset_password")
+def _user_reset_password(user: User, other: User) -> bool:
+    # One's own password is changed knowing the current one, on the password page.
+    return other.id != user.id and _user_edit(user, other)
+
+
+@rule("user.deactivate")
+def _user_deactivate(user: User, other: User) -> bool:
+    # Nobody deactivates themself (nobody might be left to undo it).
+    return other.id != user.id and _user_edit(user, other)
+
+
 @rule("role.grant")
 def _role_grant(user: User, org: Org) -> bool:
     return org.is_active and covers(user, org, [Role.ADMIN])

@@ -54,10 +54,12 @@ def unmask(actor: User, member: Member, reason: str) -> dict[str, str]:
     """The full ID number, phone and home address, for a committee member who gives a reason.
     Audited (the reason, never the values)."""
     if not policy.can(actor, "roster.unmask", member):
-        raise PermissionDenied(_l("Only the party committee may see full ID numbers."))
+        raise PermissionDenied(
+            _l("Only the party committee may see full ID numbers, phones and addresses.")
+        )
     reason = " ".join((reason or "").split())[:200]
     if len(reason) < 2:
-        raise FieldErrors({"reason": str(_l("Give the reason for viewing the full number."))})
+        raise FieldErrors({"reason": str(_l("Give the reason for viewing the full details."))})
     audit.record(actor, "member.unmask", member, org_path=member.org.path, reason=reason)
     return {
         "id_number": decrypt(member.id_number_enc),

@@ -176,6 +176,7 @@ def save_member(
     else:
         before = snapshot(member)
         old_display = _display_values(member)
+        hidden_changes = _sensitive_changes(member, v)
     _apply_values(member, v, skills, creating=creating)
     new_display = _display_values(member, v)
     if creating:
@@ -184,7 +185,7 @@ def save_member(
         changes = {
             k: [old_display.get(k), val]
             for k, val in new_display.items()
-            if old_display.get(k) != val
+            if old_display.get(k) != val or k in hidden_changes
         }
         if not changes:
             return member
@@ -296,6 +297,19 @@ def _apply_values(member: Member, v: dict[str, Any], skills: list[Skill], *, cre
     member.name_initials = name_initials(member.name)
     member.surname_strokes = surname_strokes(member.name)
     member.skills = skills
+
+
+def _sensitive_changes(member: Member, v: dict[str, Any]) -> set[str]:
+    """The sensitive fields whose stored value changes: compared in full, since two numbers
+    or addresses may look alike once masked (a new house number keeps the masked address)."""
+    changed = set()
+    if v["id_number"] and member.id_number_hash != id_hash(v["id_number"]):
+        changed.add("id_number")
+    if phone_hash(v["phone"]) != member.phone_hash:
+        changed.add("phone")
+    if v["address"] != decrypt(member.address_enc):
+        changed.add("address")
+    return changed
 
 
 def _display_values(member: Member, v: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -31,17 +31,26 @@ class World:
         self.alice.user_id = self.alice_user.id
         self.leader_member = make_member(t.group_a, name="组长本人")
         self.leader_member.user_id = self.leader_a.id
-        self.probie = make_member(t.group_a, name="预备", membership="probationary",
-                                  full_member_on=None, joined_on="2026-03-01")  # fmt: skip
+        self.probie = make_member(
+            t.group_a,
+            name="预备",
+            membership="probationary",
+            full_member_on=None,
+            joined_on="2026-03-01",
+        )
         self.bob = make_member(t.group_b, name="鲍勃")
         for i in range(4):
             make_member(t.group_a, name=f"甲组{i}")
         db.session.commit()
         self.period = services.open_period(
-            self.committee, t.committee, 2026, 3,
-            services.Deadlines(date(2026, 9, 30), date(2026, 10, 7), date(2026, 10, 15),
-                               date(2026, 10, 25)),
-        )  # fmt: skip
+            self.committee,
+            t.committee,
+            2026,
+            3,
+            services.Deadlines(
+                date(2026, 9, 30), date(2026, 10, 7), date(2026, 10, 15), date(2026, 10, 25)
+            ),
+        )
         db.session.commit()
 
     def record(self, member) -> Appraisal:
@@ -53,7 +62,7 @@ class World:
                 joinedload(Appraisal.member),
                 joinedload(Appraisal.org),
                 joinedload(Appraisal.period),
-            )  # fmt: skip
+            )
         )
 
 

@@ -17,14 +17,14 @@ from tests.appraisal.conftest import fill
 LATE_UTC = datetime(2026, 9, 30, 23, 30, tzinfo=UTC)
 
 
-def test_a_deadline_passes_at_midnight_beijing_time(world):
+def test_a_deadline_passes_at_midnight_beijing_time(world, server_in_utc):
     with time_machine.travel(LATE_UTC, tick=False):
         box = inbox(world.alice_user)
     own = [i for i in box.items if i.appraisal.member_id == world.alice.id]
     assert [(i.due, i.overdue) for i in own] == [(date(2026, 9, 30), True)]
 
 
-def test_a_meeting_held_this_beijing_morning_is_not_in_the_future(world):
+def test_a_meeting_held_this_beijing_morning_is_not_in_the_future(world, server_in_utc):
     a = world.record(world.bob)
     fill(a)
     apply(a, "submit", world.sec_b, expected_version=None)

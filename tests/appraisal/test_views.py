@@ -156,6 +156,10 @@ def test_period_pages(world, login_as):
     c = login_as(world.committee)
     assert c.get("/appraisal/periods").status_code == 200
     assert c.get(f"/appraisal/periods/{world.period.id}").status_code == 200
+    r = c.post(f"/appraisal/periods/{world.period.id}/sample", data={"share": "250", "seed": "s1"})
+    page = r.get_data(as_text=True)  # the typed values stay, the error beside the share
+    assert r.status_code == 200 and "invalid-feedback" in page and 'value="s1"' in page
+    assert 'value="250"' in page and "1% 到 100%" in page
     r = c.post(f"/appraisal/periods/{world.period.id}/sample", data={"share": "10"})
     assert r.status_code == 302
     db.session.expire_all()

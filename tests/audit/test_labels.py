@@ -155,24 +155,36 @@ def test_every_recorded_detail_has_a_label(app):
 @pytest.mark.parametrize(
     ("action", "details", "expected"),
     [
-        ("appraisal.close", {"from_status": "assessed", "to_status": "closed"},
-         {"from_status": "已评定", "to_status": "已关闭"}),
+        (
+            "appraisal.close",
+            {"from_status": "assessed", "to_status": "closed"},
+            {"from_status": "已评定", "to_status": "已关闭"},
+        ),
         ("volunteers.item_save", {"published": True}, {"published": "是"}),
         ("appraisal.area_person", {"is_key": False}, {"is_key": "否"}),
-        ("role.grant", {"role": "branch_secretary", "org": "泉湖村党支部"},
-         {"role": "支部书记", "org": "泉湖村党支部"}),
+        (
+            "role.grant",
+            {"role": "branch_secretary", "org": "泉湖村党支部"},
+            {"role": "支部书记", "org": "泉湖村党支部"},
+        ),
         ("volunteers.designate", {"role": "backup"}, {"role": "B 岗（备岗）"}),
         ("org.create", {"kind": "branch"}, {"kind": "党支部"}),
         ("member.update", {"fields": ["name", "post_kind"]}, {"fields": "姓名、任职情况"}),
         ("service_point.update", {"fields": ["name", "hotline"]}, {"fields": "名称、服务热线"}),
         ("member.unmask", {"reason": "核对党费"}, {"reason": "核对党费"}),
         ("appraisal.draw_sample", {"share": 0.1}, {"share": "10%"}),
-        ("appraisal.close_period", {"unfinished": {"draft": 3, "signed": 1}},
-         {"unfinished": "写实记录填写中：3；待支部评定：1"}),
-        ("roster.export", {"filters": {"q": "…", "membership": "full"}},
-         {"filters": "搜索：…；党员类别：正式党员"}),
+        (
+            "appraisal.close_period",
+            {"unfinished": {"draft": 3, "signed": 1}},
+            {"unfinished": "写实记录填写中：3；待支部评定：1"},
+        ),
+        (
+            "roster.export",
+            {"filters": {"q": "…", "membership": "full"}},
+            {"filters": "搜索：…；党员类别：正式党员"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_details_read_in_words(app, action, details, expected):
     with app.test_request_context(), force_locale("zh_Hans"):
         shown = describe(action, details)

@@ -176,3 +176,15 @@ def test_user_list_runs_a_fixed_number_of_queries(app, tree, admin, login_as, co
     with count_queries() as many:
         c.get("/auth/users")
     assert many.count == few.count
+
+
+def test_ones_own_account_page_offers_no_reset_or_deactivation(admin, login_as):
+    c = login_as(admin)
+    page = c.get(f"/auth/users/{admin.id}").get_data(as_text=True)
+    assert f"/auth/users/{admin.id}/reset-password" not in page
+    assert f"/auth/users/{admin.id}/deactivate" not in page
+    assert c.post(f"/auth/users/{admin.id}/reset-password").status_code == 403
+    other = make_user("other1", (Role.MEMBER, admin.grants[0].org))
+    page = c.get(f"/auth/users/{other.id}").get_data(as_text=True)
+    assert f"/auth/users/{other.id}/reset-password" in page
+    assert f"/auth/users/{other.id}/deactivate" in page

@@ -12,14 +12,14 @@ from app.common import timeutil
 LATE_UTC = datetime(2026, 10, 9, 23, 30, tzinfo=UTC)
 
 
-def test_today_is_the_configured_zones_date_not_the_servers(app):
+def test_today_is_the_configured_zones_date_not_the_servers(app, server_in_utc):
     with time_machine.travel(LATE_UTC, tick=False):
         assert timeutil.utcnow().date() == date(2026, 10, 9)
         assert timeutil.today() == date(2026, 10, 10)
         assert timeutil.now().hour == 7
 
 
-def test_the_zone_is_a_setting(app):
+def test_the_zone_is_a_setting(app, server_in_utc):
     app.config["TIMEZONE"] = "UTC"
     try:
         with time_machine.travel(LATE_UTC, tick=False):
@@ -28,5 +28,5 @@ def test_the_zone_is_a_setting(app):
         app.config["TIMEZONE"] = "Asia/Shanghai"
 
 
-def test_stored_times_are_shown_in_the_zone(app):
+def test_stored_times_are_shown_in_the_zone(app, server_in_utc):
     assert timeutil.to_local(LATE_UTC).strftime("%Y-%m-%d %H:%M") == "2026-10-10 07:30"

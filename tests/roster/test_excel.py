@@ -62,8 +62,12 @@ def test_secretary_export_holds_only_their_branch_masked(tree, login_as, tmp_pat
 
 
 def test_export_is_formatted_and_safe(tree, cmte):
-    make_member(tree.group_a, name='=HYPERLINK("http://x","y")', joined_on="2001-07-01",
-                full_member_on="2002-07-01")  # fmt: skip
+    make_member(
+        tree.group_a,
+        name='=HYPERLINK("http://x","y")',
+        joined_on="2001-07-01",
+        full_member_on="2002-07-01",
+    )
     result = excel.export_members(cmte, search.MemberFilters(), unmasked=True)
     wb = openpyxl.load_workbook(result.path)
     ws = wb["花名册"]
@@ -93,8 +97,9 @@ def test_official_layout_has_a_sheet_per_branch_with_title_and_signature(tree, c
 
 def test_export_then_import_reproduces_the_same_members(tree, cmte, app):
     for i in range(5):
-        make_member(tree.group_a if i % 2 else tree.branch_b, skills="法律咨询，驾驶",
-                    is_hardship=i == 3)  # fmt: skip
+        make_member(
+            tree.group_a if i % 2 else tree.branch_b, skills="法律咨询，驾驶", is_hardship=i == 3
+        )
     before = {m.id: services.member_raw(m) for m in db.session.scalars(select(Member))}
     result = excel.export_members(cmte, search.MemberFilters(), unmasked=True)
     data = Path(result.path).read_bytes()
@@ -106,8 +111,10 @@ def test_export_then_import_reproduces_the_same_members(tree, cmte, app):
     assert plan.errors == [] and plan.creates == 5
     importer.commit_import(cmte, _strip_ids(data), "roundtrip.xlsx")
     db.session.commit()
-    after = sorted((services.member_raw(m) for m in db.session.scalars(select(Member))),
-                   key=lambda r: r["id_number"])  # fmt: skip
+    after = sorted(
+        (services.member_raw(m) for m in db.session.scalars(select(Member))),
+        key=lambda r: r["id_number"],
+    )
     expected = sorted(before.values(), key=lambda r: r["id_number"])
     for a, b in zip(after, expected, strict=True):
         assert sorted(a.pop("skills").split(", ")) == sorted(b.pop("skills").split(", "))
@@ -170,9 +177,17 @@ def test_accepts_what_real_spreadsheets_contain(tree, cmte):
     number = make_id_number("19800101", seq=101)
     rows = [
         ["性别", "  姓名 ", "公民身份号码", "入党日期", "转正日期", "所在支部", "党小组", "学历"],
-        ["男", "  张 三 ", number.lower() + " ", EXCEL_DATE, "2002.7",
-         "甲党支部", "甲第一党小组", "大学本科"],
-    ]  # fmt: skip
+        [
+            "男",
+            "  张 三 ",
+            number.lower() + " ",
+            EXCEL_DATE,
+            "2002.7",
+            "甲党支部",
+            "甲第一党小组",
+            "大学本科",
+        ],
+    ]
     data = _xlsx(rows, title_rows=[["甲党支部党员花名册"], []])
     plan = importer.plan_import(cmte, data)
     assert plan.errors == [], plan.errors
@@ -215,11 +230,21 @@ def test_files_that_are_not_xlsx_are_refused(tree, cmte, data):
 
 def test_rollback_removes_created_and_restores_updated(tree, cmte):
     existing = make_member(tree.group_a, name="原有", work_unit="旧单位")
-    rows = [["系统编号", *HEADER, "工作单位"],
-            [existing.id, "原有", services.member_raw(existing)["id_number"], "甲党支部",
-             "甲第一党小组", "2005-07-01", "2006-07-01", "正式党员", "新单位"],
-            ["", "新增", make_id_number(seq=222), "甲党支部", "", "", "", "正式党员",
-             ""]]  # fmt: skip
+    rows = [
+        ["系统编号", *HEADER, "工作单位"],
+        [
+            existing.id,
+            "原有",
+            services.member_raw(existing)["id_number"],
+            "甲党支部",
+            "甲第一党小组",
+            "2005-07-01",
+            "2006-07-01",
+            "正式党员",
+            "新单位",
+        ],
+        ["", "新增", make_id_number(seq=222), "甲党支部", "", "", "", "正式党员", ""],
+    ]
     batch = importer.commit_import(cmte, _xlsx(rows), "b.xlsx")
     db.session.commit()
     assert _count() == 2 and (batch.rows_created, batch.rows_updated) == (1, 1)
@@ -246,8 +271,11 @@ def test_rollback_is_refused_after_a_later_change(tree, cmte):
 def test_import_over_http_previews_then_commits(tree, login_as):
     c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
     rows = [HEADER, ["网页导入", make_id_number(seq=31), "甲党支部", "", "", "", "正式党员"]]
-    r = c.post("/roster/import", data={"file": (io.BytesIO(_xlsx(rows)), "r.xlsx")},
-               content_type="multipart/form-data")  # fmt: skip
+    r = c.post(
+        "/roster/import",
+        data={"file": (io.BytesIO(_xlsx(rows)), "r.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and _count() == 0
     r = c.post("/roster/import/commit")
     assert r.status_code == 302 and _count() == 1

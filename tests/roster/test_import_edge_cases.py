@@ -48,8 +48,11 @@ def test_update_through_the_web_commit(tree, login_as):
     wb["花名册"]["I2"] = "新单位"
     buf = io.BytesIO()
     wb.save(buf)
-    r = c.post("/roster/import", data={"file": (io.BytesIO(buf.getvalue()), "e.xlsx")},
-               content_type="multipart/form-data")  # fmt: skip
+    r = c.post(
+        "/roster/import",
+        data={"file": (io.BytesIO(buf.getvalue()), "e.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200
     assert c.post("/roster/import/commit").status_code == 302
     db.session.expire_all()
@@ -57,8 +60,15 @@ def test_update_through_the_web_commit(tree, login_as):
 
 
 def test_a_sheet_with_some_columns_changes_only_those(tree, cmte):
-    m = make_member(tree.group_a, name="全字段", phone="13912345678", work_unit="单位",
-                    skills="驾驶", party_status="retained", is_hardship=True)  # fmt: skip
+    m = make_member(
+        tree.group_a,
+        name="全字段",
+        phone="13912345678",
+        work_unit="单位",
+        skills="驾驶",
+        party_status="retained",
+        is_hardship=True,
+    )
     number = services.member_raw(m)["id_number"]
     batch = importer.commit_import(
         cmte, _xlsx([["姓名", "身份证号"], ["全字段改", number]]), "p.xlsx"
@@ -83,16 +93,19 @@ def test_a_plain_row_number_column_is_not_a_system_number(tree, cmte):
 
 def test_system_number_and_id_of_different_members_is_refused(tree, cmte):
     a = make_member(tree.group_a, name="甲")
-    rows = [["系统编号", *HEADER], [a.id, "乙", make_id_number(seq=501), "甲党支部", "", "", "",
-                                  "正式党员"]]  # fmt: skip
+    rows = [
+        ["系统编号", *HEADER],
+        [a.id, "乙", make_id_number(seq=501), "甲党支部", "", "", "", "正式党员"],
+    ]
     plan = importer.plan_import(cmte, _xlsx(rows))
     assert any(e.column == "身份证号" for e in plan.errors)
 
 
 def test_born_on_29_february(tree, cmte):
     number = make_id_number("19880229", seq=11)
-    m = make_member(tree.group_a, id_number=number, joined_on="2010-07-01",
-                    full_member_on="2011-07-01")  # fmt: skip
+    m = make_member(
+        tree.group_a, id_number=number, joined_on="2010-07-01", full_member_on="2011-07-01"
+    )
     assert m.birth_date == date(1988, 2, 29)
 
 
@@ -130,8 +143,11 @@ def test_odd_filter_ids_are_ignored(tree, login_as, arg):
 
 def test_odd_system_numbers_and_damaged_xml_are_reported(tree, cmte):
     tail = ["甲党支部", "", "", "", "正式党员"]
-    rows = [["系统编号", *HEADER], ["1e20", "某", make_id_number(seq=9), *tail],
-            ["²", "某", make_id_number(seq=8), *tail]]  # fmt: skip
+    rows = [
+        ["系统编号", *HEADER],
+        ["1e20", "某", make_id_number(seq=9), *tail],
+        ["²", "某", make_id_number(seq=8), *tail],
+    ]
     plan = importer.plan_import(cmte, _xlsx(rows))
     assert [e.column for e in plan.errors] == ["系统编号", "系统编号"]
     good = _xlsx([HEADER, ["某", make_id_number(seq=7), "甲党支部", "", 2001, "", "正式党员"]])
@@ -175,8 +191,11 @@ def test_no_full_id_in_audit_or_session_and_no_files_left(tree, login_as, tmp_pa
     ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.export"))
     assert number not in str(ev.details)
     bad = _xlsx([HEADER, ["坏", "123", "甲党支部", "", "", "", "正式党员"]])
-    c.post("/roster/import", data={"file": (io.BytesIO(bad), "b.xlsx")},
-           content_type="multipart/form-data")  # fmt: skip
+    c.post(
+        "/roster/import",
+        data={"file": (io.BytesIO(bad), "b.xlsx")},
+        content_type="multipart/form-data",
+    )
     uploads = Path(c.application.instance_path) / "imports"
     assert list(uploads.glob("*.xlsx")) == []
     assert list(tmp_path.iterdir()) == []
@@ -185,15 +204,20 @@ def test_no_full_id_in_audit_or_session_and_no_files_left(tree, login_as, tmp_pa
 def test_import_cannot_use_another_branchs_service_point(tree):
     make_service_point(tree.branch_b, "乙村为民服务室")
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
-    rows = [[*HEADER, "服务点"], ["某", make_id_number(seq=77), "甲党支部", "", "", "", "正式党员",
-                                 "乙村为民服务室"]]  # fmt: skip
+    rows = [
+        [*HEADER, "服务点"],
+        ["某", make_id_number(seq=77), "甲党支部", "", "", "", "正式党员", "乙村为民服务室"],
+    ]
     plan = importer.plan_import(sec, _xlsx(rows))
     assert [e.column for e in plan.errors] == ["服务点"]
 
 
 def test_year_dot_month_typed_as_a_number(tree, cmte):
-    rows = [HEADER, ["某", make_id_number("19700101", seq=3), "甲党支部", "", 2001.07, 2002.1,
-                     "正式党员"], [7, None, None, None, None, None, None]]  # fmt: skip
+    rows = [
+        HEADER,
+        ["某", make_id_number("19700101", seq=3), "甲党支部", "", 2001.07, 2002.1, "正式党员"],
+        [7, None, None, None, None, None, None],
+    ]
     rows[2] = [None] * 7
     batch = importer.commit_import(cmte, _xlsx(rows), "d.xlsx")
     db.session.commit()

@@ -31,16 +31,23 @@ def test_id_number_and_phone_are_encrypted_at_rest(tree):
 
 
 def test_birth_date_and_gender_are_checked_against_the_id(tree):
-    raw = member_raw(tree.group_a, id_number="11010519491231002X", gender="男",
-                     birth_date="1950-01-01")  # fmt: skip
+    raw = member_raw(
+        tree.group_a, id_number="11010519491231002X", gender="男", birth_date="1950-01-01"
+    )
     with pytest.raises(FieldErrors) as err:
         services.save_member(None, raw)
     assert set(err.value.errors) == {"gender", "birth_date"}
 
 
 def test_missing_and_bad_fields_are_all_reported_at_once(tree):
-    raw = member_raw(tree.group_a, name="", id_number="123", phone="12345",
-                     joined_on="not a date", membership="党员")  # fmt: skip
+    raw = member_raw(
+        tree.group_a,
+        name="",
+        id_number="123",
+        phone="12345",
+        joined_on="not a date",
+        membership="党员",
+    )
     with pytest.raises(FieldErrors) as err:
         services.save_member(None, raw)
     assert {"name", "id_number", "phone", "joined_on", "membership"} <= set(err.value.errors)

@@ -62,15 +62,32 @@ def test_search_text_stays_out_of_the_url(tree, login_as):
 
 def test_create_member_through_the_form_with_field_errors(tree, login_as):
     c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
-    bad = c.post("/roster/new", data={"name": "新人", "id_number": "123", "org_id": tree.group_a.id,
-                                      "membership": "full", "post_kind": "no_post",
-                                      "party_status": "normal"})  # fmt: skip
+    bad = c.post(
+        "/roster/new",
+        data={
+            "name": "新人",
+            "id_number": "123",
+            "org_id": tree.group_a.id,
+            "membership": "full",
+            "post_kind": "no_post",
+            "party_status": "normal",
+        },
+    )
     assert bad.status_code == 200 and "invalid-feedback" in bad.get_data(as_text=True)
-    ok = c.post("/roster/new", data={"name": "新人", "id_number": make_id_number(seq=9),
-                                     "org_id": tree.group_a.id, "membership": "full",
-                                     "joined_on": "2010-07-01", "full_member_on": "2011-07-01",
-                                     "post_kind": "no_post", "party_status": "normal",
-                                     "skills": "法律咨询，驾驶"})  # fmt: skip
+    ok = c.post(
+        "/roster/new",
+        data={
+            "name": "新人",
+            "id_number": make_id_number(seq=9),
+            "org_id": tree.group_a.id,
+            "membership": "full",
+            "joined_on": "2010-07-01",
+            "full_member_on": "2011-07-01",
+            "post_kind": "no_post",
+            "party_status": "normal",
+            "skills": "法律咨询，驾驶",
+        },
+    )
     assert ok.status_code == 302
     m = db.session.scalar(select(Member).where(Member.name == "新人"))
     assert sorted(s.name for s in m.skills) == ["法律咨询", "驾驶"]
@@ -82,9 +99,17 @@ def test_edit_form_keeps_the_masked_id_and_refuses_stale_versions(tree, login_as
     page = c.get(f"/roster/{m.id}/edit").get_data(as_text=True)
     masked = re.search(r'name="id_number"[^>]*value="([^"]+)"', page).group(1)
     assert "*" in masked
-    data = {"name": "老党员", "id_number": masked, "org_id": tree.group_a.id,
-            "membership": "full", "joined_on": "2005-07-01", "full_member_on": "2006-07-01",
-            "post_kind": "cadre", "party_status": "normal", "version": m.version}  # fmt: skip
+    data = {
+        "name": "老党员",
+        "id_number": masked,
+        "org_id": tree.group_a.id,
+        "membership": "full",
+        "joined_on": "2005-07-01",
+        "full_member_on": "2006-07-01",
+        "post_kind": "cadre",
+        "party_status": "normal",
+        "version": m.version,
+    }
     assert c.post(f"/roster/{m.id}/edit", data=data).status_code == 302
     assert c.post(f"/roster/{m.id}/edit", data=data).status_code == 409
 

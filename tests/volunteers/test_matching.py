@@ -24,18 +24,50 @@ def test_skill_coverage_and_level_decide_first():
 
 
 def test_willingness_availability_load_and_place_break_even_skills():
-    need = Need(skill_ids=frozenset({FARM}), category="technical_support", weekday="mon",
-                service_point_id=10, area_id=100)  # fmt: skip
+    need = Need(
+        skill_ids=frozenset({FARM}),
+        category="technical_support",
+        weekday="mon",
+        service_point_id=10,
+        area_id=100,
+    )
     base = {"skills": {FARM: 2}, "max_cases": 4}
-    best = c(1, "甲", categories=frozenset({"technical_support"}), availability=frozenset({"mon"}),
-             service_point_id=10, **base)  # fmt: skip
-    far = c(2, "乙", categories=frozenset({"technical_support"}), availability=frozenset({"mon"}),
-            service_point_id=11, area_id=100, **base)  # fmt: skip
-    busy = c(3, "丙", categories=frozenset({"technical_support"}), availability=frozenset({"mon"}),
-             service_point_id=10, open_cases=3, **base)  # fmt: skip
+    best = c(
+        1,
+        "甲",
+        categories=frozenset({"technical_support"}),
+        availability=frozenset({"mon"}),
+        service_point_id=10,
+        **base,
+    )
+    far = c(
+        2,
+        "乙",
+        categories=frozenset({"technical_support"}),
+        availability=frozenset({"mon"}),
+        service_point_id=11,
+        area_id=100,
+        **base,
+    )
+    busy = c(
+        3,
+        "丙",
+        categories=frozenset({"technical_support"}),
+        availability=frozenset({"mon"}),
+        service_point_id=10,
+        open_cases=3,
+        **base,
+    )
     unwilling = c(4, "丁", availability=frozenset({"mon"}), service_point_id=10, **base)
-    full = c(5, "戊", categories=frozenset({"technical_support"}), availability=frozenset({"mon"}),
-             service_point_id=10, open_cases=4, **base)  # fmt: skip
+    full = c(
+        5,
+        "戊",
+        categories=frozenset({"technical_support"}),
+        availability=frozenset({"mon"}),
+        service_point_id=10,
+        open_cases=4,
+        **base,
+    )
     order = [m.name for m in rank(need, [full, unwilling, busy, far, best])]
     assert order[0] == "甲" and order[-1] == "戊"  # a full agent comes last whatever the score
     assert order.index("乙") < order.index("丁")
@@ -48,11 +80,21 @@ def test_ties_are_broken_by_name_then_id():
 
 
 def test_every_score_is_explained():
-    need = Need(skill_ids=frozenset({LAW}), category="stability", weekday="tue",
-                service_point_id=1)  # fmt: skip
-    m = score(need, c(1, "甲", skills={LAW: 2}, categories=frozenset({"stability"}),
-                      availability=frozenset(), open_cases=1, max_cases=3,
-                      satisfaction=0.9, service_point_id=1))  # fmt: skip
+    need = Need(skill_ids=frozenset({LAW}), category="stability", weekday="tue", service_point_id=1)
+    m = score(
+        need,
+        c(
+            1,
+            "甲",
+            skills={LAW: 2},
+            categories=frozenset({"stability"}),
+            availability=frozenset(),
+            open_cases=1,
+            max_cases=3,
+            satisfaction=0.9,
+            service_point_id=1,
+        ),
+    )
     codes = dict(m.reasons)
     assert codes["skills"] == (1, 1) and codes["load"] == (1, 3)
     assert "willing" in codes and "unavailable" in codes and "same_point" in codes
@@ -60,9 +102,17 @@ def test_every_score_is_explained():
 
 
 def test_index_ranks_the_same_as_brute_force():
-    people = [c(i, f"人{i:03d}", skills={(i % 7): 1 + i % 3, (i % 5) + 10: 2},
-                categories=frozenset({"civil_affairs"} if i % 2 else {"land"}),
-                open_cases=i % 4, max_cases=3) for i in range(300)]  # fmt: skip
+    people = [
+        c(
+            i,
+            f"人{i:03d}",
+            skills={(i % 7): 1 + i % 3, (i % 5) + 10: 2},
+            categories=frozenset({"civil_affairs"} if i % 2 else {"land"}),
+            open_cases=i % 4,
+            max_cases=3,
+        )
+        for i in range(300)
+    ]
     index = SkillIndex(people)
     cases = [Need(skill_ids=frozenset({3, 12})), Need(skill_ids=frozenset({5}), category="land")]
     for need in (*cases, Need()):
@@ -73,8 +123,10 @@ def test_index_ranks_the_same_as_brute_force():
 
 def test_reverse_lists_the_items_a_member_fits():
     me = c(1, "甲", skills={LAW: 3}, categories=frozenset({"stability"}))
-    needs = {10: Need(skill_ids=frozenset({FARM})), 11: Need(skill_ids=frozenset({LAW}),
-                                                            category="stability")}  # fmt: skip
+    needs = {
+        10: Need(skill_ids=frozenset({FARM})),
+        11: Need(skill_ids=frozenset({LAW}), category="stability"),
+    }
     assert [item for item, _m in needs_for(me, needs)] == [11, 10]
 
 

@@ -25,9 +25,16 @@ def cmte(tree):
 
 
 def _item(org, name="低保申请", published=True, skills="法律咨询"):
-    data = {"name": name, "category": "civil_affairs", "level": "village",
-            "handling": "promised", "promised_days": 15, "skills": skills,
-            "materials": "户口簿", "is_published": published}  # fmt: skip
+    data = {
+        "name": name,
+        "category": "civil_affairs",
+        "level": "village",
+        "handling": "promised",
+        "promised_days": 15,
+        "skills": skills,
+        "materials": "户口簿",
+        "is_published": published,
+    }
     item = services.save_item(None, org, data)
     db.session.commit()
     return item
@@ -44,8 +51,11 @@ def test_public_guide_shows_only_published_items(tree, client):
 
 def test_item_validation_reports_each_field(tree):
     with pytest.raises(FieldErrors) as err:
-        services.save_item(None, tree.branch_a, {"name": "", "category": "x", "level": "moon",
-                                                 "promised_days": "-3"})  # fmt: skip
+        services.save_item(
+            None,
+            tree.branch_a,
+            {"name": "", "category": "x", "level": "moon", "promised_days": "-3"},
+        )
     assert {"name", "category", "level", "promised_days"} <= set(err.value.errors)
 
 
@@ -57,10 +67,18 @@ def test_catalogue_scope_and_editing(tree, login_as):
     assert "甲事项" in page and "乙事项" not in page
     assert c.get(f"/volunteers/items/{b.id}").status_code == 404
     assert c.get(f"/volunteers/items/{b.id}/edit").status_code == 404
-    r = c.post(f"/volunteers/items/{a.id}/edit", data={
-        "org_id": tree.branch_a.id, "name": "甲事项", "category": "civil_affairs",
-        "level": "village", "handling": "direct", "promised_days": "5",
-        "version": a.version})  # fmt: skip
+    r = c.post(
+        f"/volunteers/items/{a.id}/edit",
+        data={
+            "org_id": tree.branch_a.id,
+            "name": "甲事项",
+            "category": "civil_affairs",
+            "level": "village",
+            "handling": "direct",
+            "promised_days": "5",
+            "version": a.version,
+        },
+    )
     assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)  # direct > 1 day
     sheet = c.get("/volunteers/items.xlsx")
     rows = list(
@@ -75,8 +93,16 @@ def test_declared_skills_count_once_confirmed_and_matching_explains(tree, login_
     user = make_user("vol", (Role.MEMBER, tree.group_a))
     m.user_id = user.id
     db.session.commit()
-    profiles.save_profile(user, m, {"categories": ["civil_affairs"], "availability": ["mon"],
-                                    "max_cases": 2, "skills": [("法律咨询", 3)]})  # fmt: skip
+    profiles.save_profile(
+        user,
+        m,
+        {
+            "categories": ["civil_affairs"],
+            "availability": ["mon"],
+            "max_cases": 2,
+            "skills": [("法律咨询", 3)],
+        },
+    )
     db.session.commit()
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     [cand] = agents.candidates(sec)
@@ -123,8 +149,11 @@ def test_posts_for_members_without_posts(tree, login_as):
         posts.assign(sec, post, cadre)
     db.session.commit()
     c = login_as(holder_user)
-    form = {"member_id": m.id, "occurred_on": date(2026, 11, 1).isoformat(),
-            "summary": "入户宣讲两次"}  # fmt: skip
+    form = {
+        "member_id": m.id,
+        "occurred_on": date(2026, 11, 1).isoformat(),
+        "summary": "入户宣讲两次",
+    }
     r = c.post(f"/volunteers/posts/{post.id}/records", data=form)
     assert r.status_code == 302
     assert [x.summary for x in posts.records(post)] == ["入户宣讲两次"]
@@ -176,8 +205,9 @@ def test_review_findings_stay_fixed(tree, cmte, login_as):
     # A willing, free neighbour without the skill can outrank a far, full holder.
     need = Need(skill_ids=frozenset({1}), category="land", weekday="mon", service_point_id=5)
     holder_far = Candidate(1, "远", skills={1: 1}, open_cases=3, max_cases=3)
-    neighbour = Candidate(2, "近", categories=frozenset({"land"}),
-                          availability=frozenset({"mon"}), service_point_id=5)  # fmt: skip
+    neighbour = Candidate(
+        2, "近", categories=frozenset({"land"}), availability=frozenset({"mon"}), service_point_id=5
+    )
     assert [x.name for x in rank(need, [holder_far, neighbour])] == ["近", "远"]
 
 

@@ -102,11 +102,15 @@ def templates():
 @login_required
 def period_detail(period_id: int):
     period = _load_period(period_id)
+    return _render_period(period, SampleForm())
+
+
+def _render_period(period, sample_form: SampleForm):
     return render_template(
         "appraisal/period_detail.html",
         period=period,
         branches=rollup.branch_counts(period, current_user),
-        sample_form=SampleForm(),
+        sample_form=sample_form,
         can_manage=policy.can(current_user, "appraisal.manage_periods", period.org),
         **TEMPLATE_LABELS,
     )
@@ -118,7 +122,7 @@ def period_sample(period_id: int):
     period = _load_period(period_id)
     form = SampleForm()
     if form.validate_on_submit():
-        with errors_on(None) as done:
+        with errors_on(form) as done:
             chosen = services.draw_sample(
                 current_user, period, float(form.share.data) / 100, form.seed.data or None
             )
@@ -132,9 +136,9 @@ def period_sample(period_id: int):
                 ),
                 "success",
             )
-    else:
-        flash(_("Give a share between 1% and 100%."), "danger")
-    return redirect(url_for("appraisal.period_detail", period_id=period.id))
+            return redirect(url_for("appraisal.period_detail", period_id=period.id))
+    # The share and seed stay as typed, the error beside the field at fault.
+    return _render_period(period, form)
 
 
 @bp.route("/periods/<int:period_id>/sync", methods=["POST"])
