@@ -166,9 +166,7 @@ def branch_overview(user: User, period: AppraisalPeriod, org: Org, status: str =
     whatever the branch size."""
     if not policy.can(user, "appraisal.overview", org):
         raise PermissionDenied(_l("This organisation is outside your scope."))
-    in_org = Appraisal.org_id.in_(
-        select(Org.id).where(Org.path.startswith(org.path, autoescape=True))
-    )
+    in_org = in_subtrees(Appraisal.org_id, [org.path])
     where = [Appraisal.period_id == period.id, in_org]
     counts = dict(
         db.session.execute(

@@ -25,7 +25,7 @@ from app.errors import Conflict, FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.services import scoped_orgs
-from app.orgs.tree import branch_id_of
+from app.orgs.tree import branch_id_of, path_filter
 from app.roster.models import Member
 
 # Members who are appraised: those in good standing (retained, suspended, expelled,
@@ -130,7 +130,7 @@ def _eligible_members(period: AppraisalPeriod):
         select(Member.id, Member.org_id, Member.membership, Member.post_kind)
         .join(Org, Org.id == Member.org_id)
         .where(
-            Org.path.startswith(org.path, autoescape=True),
+            path_filter(Org.path, [org.path]),
             Member.party_status.in_(APPRAISED_STATUSES),
         )
     )
@@ -171,7 +171,7 @@ def add_missing_records(period: AppraisalPeriod) -> int:
     if rows:
         db.session.execute(insert(Appraisal), rows)
     # Drafts follow their member's transfer inside the subtree.
-    in_subtree = select(Org.id).where(Org.path.startswith(period.org.path, autoescape=True))
+    in_subtree = select(Org.id).where(path_filter(Org.path, [period.org.path]))
     drafts = db.session.execute(
         select(Appraisal, Member.org_id, Member.membership, Member.post_kind)
         .join(Member, Member.id == Appraisal.member_id)

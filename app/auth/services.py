@@ -260,7 +260,7 @@ def grant_role(
     if policy.role_needs_service_point(role):
         if service_point is None:
             raise ValidationError(_l("An agent needs a service point."), field="service_point_id")
-        if not service_point.org.path.startswith(org.path):
+        if not service_point.org.is_within(org):
             raise ValidationError(
                 _l("The service point must belong to this organisation."),
                 field="service_point_id",

@@ -16,7 +16,7 @@ from app.common.idcard import mask_id, mask_phone
 from app.common.pagination import Page, paginate
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.tree import org_labels
+from app.orgs.tree import in_subtrees, org_labels
 from app.roster.models import Member, Skill
 from app.roster.services import id_hash, phone_hash
 
@@ -97,11 +97,7 @@ def filtered_stmt(user: User | None, f: MemberFilters) -> Select:
     if f.org_id:
         org = db.session.get(Org, f.org_id)
         if org is not None:
-            stmt = stmt.where(
-                Member.org_id.in_(
-                    select(Org.id).where(Org.path.startswith(org.path, autoescape=True))
-                )
-            )
+            stmt = stmt.where(in_subtrees(Member.org_id, [org.path]))
     for name in ("membership", "post_kind", "agent_source", "party_status"):
         value = getattr(f, name)
         if value:

@@ -30,7 +30,7 @@ def profile_of(member: Member) -> VolunteerProfile | None:
 
 def _may_serve_at(actor: User, member: Member, sp: ServicePoint) -> bool:
     # The branch's own points, or for a member the points above their own org.
-    return policy.can(actor, "service_point.view", sp) or member.org.path.startswith(sp.org.path)
+    return policy.can(actor, "service_point.view", sp) or member.org.is_within(sp.org)
 
 
 def service_point_choices(actor: User, member: Member) -> list[ServicePoint]:
