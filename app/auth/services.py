@@ -20,6 +20,7 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.auth.sessions import end_all_sessions, end_session, start_session
+from app.common.pagination import Page, paginate
 from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
@@ -172,6 +173,16 @@ def create_user(
     db.session.flush()
     audit.record(actor, "user.create", user)
     return user, password
+
+
+def user_page(actor: User, q: str, page: int, per_page: int) -> Page:
+    """The accounts ``actor`` administers, by user name, matching ``q`` in the user name or
+    the full name when given."""
+    stmt = policy.scope(select(User), actor, User)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
+    return paginate(stmt.order_by(User.username), page, per_page)
 
 
 def _require_edit(actor: User | None, user: User) -> None:

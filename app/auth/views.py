@@ -5,14 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from app import policy
 from app.auth import services
 from app.auth.forms import ChangePasswordForm, GrantForm, LoginForm, UserCreateForm, UserEditForm
 from app.auth.models import ROLE_LABELS, Role, RoleGrant, User
 from app.common.forms import ConfirmForm, SearchForm
-from app.common.pagination import paginate
 from app.common.urls import safe_next
 from app.errors import errors_on
 from app.extensions import db, limiter
@@ -87,14 +85,8 @@ def user_list():
     policy.require(current_user, "user.manage")
     search = SearchForm()
     q = search.q.data[:64] if search.validate() else ""
-    stmt = policy.scope(select(User), current_user, User)
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(User.username.ilike(like) | User.display_name.ilike(like))
-    page = paginate(
-        stmt.order_by(User.username),
-        request.args.get("page", 1, type=int),
-        current_app.config["PAGE_SIZE"],
+    page = services.user_page(
+        current_user, q, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
     return render_template("auth/user_list.html", page=page, search=search, role_labels=ROLE_LABELS)
 

@@ -335,3 +335,9 @@ def _restore(member: Member, before: dict[str, Any], actor: User, batch: ImportB
             changes={},
         )
     )
+
+
+def recent_batches(user: User, limit: int = 20) -> list[ImportBatch]:
+    """The user's own latest imports, newest first (each may be rolled back from the page)."""
+    stmt = select(ImportBatch).where(ImportBatch.user_id == user.id)
+    return list(db.session.scalars(stmt.order_by(ImportBatch.id.desc()).limit(limit)))

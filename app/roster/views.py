@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app import policy
 from app.common.excel import send_xlsx
@@ -287,11 +286,6 @@ def import_template():
     return send_xlsx(excel.import_template(), "党员花名册导入模板.xlsx")
 
 
-def _batches():
-    stmt = select(ImportBatch).where(ImportBatch.user_id == current_user.id)
-    return list(db.session.scalars(stmt.order_by(ImportBatch.id.desc()).limit(20)))
-
-
 def _upload_limit() -> str:
     return current_app.config["UPLOAD_RATE_LIMIT"]
 
@@ -313,7 +307,9 @@ def import_upload():
             )
         if done:
             return render_template("roster/import_preview.html", plan=plan, filename=filename)
-    return render_template("roster/import.html", form=form, batches=_batches())
+    return render_template(
+        "roster/import.html", form=form, batches=importer.recent_batches(current_user)
+    )
 
 
 @bp.route("/import/commit", methods=["POST"])
