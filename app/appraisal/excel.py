@@ -13,6 +13,7 @@ from app.appraisal.models import AppraisalPeriod
 from app.appraisal.workflow import dimensions_for
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
+from app.common.timeutil import to_local
 from app.orgs.models import Org
 from app.orgs.tree import org_labels
 
@@ -109,25 +110,8 @@ def member_book(
             ws.write_string(1, col, h, head)
             ws.set_column(col, col, 12 if col == 0 else 28)
         ws.freeze_panes(2, 1)
-        with force_locale("zh_Hans"):
-            grade = {k: str(v) for k, v in GRADE_LABELS.items()}
-            veto = {k: str(v) for k, v in VETO_LABELS.items()}
-            actions = {k: str(v) for k, v in ACTION_LABELS.items()}
         for r, a in enumerate(records, start=2):
-            record = a.self_record or {}
-            ws.write_string(r, 0, a.period.label, wrap)
-            for c, (key, _label) in enumerate(keys, start=1):
-                write_text(ws, r, c, str((record.get(key) or {}).get("text", "")), wrap, quoted)
-            c = len(keys) + 1
-            write_text(ws, r, c, a.sign_opinion or "", wrap, quoted)
-            write_text(ws, r, c + 1, a.branch_comment or "", wrap, quoted)
-            ws.write_string(r, c + 2, grade.get(a.grade or "", ""), wrap)
-            ws.write_string(r, c + 3, veto.get(a.veto_category or "", "") if a.is_vetoed else "")
-            timeline = "；".join(
-                f"{s.created_at:%Y-%m-%d} {actions.get(s.action, s.action)}"
-                for s in steps.get(a.id, [])
-            )
-            ws.write_string(r, c + 4, timeline, wrap)
+            _book_row(ws, r, a, keys, steps.get(a.id, []), wrap, quoted)
         wb.close()
     except BaseException:
         Path(path).unlink(missing_ok=True)
@@ -141,3 +125,25 @@ def member_book(
         quarters=len(records),
     )
     return path, f"{member.name}-{title_text}.xlsx"
+
+
+def _book_row(ws, r: int, a, keys: list[tuple[str, str]], steps: list, wrap, quoted) -> None:
+    """One quarter of the book: each dimension, the opinions, grade, veto and timeline (its
+    dates in the configured zone, labels in Chinese whatever the reader's language)."""
+    with force_locale("zh_Hans"):
+        grade = str(GRADE_LABELS.get(a.grade or "", ""))
+        veto = str(VETO_LABELS.get(a.veto_category or "", "")) if a.is_vetoed else ""
+        timeline = "；".join(
+            f"{to_local(s.created_at):%Y-%m-%d} {ACTION_LABELS.get(s.action, s.action)}"
+            for s in steps
+        )
+    record = a.self_record or {}
+    ws.write_string(r, 0, a.period.label, wrap)
+    for c, (key, _label) in enumerate(keys, start=1):
+        write_text(ws, r, c, str((record.get(key) or {}).get("text", "")), wrap, quoted)
+    c = len(keys) + 1
+    write_text(ws, r, c, a.sign_opinion or "", wrap, quoted)
+    write_text(ws, r, c + 1, a.branch_comment or "", wrap, quoted)
+    ws.write_string(r, c + 2, grade, wrap)
+    ws.write_string(r, c + 3, veto)
+    ws.write_string(r, c + 4, timeline, wrap)

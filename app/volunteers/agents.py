@@ -150,28 +150,8 @@ def designate(
     if profile is None or not profile.is_active:
         raise ValidationError(_l("This member has no active volunteer profile."))
     slots = {a.role: a for a in designations(item) if a.service_point_id == sp.id}
-    other = slots.get("backup" if role == "primary" else "primary")
-    warnings = []
-    if other is not None and other.member_id == member.id:
-        raise ValidationError(_l("The primary and the backup must be different people."))
-    if other is None:
-        missing = _l("backup") if role == "primary" else _l("primary")
-        warnings.append(str(_l("This item has no %(role)s agent here yet.", role=missing)))
     current = slots.get(role)
-    load = db.session.scalar(select(func.count()).where(ItemAgent.member_id == member.id)) or 0
-    if current is not None and current.member_id == member.id:
-        load -= 1  # re-designating the same person adds nothing
-    if load + 1 > profile.max_cases:
-        warnings.append(
-            str(
-                _l(
-                    "%(name)s would take %(n)d items, over the maximum of %(m)d.",
-                    name=member.name,
-                    n=load + 1,
-                    m=profile.max_cases,
-                )
-            )
-        )
+    warnings = _designation_warnings(member, profile, role, slots)
     if warnings and not confirm:
         return warnings
     if current is not None:
@@ -197,6 +177,34 @@ def designate(
         service_point=sp.name,
     )
     return []
+
+
+def _designation_warnings(member: Member, profile, role: str, slots: dict) -> list[str]:
+    """What to confirm before designating: no partner (A without B) yet, or the agent over
+    their most cases at once. Raises ValidationError when A and B would be the same person."""
+    other = slots.get("backup" if role == "primary" else "primary")
+    if other is not None and other.member_id == member.id:
+        raise ValidationError(_l("The primary and the backup must be different people."))
+    warnings = []
+    if other is None:
+        missing = _l("backup") if role == "primary" else _l("primary")
+        warnings.append(str(_l("This item has no %(role)s agent here yet.", role=missing)))
+    load = db.session.scalar(select(func.count()).where(ItemAgent.member_id == member.id)) or 0
+    current = slots.get(role)
+    if current is not None and current.member_id == member.id:
+        load -= 1  # re-designating the same person adds nothing
+    if load + 1 > profile.max_cases:
+        warnings.append(
+            str(
+                _l(
+                    "%(name)s would take %(n)d items, over the maximum of %(m)d.",
+                    name=member.name,
+                    n=load + 1,
+                    m=profile.max_cases,
+                )
+            )
+        )
+    return warnings
 
 
 # --- pages ------------------------------------------------------------------------------------

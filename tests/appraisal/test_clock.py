@@ -3,8 +3,10 @@ server's: at 23:30 UTC it is already the next morning in Beijing."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 
+import openpyxl
 import time_machine
 
 from app.appraisal.inbox import inbox
@@ -34,3 +36,16 @@ def test_a_meeting_held_this_beijing_morning_is_not_in_the_future(world, server_
         apply(a, "assess", world.sec_b, expected_version=None, data=data)
     db.session.flush()
     assert a.status == "assessed" and a.branch_meeting_on == date(2026, 10, 1)
+
+
+def test_the_books_timeline_dates_a_late_step_by_beijings_calendar(world, login_as):
+    a = world.record(world.alice)
+    fill(a)
+    with time_machine.travel(LATE_UTC, tick=False):
+        apply(a, "submit", world.alice_user, expected_version=None)
+        db.session.commit()
+    r = login_as(world.sec_a).get(f"/appraisal/members/{world.alice.id}/book.xlsx")
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(r.data)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert rows[2][-1].startswith("2026-10-01 ")
