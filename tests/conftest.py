@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from app import create_app
+from app.auth.models import Role
 from app.extensions import db, limiter
-from tests.factories import PASSWORD, make_tree
+from tests.factories import PASSWORD, make_tree, make_user
 
 BASE_DB_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -113,6 +114,12 @@ def tree(app):
     """A committee with a general branch, branches A and B, a group each, and a village room."""
 
     return make_tree()
+
+
+@pytest.fixture
+def cmte(tree):
+    """A party committee login over the whole tree."""
+    return make_user("cmte", (Role.COMMITTEE, tree.committee))
 
 
 @pytest.fixture

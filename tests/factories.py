@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+
+import openpyxl
 
 from app.auth import services as auth_services
 from app.auth.models import User
@@ -101,3 +104,13 @@ def make_member(org: Org, **overrides):
     member = save_member(None, member_raw(org, **overrides))
     db.session.commit()
     return member
+
+
+def make_xlsx(rows: list[list], title_rows: list[list] | None = None) -> bytes:
+    """A workbook whose first sheet holds ``title_rows`` then ``rows``, as an upload's bytes."""
+    wb = openpyxl.Workbook()
+    for r in (title_rows or []) + rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -16,22 +16,7 @@ from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.roster import excel, importer, search, services
 from app.roster.models import ImportBatch, Member
-from tests.factories import make_id_number, make_member, make_user
-
-
-@pytest.fixture
-def cmte(tree):
-    return make_user("cmte", (Role.COMMITTEE, tree.committee))
-
-
-def _xlsx(rows: list[list], title_rows: list[list] | None = None) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for r in (title_rows or []) + rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from tests.factories import make_id_number, make_member, make_user, make_xlsx
 
 
 def _read(path: str, sheet: str = "花名册") -> list[tuple]:
@@ -161,7 +146,7 @@ def test_bad_rows_write_nothing_and_each_is_reported(tree, cmte):
     rows.insert(3, ["坏人", "110105194912310021", "甲党支部", "", "2001-07-01", "", "正式党员"])
     rows.append(["", make_id_number(seq=5), "丙党支部", "", "昨天", "", "党员"])
     with pytest.raises(importer.ImportRejected) as err:
-        importer.commit_import(cmte, _xlsx(rows), "bad.xlsx")
+        importer.commit_import(cmte, make_xlsx(rows), "bad.xlsx")
     problems = {(e.row, e.column) for e in err.value.plan.errors}
     assert (4, "身份证号") in problems
     assert {(6, "姓名"), (6, "所在党支部"), (6, "入党时间"), (6, "党员类别")} <= problems
@@ -188,7 +173,7 @@ def test_accepts_what_real_spreadsheets_contain(tree, cmte):
             "大学本科",
         ],
     ]
-    data = _xlsx(rows, title_rows=[["甲党支部党员花名册"], []])
+    data = make_xlsx(rows, title_rows=[["甲党支部党员花名册"], []])
     plan = importer.plan_import(cmte, data)
     assert plan.errors == [], plan.errors
     importer.commit_import(cmte, data, "real.xlsx")
@@ -201,21 +186,21 @@ def test_accepts_what_real_spreadsheets_contain(tree, cmte):
 def test_id_typed_as_a_number_is_refused_with_a_hint(tree, cmte):
     rows = [HEADER, ["数字", 1.1010519491231e17, "甲党支部", "", "", "", "正式党员"]]
     with pytest.raises(importer.ImportRejected) as err:
-        importer.commit_import(cmte, _xlsx(rows), "n.xlsx")
+        importer.commit_import(cmte, make_xlsx(rows), "n.xlsx")
     assert any(e.column == "身份证号" and "文本" in e.message for e in err.value.plan.errors)
 
 
 def test_duplicate_ids_within_the_file_are_reported(tree, cmte):
     number = make_id_number(seq=3)
     rows = [HEADER] + [["甲", number, "甲党支部", "", "", "", "正式党员"]] * 2
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert any(e.row == 3 and "2" in e.message for e in plan.errors)
 
 
 def test_secretary_cannot_import_into_another_branch(tree):
     sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
     rows = [HEADER, ["外人", make_id_number(seq=4), "乙党支部", "", "", "", "正式党员"]]
-    plan = importer.plan_import(sec, _xlsx(rows))
+    plan = importer.plan_import(sec, make_xlsx(rows))
     assert [e.column for e in plan.errors] == ["所在党支部"]
 
 
@@ -245,7 +230,7 @@ def test_rollback_removes_created_and_restores_updated(tree, cmte):
         ],
         ["", "新增", make_id_number(seq=222), "甲党支部", "", "", "", "正式党员", ""],
     ]
-    batch = importer.commit_import(cmte, _xlsx(rows), "b.xlsx")
+    batch = importer.commit_import(cmte, make_xlsx(rows), "b.xlsx")
     db.session.commit()
     assert _count() == 2 and (batch.rows_created, batch.rows_updated) == (1, 1)
     importer.rollback_import(cmte, batch)
@@ -258,7 +243,7 @@ def test_rollback_removes_created_and_restores_updated(tree, cmte):
 
 def test_rollback_is_refused_after_a_later_change(tree, cmte):
     rows = [HEADER, ["后改", make_id_number(seq=12), "甲党支部", "", "", "", "正式党员"]]
-    batch = importer.commit_import(cmte, _xlsx(rows), "c.xlsx")
+    batch = importer.commit_import(cmte, make_xlsx(rows), "c.xlsx")
     db.session.commit()
     m = db.session.scalar(select(Member))
     raw = services.member_raw(m)
@@ -273,7 +258,7 @@ def test_import_over_http_previews_then_commits(tree, login_as):
     rows = [HEADER, ["网页导入", make_id_number(seq=31), "甲党支部", "", "", "", "正式党员"]]
     r = c.post(
         "/roster/import",
-        data={"file": (io.BytesIO(_xlsx(rows)), "r.xlsx")},
+        data={"file": (io.BytesIO(make_xlsx(rows)), "r.xlsx")},
         content_type="multipart/form-data",
     )
     assert r.status_code == 200 and _count() == 0
@@ -285,7 +270,7 @@ def test_import_over_http_previews_then_commits(tree, login_as):
 def test_cli_import_names_bad_rows_and_writes_nothing(tree, runner, tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(
-        _xlsx([[*HEADER, "备注栏"], ["坏", "123", "甲党支部", "", "", "", "正式党员", "x"]])
+        make_xlsx([[*HEADER, "备注栏"], ["坏", "123", "甲党支部", "", "", "", "正式党员", "x"]])
     )
     r = runner.invoke(args=["roster", "import", str(path)])
     assert r.exit_code != 0

@@ -21,23 +21,9 @@ from app.extensions import db
 from app.orgs.services import create_org
 from app.roster import excel, importer, search, services
 from app.roster.models import Member
-from tests.factories import make_id_number, make_member, make_service_point, make_user
+from tests.factories import make_id_number, make_member, make_service_point, make_user, make_xlsx
 
 HEADER = ["姓名", "身份证号", "所在党支部", "所在党小组", "入党时间", "转正时间", "党员类别"]
-
-
-@pytest.fixture
-def cmte(tree):
-    return make_user("cmte", (Role.COMMITTEE, tree.committee))
-
-
-def _xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    for r in rows:
-        wb.active.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_update_through_the_web_commit(tree, login_as):
@@ -71,7 +57,7 @@ def test_a_sheet_with_some_columns_changes_only_those(tree, cmte):
     )
     number = services.member_raw(m)["id_number"]
     batch = importer.commit_import(
-        cmte, _xlsx([["姓名", "身份证号"], ["全字段改", number]]), "p.xlsx"
+        cmte, make_xlsx([["姓名", "身份证号"], ["全字段改", number]]), "p.xlsx"
     )
     db.session.commit()
     assert batch.rows_updated == 1
@@ -87,7 +73,7 @@ def test_a_plain_row_number_column_is_not_a_system_number(tree, cmte):
     first = make_member(tree.group_a, name="原来的人")
     row = [first.id, "新来的人", make_id_number(seq=500), "甲党支部", "", "", "", "正式党员"]
     rows = [["编号", *HEADER], row]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert plan.errors == [] and plan.creates == 1
 
 
@@ -97,7 +83,7 @@ def test_system_number_and_id_of_different_members_is_refused(tree, cmte):
         ["系统编号", *HEADER],
         [a.id, "乙", make_id_number(seq=501), "甲党支部", "", "", "", "正式党员"],
     ]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert any(e.column == "身份证号" for e in plan.errors)
 
 
@@ -113,7 +99,7 @@ def test_rollback_after_a_name_change_restores_search_keys(tree, cmte):
     m = make_member(tree.group_a, name="王大明")
     number = services.member_raw(m)["id_number"]
     batch = importer.commit_import(
-        cmte, _xlsx([["姓名", "身份证号"], ["张小明", number]]), "n.xlsx"
+        cmte, make_xlsx([["姓名", "身份证号"], ["张小明", number]]), "n.xlsx"
     )
     db.session.commit()
     importer.rollback_import(cmte, batch)
@@ -130,7 +116,7 @@ def test_the_same_member_twice_in_one_file_is_refused(tree, cmte):
         [m.id, "重复", number],
         [m.id, "重复2", "620902********0000"],
     ]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert any(e.row == 3 for e in plan.errors)
 
 
@@ -148,9 +134,9 @@ def test_odd_system_numbers_and_damaged_xml_are_reported(tree, cmte):
         ["1e20", "某", make_id_number(seq=9), *tail],
         ["²", "某", make_id_number(seq=8), *tail],
     ]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert [e.column for e in plan.errors] == ["系统编号", "系统编号"]
-    good = _xlsx([HEADER, ["某", make_id_number(seq=7), "甲党支部", "", 2001, "", "正式党员"]])
+    good = make_xlsx([HEADER, ["某", make_id_number(seq=7), "甲党支部", "", 2001, "", "正式党员"]])
     src = zipfile.ZipFile(io.BytesIO(good))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -190,7 +176,7 @@ def test_no_full_id_in_audit_or_session_and_no_files_left(tree, login_as, tmp_pa
     assert c.get("/roster/export.xlsx").status_code == 200
     ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.export"))
     assert number not in str(ev.details)
-    bad = _xlsx([HEADER, ["坏", "123", "甲党支部", "", "", "", "正式党员"]])
+    bad = make_xlsx([HEADER, ["坏", "123", "甲党支部", "", "", "", "正式党员"]])
     c.post(
         "/roster/import",
         data={"file": (io.BytesIO(bad), "b.xlsx")},
@@ -208,7 +194,7 @@ def test_import_cannot_use_another_branchs_service_point(tree):
         [*HEADER, "服务点"],
         ["某", make_id_number(seq=77), "甲党支部", "", "", "", "正式党员", "乙村为民服务室"],
     ]
-    plan = importer.plan_import(sec, _xlsx(rows))
+    plan = importer.plan_import(sec, make_xlsx(rows))
     assert [e.column for e in plan.errors] == ["服务点"]
 
 
@@ -219,7 +205,7 @@ def test_year_dot_month_typed_as_a_number(tree, cmte):
         [7, None, None, None, None, None, None],
     ]
     rows[2] = [None] * 7
-    batch = importer.commit_import(cmte, _xlsx(rows), "d.xlsx")
+    batch = importer.commit_import(cmte, make_xlsx(rows), "d.xlsx")
     db.session.commit()
     m = db.session.scalar(select(Member))
     assert (m.joined_on, m.full_member_on) == (date(2001, 7, 1), date(2002, 10, 1))

@@ -20,23 +20,9 @@ from app.extensions import db
 from app.roster import excel, importer, privacy, search, services
 from app.roster.columns import COLUMNS, sheet_choices
 from app.roster.models import Member
-from tests.factories import make_id_number, make_member, make_user
+from tests.factories import make_id_number, make_member, make_user, make_xlsx
 
 BASE = ["姓名", "身份证号", "所在党支部"]
-
-
-@pytest.fixture
-def cmte(tree):
-    return make_user("cmte", (Role.COMMITTEE, tree.committee))
-
-
-def _xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    for r in rows:
-        wb.active.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _drop_downs(path: str) -> dict[str, list[str]]:
@@ -81,7 +67,7 @@ def test_every_drop_down_holds_exactly_what_the_import_accepts(tree, cmte, kind)
             if key in ("is_mobile", "is_lost_contact") and value == "是":
                 continue  # needs a destination or a date: another column's rule
             rows.append(row)
-        plan = importer.plan_import(cmte, _xlsx(rows))
+        plan = importer.plan_import(cmte, make_xlsx(rows))
         assert plan.errors == [], (key, plan.errors)
 
 
@@ -90,13 +76,13 @@ def test_values_outside_a_list_are_refused_by_the_import(tree, cmte):
         [*BASE, "党员类别", "党籍状态"],
         ["某", make_id_number(seq=1), "甲党支部", "党员", "好"],
     ]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert {e.column for e in plan.errors} == {"党员类别", "党籍状态"}
 
 
 def _birth_problems(cmte, cell, id_number) -> list[str]:
     plan = importer.plan_import(
-        cmte, _xlsx([[*BASE, "出生日期"], ["某", id_number, "甲党支部", cell]])
+        cmte, make_xlsx([[*BASE, "出生日期"], ["某", id_number, "甲党支部", cell]])
     )
     return [e.message for e in plan.errors if e.column == "出生日期"]
 
@@ -169,10 +155,10 @@ def test_other_systems_headers_map_to_our_columns_and_ignored_ones_are_named(tre
             2,
         ],
     ]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert plan.errors == []
     assert plan.ignored_columns == ["籍贯", "序号"]
-    importer.commit_import(cmte, _xlsx(rows), "real.xlsx")
+    importer.commit_import(cmte, make_xlsx(rows), "real.xlsx")
     db.session.commit()
     zhang = db.session.scalar(select(Member).where(Member.name == "张三"))
     assert zhang.full_member_on == date(2001, 7, 1) and zhang.job_title == "村医"
@@ -188,7 +174,7 @@ def test_an_occupation_in_the_category_column_keeps_the_members_post_kind(tree, 
     m = make_member(tree.group_a, name="干部", post_kind="cadre")
     number = services.member_raw(m)["id_number"]
     rows = [["姓名", "身份证号", "人员类别"], ["干部", number, "离退休人员"]]
-    importer.commit_import(cmte, _xlsx(rows), "o.xlsx")
+    importer.commit_import(cmte, make_xlsx(rows), "o.xlsx")
     db.session.commit()
     db.session.expire_all()
     m = db.session.get(Member, m.id)
@@ -197,7 +183,7 @@ def test_an_occupation_in_the_category_column_keeps_the_members_post_kind(tree, 
 
 def test_a_category_that_is_neither_is_refused_naming_both_lists(tree, cmte):
     rows = [[*BASE, "人员类别"], ["某", make_id_number(seq=31), "甲党支部", "教师"]]
-    plan = importer.plan_import(cmte, _xlsx(rows))
+    plan = importer.plan_import(cmte, make_xlsx(rows))
     assert [e.column for e in plan.errors] == ["人员类别"]
     assert "无职党员" in plan.errors[0].message and "农牧渔民" in plan.errors[0].message
 
@@ -208,7 +194,7 @@ def test_the_preview_names_ignored_columns_even_when_rows_fail(tree, login_as):
         rows = [[*BASE, "籍贯"], ["某", number, "甲党支部", "靖远"]]
         page = c.post(
             "/roster/import",
-            data={"file": (io.BytesIO(_xlsx(rows)), "r.xlsx")},
+            data={"file": (io.BytesIO(make_xlsx(rows)), "r.xlsx")},
             content_type="multipart/form-data",
         ).get_data(as_text=True)
         assert "籍贯" in page and "alert-warning" in page

@@ -19,11 +19,6 @@ from app.volunteers.models import ItemAgent
 from tests.factories import make_member, make_service_point, make_user
 
 
-@pytest.fixture
-def cmte(tree):
-    return make_user("cmte", (Role.COMMITTEE, tree.committee))
-
-
 def _item(org, name="低保申请", published=True, skills="法律咨询"):
     data = {
         "name": name,
