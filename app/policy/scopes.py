@@ -13,10 +13,12 @@ from sqlalchemy import Select, false, or_, select
 from app.appraisal.models import Appraisal
 from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
+from app.cases.models import ServiceCase
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import in_subtrees, path_filter
 from app.policy.appraisal import APPRAISAL_READERS
+from app.policy.cases import SUPERVISORS, agent_point_ids
 from app.policy.core import ORG_STEWARDS, _active, root_admin, scope_paths
 from app.policy.rules import ROSTER_READERS
 from app.roster.models import Member
@@ -107,6 +109,22 @@ def _appraisals(stmt: Select, user: Any) -> Select:
     if _covers_every_root(paths):
         return stmt
     return stmt.where(or_(in_subtrees(Appraisal.org_id, paths), own))
+
+
+@scopes(ServiceCase)
+def _cases(stmt: Select, user: Any) -> Select:
+    # The points one serves at, the subtrees one supervises, and the cases one holds.
+    points = agent_point_ids(user)
+    paths = scope_paths(user, SUPERVISORS)
+    conds = [ServiceCase.agent_member_id.in_(select(Member.id).where(Member.user_id == user.id))]
+    if points:
+        conds.append(ServiceCase.service_point_id.in_(points))
+        conds.append(ServiceCase.origin_point_id.in_(points))
+    if paths:
+        in_orgs = select(ServicePoint.id).where(in_subtrees(ServicePoint.org_id, paths))
+        conds.append(ServiceCase.service_point_id.in_(in_orgs))
+        conds.append(ServiceCase.origin_point_id.in_(in_orgs))
+    return stmt.where(or_(*conds))
 
 
 @scopes(AuditEvent)
