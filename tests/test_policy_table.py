@@ -13,7 +13,9 @@ from app import policy
 from app.appraisal import services as appraisal_services
 from app.appraisal.models import Appraisal
 from app.auth.models import Role, RoleGrant
+from app.cases import services as case_services
 from app.extensions import db
+from app.volunteers.services import save_item
 from tests.factories import make_member, make_service_point, make_tree, make_user
 
 ROLES = [r.value for r in Role]
@@ -81,6 +83,34 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "volunteers.posts_manage": ("branch", EDITORS, True),
     "volunteers.post_record": ("member", EDITORS, True),
     "volunteers.designate": ("service_point", EDITORS, True),
+    "case.list": (None, VOLUNTEERS, False),
+    "case.view": ("case", VOLUNTEERS, True),
+    "case.intake": ("service_point", VOLUNTEERS, True),
+    "case.register": ("case", VOLUNTEERS, True),
+    # Every step a person takes: the point's agents and the secretaries and committee over it.
+    **{
+        f"case.{step}": ("case", VOLUNTEERS, True)
+        for step in (
+            "accept",
+            "accept_immediate",
+            "accept_supplement",
+            "papers_arrived",
+            "escalate",
+            "refuse",
+            "withdraw",
+            "assign",
+            "note",
+            "part_done",
+            "complete",
+            "deliver",
+            "evaluate",
+            "return_visit",
+            "fix",
+        )
+    },
+    "case.open_follow_up": ("case", set(), True),  # the system opens it, never a person
+    "case.urge": ("case", VOLUNTEERS, True),
+    "case.ledger": ("service_point", VOLUNTEERS, True),
     "audit.view": (None, {"admin"}, False),
 }
 
@@ -112,6 +142,29 @@ class Targets:
         }
         self.a = self._kinds(t.branch_a, t.group_a, t.room_a, holder_a, member_a, records)
         self.b = self._kinds(t.branch_b, t.group_b, room_b, holder_b, member_b, records)
+        self.a["case"], self.b["case"] = (
+            self._case(t.branch_a, t.room_a),
+            self._case(t.branch_b, room_b),
+        )
+
+    @staticmethod
+    def _case(branch, room):
+        item = save_item(
+            None,
+            branch,
+            {
+                "name": f"{branch.name}低保申请",
+                "category": "civil_affairs",
+                "level": "village",
+                "handling": "promised",
+                "promised_days": 5,
+                "is_published": True,
+            },
+        )
+        applicant = case_services.ApplicantData(name="王秀英", phone="13800001111")
+        case, _code = case_services.register_case(None, room, item, applicant, "申请低保")
+        db.session.commit()
+        return case
 
     @staticmethod
     def _kinds(branch, group, room, holder, member, records) -> dict[str, object]:

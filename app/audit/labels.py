@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from app.appraisal.labels import ACTION_LABELS as APPRAISAL_STEP_LABELS
 from app.appraisal.labels import STATUS_LABELS
 from app.auth.models import ROLE_LABELS
+from app.cases.labels import ACTION_LABELS as CASE_STEP_LABELS
+from app.cases.labels import STATUS_LABELS as CASE_STATUS_LABELS
 from app.orgs.models import ORG_KIND_LABELS, SERVICE_LEVEL_LABELS
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
@@ -76,6 +78,11 @@ ACTION_LABELS: dict[str, Any] = {
     "volunteers.post_assign": _l("Member assigned to a post"),
     "volunteers.export_catalogue": _l("Service catalogue exported"),
     "volunteers.export_team": _l("Agent team exported"),
+    # One per case step (case.accept, case.evaluate, …), worded as on the case's timeline.
+    **{
+        f"case.{step}": _l("Service case: %(step)s", step=label)
+        for step, label in CASE_STEP_LABELS.items()
+    },
 }
 
 DETAIL_LABELS: dict[str, Any] = {
@@ -128,6 +135,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "published": _l("Published"),
     "skill": _l("Skill"),
     "service_point": _l("Service point"),
+    "case_number": _l("Case number"),
 }
 
 # Kept in the row for investigators, not shown: the org names beside them say the same.
@@ -168,6 +176,12 @@ DICT_KEY_LABELS: dict[str, Mapping[str, Any]] = {"unfinished": STATUS_LABELS}
 # Where one action's codes differ from the rest: service points have their own fields.
 ACTION_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     ("service_point.update", "fields"): SERVICE_POINT_FIELDS,
+    # A case's states are its own, not the appraisal's.
+    **{
+        (f"case.{step}", key): CASE_STATUS_LABELS
+        for step in CASE_STEP_LABELS
+        for key in ("from_status", "to_status")
+    },
 }
 
 
