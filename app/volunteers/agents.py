@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit, policy
 from app.auth.models import User
+from app.cases import stats
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -44,7 +45,8 @@ def candidates(user: User) -> list[Candidate]:
     """Active volunteer profiles of members whose profile the user may open, as matcher
     candidates (so every candidate shown links to a page the user may see).
 
-    Open load counts the items a member is designated for until service cases exist."""
+    Open load is the open cases each holds; satisfaction comes from their cases' ratings (one
+    grouped query each, whatever the number of candidates)."""
     stmt = (
         select(VolunteerProfile)
         .join(Member, Member.id == VolunteerProfile.member_id)
@@ -62,11 +64,8 @@ def candidates(user: User) -> list[Candidate]:
     in_scope = policy.scope(select(Member.id), user, Member).where(readable)
     stmt = stmt.where(VolunteerProfile.member_id.in_(in_scope))
     profiles = list(db.session.scalars(stmt).unique())
-    loads = dict(
-        db.session.execute(
-            select(ItemAgent.member_id, func.count()).group_by(ItemAgent.member_id)
-        ).all()
-    )
+    loads = stats.open_loads(in_scope)
+    rated = stats.satisfaction(in_scope)
     orgs = {o.id: o for o in db.session.scalars(select(Org))}
     return [
         Candidate(
@@ -77,6 +76,7 @@ def candidates(user: User) -> list[Candidate]:
             availability=frozenset(p.availability or []),
             open_cases=loads.get(p.member_id, 0),
             max_cases=p.max_cases,
+            satisfaction=rated.get(p.member_id),
             service_point_id=p.service_point_id,
             area_id=_area_of(p.service_point, orgs),
         )
