@@ -83,6 +83,7 @@ ACTION_LABELS: dict[str, Any] = {
         f"case.{step}": _l("Service case: %(step)s", step=label)
         for step, label in CASE_STEP_LABELS.items()
     },
+    "case.ledger_export": _l("Case ledger exported"),
 }
 
 DETAIL_LABELS: dict[str, Any] = {
@@ -136,6 +137,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "skill": _l("Skill"),
     "service_point": _l("Service point"),
     "case_number": _l("Case number"),
+    "period": _l("Period"),
 }
 
 # Kept in the row for investigators, not shown: the org names beside them say the same.
