@@ -61,6 +61,9 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "20 per minute"
     UPLOAD_RATE_LIMIT = "30 per hour"
+    # The public online agency (/guide/apply, /guide/track): no login, so per IP.
+    PUBLIC_APPLY_RATE_LIMIT = "10 per hour"
+    PUBLIC_TRACK_RATE_LIMIT = "30 per hour"
 
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     # Rows a web upload may carry; larger rosters go through `flask roster import`.

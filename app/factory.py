@@ -29,6 +29,7 @@ from app.audit.views import bp as audit_bp
 from app.auth.models import ROLE_LABELS
 from app.auth.sessions import load_session_user
 from app.auth.views import bp as auth_bp
+from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
 from app.common.timeutil import to_local
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appraisal_bp, url_prefix="/appraisal")
     app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
     app.register_blueprint(guide_bp, url_prefix="/guide")
+    app.register_blueprint(public_cases_bp, url_prefix="/guide")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(cases_bp, url_prefix="/cases")
 

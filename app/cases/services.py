@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
 from app.auth.models import User
-from app.cases.models import Applicant, Channel, ServiceCase
-from app.cases.workflow import Action, apply
+from app.cases.models import Applicant, CaseStep, Channel, ServiceCase
+from app.cases.workflow import WORKFLOW, Action, apply
 from app.common import timeutil
 from app.common.chinese import normalize_digits
 from app.common.crypto import blind_index, decrypt, encrypt
 from app.common.idcard import IdNumberError, parse_id
 from app.errors import FieldErrors, NotFound, PermissionDenied
 from app.extensions import db
-from app.orgs.models import ServicePoint
+from app.orgs.models import Org, ServicePoint
 from app.roster.cleaning import ID_ERRORS
 from app.roster.models import Member
 from app.volunteers.agents import candidates as volunteer_candidates
@@ -115,7 +116,8 @@ def register_case(
     errors: dict[str, str] = {}
     if not sp.is_active:
         errors["service_point_id"] = str(_l("This service point is closed."))
-    if not item.is_published or not item.org.is_active:
+    # item.org is raise_on_sql; get() finds it in the session when the caller loaded it.
+    if not item.is_published or not db.session.get(Org, item.org_id).is_active:
         errors["item_id"] = str(_l("Choose an item of the published catalogue."))
     text = " ".join((request or "").split())[:2000]
     if len(text) < 2:
@@ -188,3 +190,66 @@ def assignable(user: User, member_id: int | None) -> Member | None:
     if member_id not in {c.member_id for c in volunteer_candidates(user)}:
         return None
     return db.session.get(Member, member_id)
+
+
+def rate(
+    actor: User | None,
+    case: ServiceCase,
+    level: int,
+    comment: str,
+    expected_version: int | None,
+) -> CaseStep:
+    """The applicant's rating (1 非常不满意 … 5 非常满意) of a delivered case: online (``actor``
+    None; the caller has checked the tracking code and phone) or recorded by an agent from a
+    return visit. A first bad rating (不满意, 非常不满意) opens the follow-up at once, by the
+    system. Raises StaleRecord, InvalidTransition (not delivered), PermissionDenied,
+    FieldErrors (level). The caller commits."""
+    step = apply(
+        case,
+        Action.EVALUATE,
+        actor,
+        expected_version=expected_version,
+        comment=comment or "",
+        data={"level": level},
+    )
+    if WORKFLOW.offered(case, Action.OPEN_FOLLOW_UP, None):
+        apply(case, Action.OPEN_FOLLOW_UP, None, expected_version=None)
+    return step
+
+
+# Staff-only steps: progress notes and urging never reach the public tracking page.
+_INTERNAL_STEPS = (Action.NOTE, Action.URGE)
+
+
+@dataclass
+class PublicStep:
+    action: str
+    at: datetime
+    detail: str = ""
+
+
+def public_timeline(case: ServiceCase) -> list[PublicStep]:
+    """The case's steps as the applicant sees them on the tracking page: each step's name and
+    time, and only the words meant for the applicant (the refusal reason, the missing papers,
+    the result, how it was delivered, the point it went up to). Staff comments stay inside."""
+    steps = db.session.scalars(
+        select(CaseStep)
+        .where(CaseStep.case_id == case.id, CaseStep.action.not_in(_INTERNAL_STEPS))
+        .order_by(CaseStep.id)
+    )
+    return [PublicStep(s.action, s.created_at, _public_detail(case, s)) for s in steps]
+
+
+def _public_detail(case: ServiceCase, step: CaseStep) -> str:
+    snap = step.snapshot or {}
+    if step.action == Action.REFUSE:
+        return step.comment
+    if step.action == Action.ACCEPT_SUPPLEMENT:
+        return str(snap.get("missing", ""))
+    if step.action in (Action.COMPLETE, Action.ACCEPT_IMMEDIATE):
+        return str(snap.get("result", ""))
+    if step.action == Action.ESCALATE:
+        return str(snap.get("to_point", ""))
+    if step.action == Action.DELIVER:
+        return case.delivered_via
+    return ""
