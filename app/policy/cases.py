@@ -99,3 +99,9 @@ def _case_urge(user: User, c: Any) -> bool:
 @rule("case.ledger")
 def _case_ledger(user: User, sp: Any) -> bool:
     return point_staff(user, sp)
+
+
+@rule("case.board")
+def _case_board(user: User, sp: Any) -> bool:
+    # A point's board: every open case it owns, by state and agent.
+    return point_staff(user, sp)
