@@ -213,16 +213,27 @@ def _take(c: ServiceCase, action: str, form: StepForm) -> None:
 # --- printouts ---------------------------------------------------------------------------------
 
 
-@bp.route("/<int:case_id>/<any(receipt, card):sheet>")
-@login_required
-def case_print(case_id: int, sheet: str):
-    """The materials receipt (材料接收单) or the handling card (承办卡), on one A4 page."""
+def _sheet(case_id: int, template: str):
     c = services.get_case(current_user, case_id)
     return render_template(
-        f"cases/{sheet}.html",
+        template,
         page=pages.case_page(c),
         c=c,
         code=services.tracking_code(c),
         materials=item_materials(c),
         **LABELS,
     )
+
+
+@bp.route("/<int:case_id>/receipt")
+@login_required
+def case_receipt(case_id: int):
+    """The materials receipt (材料接收单), one A4 page."""
+    return _sheet(case_id, "cases/receipt.html")
+
+
+@bp.route("/<int:case_id>/card")
+@login_required
+def case_card(case_id: int):
+    """The handling card (承办卡), one A4 page."""
+    return _sheet(case_id, "cases/card.html")
