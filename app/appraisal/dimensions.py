@@ -30,6 +30,9 @@ FACTS: dict[str, list[tuple[str, Any, str]]] = {
     "technical": [("exam_results", _l("Exams or competitions and results"), "text")],
 }  # fmt: skip
 
+# The dimension whose text may cite the quarter's completed service cases (为群众办实事).
+EVIDENCE_KEY = "ideological_work"
+
 POST_KINDS = ("no_post", "cadre")
 # A dimension key is a short lower-case identifier: it names form fields and JSON keys.
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")

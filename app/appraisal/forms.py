@@ -30,7 +30,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.appraisal.dimensions import FACTS, POST_KINDS, field_name
 from app.appraisal.labels import DEADLINE_LABELS, GRADE_LABELS, VETO_LABELS
 from app.appraisal.responsibility import KINDS
-from app.common.forms import REQUIRED, VersionedForm
+from app.common.forms import REQUIRED, MultipleCheckboxField, VersionedForm
 
 NONE = "—"
 
@@ -116,6 +116,16 @@ class SelfRecordForm(VersionedForm):
 
     save = SubmitField(_l("Save draft"))
     send = SubmitField(_l("Submit for sign-off"))
+    # The quarter's completed cases the 思想工作 text may cite (为群众办实事); the choices are
+    # the member's own cases, and the service checks every one chosen again.
+    evidence = MultipleCheckboxField(
+        _l("Cases completed this quarter"),
+        description=_l("Each case ticked adds a line to this text when the draft is saved."),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+    )
+    cite = SubmitField(_l("Cite in the self-record"))
     dims: list[dict[str, str]] = []
 
     def sections(self) -> list[tuple[dict[str, str], Any, list[Any]]]:

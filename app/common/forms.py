@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class VersionedForm(FlaskForm):
@@ -17,6 +18,18 @@ class VersionedForm(FlaskForm):
 
 class ConfirmForm(VersionedForm):
     """A confirmation for a destructive or status-changing action."""
+
+
+class MultipleCheckboxField(SelectMultipleField):
+    """Several choices as a group of checkboxes (the forms macro renders it by this name)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, *args, **kwargs) -> None:
+        # WTForms' own message for this has no Chinese translation.
+        kwargs.setdefault("invalid_choice_message", _l("Choose one from the list."))
+        super().__init__(*args, **kwargs)
 
 
 class FilterForm(FlaskForm):

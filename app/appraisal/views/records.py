@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, responsibility, services
-from app.appraisal.dimensions import FACTS
+from app.appraisal import bp, evidence, responsibility, services
+from app.appraisal.dimensions import EVIDENCE_KEY, FACTS
 from app.appraisal.forms import (
     ContactForm,
     ExemplaryForm,
@@ -74,6 +74,7 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
     own = None
     if policy.can(current_user, "appraisal.edit_self", a):
         own = self_record_form(dimensions_for(a), a.self_record, a.version, **kept("self"))
+        own.evidence.choices = evidence.choices(a)
     log = page_form(ContactForm, "log", **kept("log"))
     log.person_id.choices = [(row.person.id, row.person.name) for row in area]
     actions = [x for x in allowed_actions(a, current_user) if x != "submit"]
@@ -92,6 +93,7 @@ def _render(a: Appraisal, area: list, forms: RecordForms):
         a=a,
         dims=dimensions_for(a),
         facts=FACTS,
+        evidence_key=EVIDENCE_KEY,
         steps=services.timeline(a),
         forms=forms,
         org_label=org_labels({a.org})[a.org_id],
@@ -133,9 +135,8 @@ def self_record(appraisal_id: int):
     form = forms.own
     if form.validate_on_submit():
         with errors_on(form) as done:
-            services.save_self_record(
-                current_user, a, form.content(), expected_version=form.version.data
-            )
+            content = evidence.cite_cases(a, form.content(), form.evidence.data or [])
+            services.save_self_record(current_user, a, content, expected_version=form.version.data)
             if form.send.data:
                 db.session.flush()
                 apply(a, "submit", current_user, expected_version=None)
