@@ -173,14 +173,14 @@ def item_materials(c: ServiceCase) -> list[str]:
     return [m.strip() for m in text.split("\n") if m.strip()]
 
 
-def _departments(c: ServiceCase, step: Step) -> None:
+def _departments(c: ServiceCase, step: Step) -> list[str]:
+    """The departments a joint case is to record (none for other items or once recorded)."""
     if c.item.handling != "joint" or c.parts:
-        return
-    names = [d.strip() for d in step.data.get("departments") or [] if d and d.strip()]
+        return []
+    names = [d.strip()[:100] for d in step.data.get("departments") or [] if d and d.strip()]
     if not names:
         step.errors["departments"] = str(_l("Name the departments of this joint item."))
-        return
-    c.parts = [CasePart(department=n[:100]) for n in dict.fromkeys(names)]
+    return list(dict.fromkeys(names))
 
 
 @WORKFLOW.handler(A.ACCEPT)
@@ -194,9 +194,11 @@ def _accept(c: ServiceCase, step: Step) -> None:
                 m="、".join(missing),
             )
         )
-    _departments(c, step)
+    departments = _departments(c, step)
     if step.errors:
         return
+    if departments:  # only now: parts added in a refused step would stay in the session
+        c.parts = [CasePart(department=n) for n in departments]
     c.kind = Kind.PROMISED
     c.receipt_issued_at = timeutil.utcnow()  # the materials receipt: everything is here
     _start_clock(c, timeutil.today())
