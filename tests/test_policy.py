@@ -91,6 +91,8 @@ PUBLIC_ENDPOINTS = {
     "home.set_language",
     "guide.guide",
     "guide.guide_item",
+    "public_cases.apply",  # the online agency: no login, rate limited, CSRF
+    "public_cases.track",
 }
 
 
