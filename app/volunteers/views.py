@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
+from app.cases import stats
 from app.common import timeutil
 from app.common.excel import send_xlsx
 from app.errors import NotFound, errors_on
@@ -224,7 +225,10 @@ def profile(member_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("volunteers.profile", member_id=member.id))
     fits = agents.items_for_member(current_user, member)
-    return render_template("volunteers/profile.html", m=member, p=p, form=form, fits=fits, **LABELS)
+    cases = stats.member_cases(current_user, member, timeutil.today())
+    return render_template(
+        "volunteers/profile.html", m=member, p=p, form=form, fits=fits, cases=cases, **LABELS
+    )
 
 
 @bp.route("/profiles/<int:member_id>/skills/<int:skill_id>/confirm", methods=["POST"])
