@@ -28,6 +28,7 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
         "roster: 328 members…",
         "appraisal: four quarters of 2026, every step through the workflow…",
         "service catalogue, volunteer profiles and posts…",
+        "service cases: 300 in every state, through the workflow…",
         "demo data: 33 orgs, 6 service points, 6 logins, 328 members, 4 appraisal quarters, "
         "308 volunteer profiles added",
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.demo.appraisal import seed_appraisals
+from app.demo.cases import SCENARIOS, seed_cases
 from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
 from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
 from app.demo.roster import GIVEN, LINKED, PER_BRANCH, SURNAMES, seed_members
@@ -21,7 +22,8 @@ def _quiet(_line: str) -> None:
 
 
 def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
-    """Build the demo org tree, service points, logins, roster, appraisals and service agency.
+    """Build the demo org tree, service points, logins, roster, appraisals, service agency and
+    service cases.
     ``say`` gets one line as each part starts (the CLI prints them). The caller commits."""
     report = SeedReport()
     say("organisations, service points and logins…")
@@ -37,4 +39,6 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     say("service catalogue, volunteer profiles and posts…")
     report.volunteers = seed_volunteers(by_name)
     db.session.flush()
+    say(f"service cases: {sum(SCENARIOS.values())} in every state, through the workflow…")
+    seed_cases()
     return report
