@@ -85,7 +85,7 @@ class _Walk:
         moment = self.when(self.day)
         self.steps.append((step, moment))
         self.marks[action] = self.day
-        if action in _TICKS_MATERIALS:
+        if action in _TICKS_MATERIALS and not (action == "escalate" and self.accepted):
             self.accepted = moment
         if action in ("accept", "accept_immediate", "papers_arrived", "escalate"):
             self.clock = self.day
