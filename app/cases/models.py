@@ -160,8 +160,10 @@ class ServiceCase(db.Model):
         """Past its due date while still in someone's hands (a stopped clock is not late)."""
         if self.status in (Status.HANDLING, Status.DONE) and self.due_on is not None:
             return self.due_on < today
-        if self.status == Status.FOLLOW_UP and self.fix_due_on is not None:
-            return self.fix_due_on < today
+        if self.status == Status.FOLLOW_UP:
+            # The return visit (one working day) and the fix (fifteen) each have a due date.
+            due = [d for d in (self.visit_due_on, self.fix_due_on) if d is not None]
+            return any(d < today for d in due)
         return False
 
 

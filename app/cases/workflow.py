@@ -9,7 +9,7 @@ goes on as a 承诺件, 上报件 moves to the point one level up. A bad rating 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -84,6 +84,9 @@ SYSTEM_ACTIONS = {A.REGISTER, A.EVALUATE, A.OPEN_FOLLOW_UP}
 
 
 def _parts_done(c: ServiceCase, _actor: Any) -> bool:
+    # A joint item completes when its departments are named and every part is done.
+    if c.item.handling == "joint" and not c.parts:
+        return False
     return all(p.done_on is not None for p in c.parts)
 
 
@@ -251,9 +254,14 @@ def _escalate(c: ServiceCase, step: Step) -> None:
     if up is None:
         step.errors["comment"] = str(_l("No active service point one level up."))
         return
+    departments = _departments(c, step)  # a joint item names them on its way up
+    if step.errors:
+        return
     step.snapshot = {"from_point": c.service_point.name, "to_point": up.name}
     if c.accepted_at is None:
         _materials(c, step)
+    if departments:
+        c.parts = [CasePart(department=n) for n in departments]
     c.kind = Kind.ESCALATED
     c.service_point_id = up.id
     c.service_point = up
@@ -332,7 +340,7 @@ def _deliver(c: ServiceCase, step: Step) -> None:
     on = step.data.get("on") or timeutil.today()
     if len(via) < 2:
         step.errors["via"] = str(_l("Say how the result reached the applicant."))
-    elif not isinstance(on, date) or on > timeutil.today():
+    elif isinstance(on, datetime) or not isinstance(on, date) or on > timeutil.today():
         step.errors["on"] = str(_l("This date is in the future."))
     if step.errors:
         return
@@ -364,6 +372,11 @@ def _open_follow_up(c: ServiceCase, step: Step) -> None:
     c.visit_due_on = workdays.add_workdays(today, VISIT_DAYS)
     c.fix_due_on = workdays.add_workdays(today, FIX_DAYS)
     step.snapshot = {"visit_due_on": str(c.visit_due_on), "fix_due_on": str(c.fix_due_on)}
+
+
+@WORKFLOW.handler(A.RETURN_VISIT)
+def _return_visit(c: ServiceCase, step: Step) -> None:
+    c.visit_due_on = None  # visited: only the fix's due date still runs
 
 
 @WORKFLOW.handler(A.FIX)

@@ -379,3 +379,37 @@ def test_every_step_writes_one_audit_event_with_the_case_number(net):
     assert {e.details["case_number"] for e in events} == {case.number}
     assert {e.org_path for e in events} == {net.room.org.path}
     assert [e.actor_id for e in events][-3:] == [None, None, net.secretary.id]
+
+
+# --- found in review ---------------------------------------------------------------------------
+
+
+def test_a_joint_case_escalated_before_acceptance_names_its_departments(net):
+    case = net.case(net.joint)
+    with pytest.raises(FieldErrors) as err:
+        step(case, Action.ESCALATE, net.agent, comment="须上级联办", materials=["申请书"])
+    assert set(err.value.errors) == {"departments"}
+    assert case.status == Status.APPLIED and case.parts == []
+    step(case, Action.ESCALATE, net.agent, comment="须上级联办", departments=["民政办"])
+    assert [p.department for p in case.parts] == ["民政办"]
+    assert case.service_point_id == net.township.id
+
+
+def test_a_missed_return_visit_is_overdue_and_the_visit_clears_it(net):
+    case = _delivered(net)
+    with on(date(2026, 11, 2)):
+        step(case, Action.EVALUATE, None, level=1)
+        step(case, Action.OPEN_FOLLOW_UP, None)
+    assert case.visit_due_on == date(2026, 11, 3)
+    assert case.is_overdue(date(2026, 11, 4))  # the fix is not due, the visit is late
+    step(case, Action.RETURN_VISIT, net.agent, comment="上门回访")
+    assert case.visit_due_on is None and not case.is_overdue(date(2026, 11, 4))
+
+
+def test_a_delivery_time_instead_of_a_date_is_a_field_error(net):
+    case = net.case()
+    step(case, Action.ACCEPT, net.agent, materials=BOTH)
+    step(case, Action.COMPLETE, net.agent, result="已办结")
+    with pytest.raises(FieldErrors) as err:
+        step(case, Action.DELIVER, net.agent, via="电话告知", on=datetime(2026, 1, 5, tzinfo=UTC))
+    assert set(err.value.errors) == {"on"}
