@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -30,7 +29,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from app.appraisal.dimensions import FACTS, POST_KINDS, field_name
 from app.appraisal.labels import DEADLINE_LABELS, GRADE_LABELS, VETO_LABELS
 from app.appraisal.responsibility import KINDS
-from app.common.forms import REQUIRED, MultipleCheckboxField, VersionedForm
+from app.common.forms import REQUIRED, MultipleCheckboxField, VersionedForm, page_form
 
 NONE = "—"
 
@@ -39,23 +38,6 @@ def _choices(labels: dict, blank: bool = False) -> list[SelectChoice]:
     head = [SelectChoice("", NONE)] if blank else []
     # Labels stay lazy: the choices are built at import, the page is shown in the reader's language.
     return head + [SelectChoice(k, v) for k, v in labels.items()]
-
-
-def page_form(
-    cls: type[FlaskForm], prefix: str, *, pressed: bool = False, keep: bool = False, **kwargs: Any
-) -> Any:
-    """One of several forms on a page, with its own ``prefix``. The ``pressed`` form reads the
-    POST (it is the one validated); a ``keep`` form reads its fields only when they came along
-    with the POST (so what was typed there survives); any other starts from ``obj``/``data``.
-    So what is typed into one form, and its errors, never show up in another."""
-    came_along = request.method == "POST" and any(k.startswith(f"{prefix}-") for k in request.form)
-    if pressed or (keep and came_along):
-        form = cls(prefix=prefix, **kwargs)
-        form.is_posted = True
-    else:
-        form = cls(formdata=None, prefix=prefix, **kwargs)
-        form.is_posted = False
-    return form
 
 
 def unsaved_text(form: FlaskForm | None) -> bool:

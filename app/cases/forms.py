@@ -7,48 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.cases.labels import CHANNEL_LABELS, RATING_LABELS, STATUS_LABELS
 from app.cases.models import Channel
-from app.common.forms import REQUIRED, FilterForm, VersionedForm
+from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm
 
 
 def _strip(value: Any) -> str:
     return (value or "").strip()
-
-
-class MultipleCheckboxField(SelectMultipleField):
-    """Several choices as a group of checkboxes (the forms macro renders it by this name).
-    The volunteers' forms have the same field; a shared one belongs in app/common/forms.py."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("invalid_choice_message", _l("Choose one from the list."))
-        super().__init__(*args, **kwargs)
-
-
-def page_form(cls: type[FlaskForm], prefix: str, *, pressed: bool = False, **kwargs: Any) -> Any:
-    """One of several forms on the case page, with its own ``prefix``: the ``pressed`` form
-    reads the POST, every other starts from ``data``."""
-    if pressed and request.method == "POST":
-        return cls(prefix=prefix, **kwargs)
-    return cls(formdata=None, prefix=prefix, **kwargs)
 
 
 # --- intake ----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -30,6 +32,23 @@ class MultipleCheckboxField(SelectMultipleField):
         # WTForms' own message for this has no Chinese translation.
         kwargs.setdefault("invalid_choice_message", _l("Choose one from the list."))
         super().__init__(*args, **kwargs)
+
+
+def page_form(
+    cls: type[FlaskForm], prefix: str, *, pressed: bool = False, keep: bool = False, **kwargs: Any
+) -> Any:
+    """One of several forms on a page, with its own ``prefix``. The ``pressed`` form reads the
+    POST (it is the one validated); a ``keep`` form reads its fields only when they came along
+    with the POST (so what was typed there survives); any other starts from ``obj``/``data``.
+    So what is typed into one form, and its errors, never show up in another."""
+    came_along = request.method == "POST" and any(k.startswith(f"{prefix}-") for k in request.form)
+    if pressed or (keep and came_along):
+        form = cls(prefix=prefix, **kwargs)
+        form.is_posted = True
+    else:
+        form = cls(formdata=None, prefix=prefix, **kwargs)
+        form.is_posted = False
+    return form
 
 
 class FilterForm(FlaskForm):

@@ -16,16 +16,15 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
-from app.common.forms import REQUIRED, VersionedForm
+from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm
 from app.volunteers.labels import (
     CATEGORY_LABELS,
     HANDLING_LABELS,
@@ -51,25 +50,6 @@ def id_choices(rows, label=lambda r: r.name, blank=None) -> list[SelectChoice]:
     a leading "none" choice (value 0)."""
     head = [SelectChoice(0, blank)] if blank is not None else []
     return head + [SelectChoice(r.id, label(r)) for r in rows]
-
-
-class MultipleCheckboxField(SelectMultipleField):
-    """Several choices as a group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __init__(self, *args, **kwargs) -> None:
-        # WTForms' own message for this has no Chinese translation.
-        kwargs.setdefault("invalid_choice_message", _l("Choose one from the list."))
-        super().__init__(*args, **kwargs)
-
-
-class GetForm(FlaskForm):
-    """A filter read from the query string: no CSRF token, and bad values fall back."""
-
-    class Meta:
-        csrf = False
 
 
 # --- catalogue ------------------------------------------------------------------------------
@@ -131,7 +111,7 @@ class ItemEditForm(ItemForm, VersionedForm):
     pass
 
 
-class ItemFilterForm(GetForm):
+class ItemFilterForm(FilterForm):
     q = StringField(_l("Item name"), validators=[Optional(), at_most(40)])
     category = SelectField(
         _l("Category"), choices=_choices(CATEGORY_LABELS, _l("All categories")), default=""
@@ -151,7 +131,7 @@ class ItemFilterForm(GetForm):
 # --- team and matching ----------------------------------------------------------------------
 
 
-class TeamFilterForm(GetForm):
+class TeamFilterForm(FilterForm):
     skill_id = SelectField(_l("Skill"), coerce=int, default=0)
     category = SelectField(
         _l("Category"), choices=_choices(CATEGORY_LABELS, _l("All categories")), default=""
@@ -160,7 +140,7 @@ class TeamFilterForm(GetForm):
     free = BooleanField(_l("Has room"))
 
 
-class MatchForm(GetForm):
+class MatchForm(FilterForm):
     """Where and when the candidates for an item are ranked."""
 
     service_point_id = SelectField(_l("Service point"), coerce=int, default=0)

@@ -60,7 +60,7 @@ LABELS = {
 def team():
     policy.require(current_user, "volunteers.list")
     skills = all_skills()
-    form = TeamFilterForm(request.args)
+    form = TeamFilterForm()
     form.skill_id.choices = id_choices(skills, blank=_("Any skill"))
     f = agents.TeamFilters(
         form.skill_id.data or 0,
@@ -92,7 +92,7 @@ def team_xlsx():
 @login_required
 def item_list():
     policy.require(current_user, "volunteers.list")
-    form = ItemFilterForm(request.args)
+    form = ItemFilterForm()
     f = services.ItemFilters(
         q=(form.q.data or "")[:40],
         category=form.category.data or "",
@@ -164,7 +164,7 @@ def item_detail(item_id: int):
     """The item with its designated agents and the ranked, explained candidates."""
     policy.require(current_user, "volunteers.list")
     item = services.get_item(current_user, item_id)
-    return _item_page(item, MatchForm(request.args))
+    return _item_page(item, MatchForm())
 
 
 @bp.route("/items/<int:item_id>/designate", methods=["POST"])

@@ -19,13 +19,13 @@ from app.appraisal.forms import (
     PersonForm,
     SelfRecordForm,
     StepForm,
-    page_form,
     self_record_form,
     unsaved_text,
 )
 from app.appraisal.labels import ACTION_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import Appraisal
 from app.appraisal.workflow import allowed_actions, apply, check, dimensions_for
+from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.tree import org_labels

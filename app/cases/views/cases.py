@@ -16,7 +16,6 @@ from app.cases.forms import (
     AcceptForm,
     IntakeForm,
     StepForm,
-    page_form,
 )
 from app.cases.labels import (
     ACTION_LABELS,
@@ -29,6 +28,7 @@ from app.cases.models import ServiceCase, Status
 from app.cases.services import ApplicantData
 from app.cases.workflow import allowed_actions, apply, check, item_materials
 from app.common import timeutil
+from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db
 from app.volunteers.labels import LEVEL_LABELS, reason_text
