@@ -99,8 +99,13 @@ def _bad_first_rating(c: ServiceCase, _actor: Any) -> bool:
     return last is not None and last.level <= 2 and last.round == 1
 
 
+def _open_parts(c: ServiceCase, _actor: Any) -> bool:
+    return any(p.done_on is None for p in c.parts)
+
+
 GUARDS = {
     A.COMPLETE: (_parts_done, _l("Every department's part must be done first.")),
+    A.PART_DONE: (_open_parts, _l("No department's part is waiting.")),
     A.ESCALATE: (_can_escalate, _l("The district centre is the top of the network.")),
     A.OPEN_FOLLOW_UP: (_bad_first_rating, _l("Only a first bad rating opens a follow-up.")),
 }
