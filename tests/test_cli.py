@@ -30,7 +30,7 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
         "service catalogue, volunteer profiles and posts…",
         "service cases: 300 in every state, through the workflow…",
         "demo data: 33 orgs, 6 service points, 6 logins, 328 members, 4 appraisal quarters, "
-        "308 volunteer profiles added",
+        "308 volunteer profiles, 300 service cases added",
     ]
     counts = dict(db.session.execute(select(Org.kind, func.count()).group_by(Org.kind)).all())
     assert counts[OrgKind.COMMITTEE] == 1
@@ -56,7 +56,7 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
     assert again.exit_code == 0
     assert again.output.splitlines()[-1] == (
         "demo data: 0 orgs, 0 service points, 0 logins, 0 members, 0 appraisal quarters, "
-        "0 volunteer profiles added"
+        "0 volunteer profiles, 0 service cases added"
     )
     assert db.session.scalar(select(func.count(Org.id))) == total
     # the six documented logins plus a secretary, mentor and group leader per org

@@ -40,5 +40,5 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     report.volunteers = seed_volunteers(by_name)
     db.session.flush()
     say(f"service cases: {sum(SCENARIOS.values())} in every state, through the workflow…")
-    seed_cases()
+    report.cases = seed_cases()
     return report

@@ -24,6 +24,7 @@ class SeedReport:
     members: int = 0
     appraisal_periods: int = 0
     volunteers: int = 0
+    cases: int = 0
 
 
 def user_named(username: str) -> User | None:
