@@ -156,14 +156,24 @@ class ServiceCase(db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def is_overdue(self, today: date) -> bool:
-        """Past its due date while still in someone's hands (a stopped clock is not late)."""
-        if self.status in (Status.HANDLING, Status.DONE) and self.due_on is not None:
-            return self.due_on < today
+    @property
+    def running_due(self) -> date | None:
+        """The deadline the case works to now: the promised date while in hand; in a follow-up
+        the return visit's, then once visited the fix's. A stopped clock has none."""
+        if self.status == Status.HANDLING:
+            return self.due_on
         if self.status == Status.FOLLOW_UP:
-            # The return visit (one working day) and the fix (fifteen) each have a due date.
-            due = [d for d in (self.visit_due_on, self.fix_due_on) if d is not None]
-            return any(d < today for d in due)
+            return self.visit_due_on or self.fix_due_on
+        return None
+
+    def is_overdue(self, today: date) -> bool:
+        """Past the running deadline, or completed after the promised date (pages.late_clause
+        is the same rule in SQL)."""
+        due = self.running_due
+        if due is not None:
+            return due < today
+        if self.status == Status.DONE and self.due_on and self.done_on:
+            return self.done_on > self.due_on
         return False
 
 

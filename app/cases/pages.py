@@ -34,17 +34,26 @@ STATE_ALL = "all"
 # --- lists ------------------------------------------------------------------------------------
 
 
-def _late(today: date):
-    """The SQL twin of ``ServiceCase.is_overdue``."""
+def late_clause(today: date):
+    """``ServiceCase.is_overdue`` in SQL (a test holds the two together)."""
     return or_(
-        and_(ServiceCase.status.in_((Status.HANDLING, Status.DONE)), ServiceCase.due_on < today),
-        and_(ServiceCase.status == Status.FOLLOW_UP, ServiceCase.fix_due_on < today),
+        and_(ServiceCase.status == Status.HANDLING, ServiceCase.due_on < today),
+        and_(
+            ServiceCase.status == Status.FOLLOW_UP,
+            func.coalesce(ServiceCase.visit_due_on, ServiceCase.fix_due_on) < today,
+        ),
+        and_(ServiceCase.status == Status.DONE, ServiceCase.done_on > ServiceCase.due_on),
     )
 
 
 def _due():
+    """``ServiceCase.running_due`` in SQL, falling back to the promised date for ordering."""
     return case(
-        (ServiceCase.status == Status.FOLLOW_UP, ServiceCase.fix_due_on), else_=ServiceCase.due_on
+        (
+            ServiceCase.status == Status.FOLLOW_UP,
+            func.coalesce(ServiceCase.visit_due_on, ServiceCase.fix_due_on),
+        ),
+        else_=ServiceCase.due_on,
     )
 
 
@@ -63,7 +72,7 @@ def _filtered(stmt: Select, state: str, agent_id: int | None) -> Select:
 def _by_urgency(stmt: Select) -> Select:
     """Overdue first, then by due date (no date last), then the oldest."""
     due = _due()
-    late_first = case((_late(timeutil.today()), 0), else_=1)
+    late_first = case((late_clause(timeutil.today()), 0), else_=1)
     return stmt.order_by(late_first, due.is_(None), due, ServiceCase.id)
 
 
@@ -112,7 +121,7 @@ def board(
             Member.name,
             ServiceCase.status,
             func.count(),
-            func.sum(case((_late(today), 1), else_=0)),
+            func.sum(case((late_clause(today), 1), else_=0)),
         )
         .outerjoin(Member, Member.id == ServiceCase.agent_member_id)
         .where(ServiceCase.service_point_id == sp.id, ServiceCase.status.in_(OPEN_STATUSES))

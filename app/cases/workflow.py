@@ -76,7 +76,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.FOLLOW_UP, A.FIX): S.DELIVERED,  # then one more rating
     **{(s, A.WITHDRAW): S.WITHDRAWN for s in (S.APPLIED, S.SUPPLEMENT, S.HANDLING)},
     **{(s, A.NOTE): s for s in (S.SUPPLEMENT, S.HANDLING, S.FOLLOW_UP)},
-    **{(s, A.URGE): s for s in OPEN_STATUSES},
+    # Urging is for those who hold it, not for the applicant's rating.
+    **{(s, A.URGE): s for s in OPEN_STATUSES if s != S.DELIVERED},
 }
 NEEDS_COMMENT = {A.ESCALATE, A.REFUSE, A.WITHDRAW, A.NOTE, A.RETURN_VISIT, A.FIX}
 # The online applicant (no login) registers and rates; the system opens a follow-up.
@@ -106,6 +107,7 @@ def _open_parts(c: ServiceCase, _actor: Any) -> bool:
 GUARDS = {
     A.COMPLETE: (_parts_done, _l("Every department's part must be done first.")),
     A.PART_DONE: (_open_parts, _l("No department's part is waiting.")),
+    A.RETURN_VISIT: (lambda c, _a: c.visit_due_on is not None, _l("The return visit is done.")),
     A.ESCALATE: (_can_escalate, _l("The district centre is the top of the network.")),
     A.OPEN_FOLLOW_UP: (_bad_first_rating, _l("Only a first bad rating opens a follow-up.")),
 }
@@ -169,8 +171,20 @@ def _materials(c: ServiceCase, step: Step) -> None:
     listed = item_materials(c)
     got = [m for m in step.data.get("materials") or [] if m in listed]
     c.materials_received = got
-    c.accepted_at = timeutil.utcnow()
-    c.accepted_by_id = getattr(step.actor, "id", None)
+    if c.accepted_at is None:  # the first acceptance stays on record
+        c.accepted_at = timeutil.utcnow()
+        c.accepted_by_id = getattr(step.actor, "id", None)
+
+
+def _require_all_materials(c: ServiceCase, step: Step) -> None:
+    missing = [m for m in item_materials(c) if m not in c.materials_received]
+    if missing:
+        step.errors["materials"] = str(
+            _l(
+                "Not all materials are here (%(m)s): accept it as a supplement case.",
+                m="、".join(missing),
+            )
+        )
 
 
 def item_materials(c: ServiceCase) -> list[str]:
@@ -194,14 +208,7 @@ def _departments(c: ServiceCase, step: Step) -> list[str]:
 @WORKFLOW.handler(A.ACCEPT)
 def _accept(c: ServiceCase, step: Step) -> None:
     _materials(c, step)
-    missing = [m for m in item_materials(c) if m not in c.materials_received]
-    if missing:
-        step.errors["materials"] = str(
-            _l(
-                "Not all materials are here (%(m)s): accept it as a supplement case.",
-                m="、".join(missing),
-            )
-        )
+    _require_all_materials(c, step)
     departments = _departments(c, step)
     if step.errors:
         return
@@ -246,6 +253,12 @@ def _accept_supplement(c: ServiceCase, step: Step) -> None:
 @WORKFLOW.handler(A.PAPERS_ARRIVED)
 def _papers_arrived(c: ServiceCase, step: Step) -> None:
     _materials(c, step)
+    _require_all_materials(c, step)
+    departments = _departments(c, step)  # a joint item taken as a supplement names them now
+    if step.errors:
+        return
+    if departments:
+        c.parts = [CasePart(department=n) for n in departments]
     c.kind = Kind.PROMISED
     c.receipt_issued_at = timeutil.utcnow()
     _start_clock(c, timeutil.today())
@@ -336,6 +349,8 @@ def _complete(c: ServiceCase, step: Step) -> None:
         return
     c.result = result
     c.done_on = timeutil.today()
+    if c.agent_member_id is None:
+        _hold(c, step)  # whoever completes an unassigned case is its agent
     step.snapshot = {"result": result, "on_time": c.due_on is None or c.done_on <= c.due_on}
 
 
@@ -393,5 +408,5 @@ def _fix(c: ServiceCase, step: Step) -> None:
 
 def days_left(c: ServiceCase, today: date) -> int | None:
     """Calendar days to the due date (negative once late), None without a running clock."""
-    due = c.fix_due_on if c.status == S.FOLLOW_UP else c.due_on
+    due = c.running_due
     return None if due is None else (due - today).days

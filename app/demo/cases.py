@@ -241,7 +241,8 @@ def _backdate(w: _Walk) -> None:
     if c.delivered_on is not None:
         c.delivered_on = m.get("fix") or m.get("deliver") or m.get("accept_immediate")
     if c.fix_due_on is not None:
-        c.visit_due_on = add_workdays(m["open_follow_up"], workflow.VISIT_DAYS)
+        if "return_visit" not in m:  # a visit already made has no due date any more
+            c.visit_due_on = add_workdays(m["open_follow_up"], workflow.VISIT_DAYS)
         c.fix_due_on = add_workdays(m["open_follow_up"], workflow.FIX_DAYS)
     for part in c.parts:
         part.done_on = w.parts.get(part.id, part.done_on)

@@ -159,6 +159,10 @@ def test_only_the_applicants_and_the_systems_steps_are_taken_without_a_person(ne
 def _guard_holds_back(net, action: str) -> ServiceCase:
     if action == Action.COMPLETE:  # a joint case with a department's part still open
         return _walk(net, Status.HANDLING, "joint")
+    if action == Action.RETURN_VISIT:  # the applicant was visited already
+        case = _walk(net, Status.FOLLOW_UP)
+        _step(net, case, Action.RETURN_VISIT)
+        return case
     if action == Action.PART_DONE:  # a case of a single point has no departments' parts
         return _walk(net, Status.HANDLING)
     if action == Action.ESCALATE:  # the district centre is the top

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import policy
 from app.audit import AuditEvent
-from app.cases import services
+from app.cases import pages, services
 from app.cases.models import CaseStep, Evaluation, Kind, ServiceCase, Status
 from app.cases.workflow import GUARDS, Action, InvalidTransition, allowed_actions, apply
 from app.common import workdays
@@ -413,3 +413,39 @@ def test_a_delivery_time_instead_of_a_date_is_a_field_error(net):
     with pytest.raises(FieldErrors) as err:
         step(case, Action.DELIVER, net.agent, via="电话告知", on=datetime(2026, 1, 5, tzinfo=UTC))
     assert set(err.value.errors) == {"on"}
+
+
+def test_papers_arriving_must_complete_the_materials_and_name_a_joint_items_departments(net):
+    case = net.case(net.joint)
+    step(case, Action.ACCEPT_SUPPLEMENT, net.agent, materials=[], missing="申请书")
+    accepted_at = case.accepted_at
+    with pytest.raises(FieldErrors) as err:
+        step(case, Action.PAPERS_ARRIVED, net.agent, materials=[])
+    assert set(err.value.errors) == {"materials", "departments"}
+    assert case.status == Status.SUPPLEMENT and case.due_on is None
+    step(case, Action.PAPERS_ARRIVED, net.agent, materials=["申请书"], departments=["民政办"])
+    assert [p.department for p in case.parts] == ["民政办"] and case.status == Status.HANDLING
+    assert case.accepted_at == accepted_at  # the first acceptance stays on record
+
+
+def test_the_lists_and_the_case_agree_on_what_is_overdue(net):
+    late = net.case()
+    step(late, Action.ACCEPT, net.agent, materials=BOTH)
+    done_late = net.case()
+    step(done_late, Action.ACCEPT, net.agent, materials=BOTH)
+    done_on_time = net.case()
+    step(done_on_time, Action.ACCEPT, net.agent, materials=BOTH)
+    step(done_on_time, Action.COMPLETE, net.agent, result="已办结")
+    visit_late = _delivered(net)
+    step(visit_late, Action.EVALUATE, None, level=1)
+    step(visit_late, Action.OPEN_FOLLOW_UP, None)
+    db.session.flush()
+    later = late.due_on + (late.due_on - date(2026, 1, 1))  # well past every due date
+    done_late.due_on = date(2000, 1, 3)  # as if it had been promised long ago
+    step(done_late, Action.COMPLETE, net.agent, result="已办结")
+    db.session.flush()
+    cases = [late, done_late, done_on_time, visit_late]
+    in_python = {c.id for c in cases if c.is_overdue(later)}
+    in_sql = set(db.session.scalars(select(ServiceCase.id).where(pages.late_clause(later))))
+    assert in_python == in_sql == {late.id, done_late.id, visit_late.id}
+    assert done_late.running_due is None and visit_late.running_due == visit_late.visit_due_on
