@@ -114,9 +114,17 @@ class AcceptForm(StepForm):
 
 class PapersForm(StepForm):
     materials = MultipleCheckboxField(_l("Materials received"), validate_choice=False)
+    departments = TextAreaField(
+        _l("Departments involved"),
+        description=_l("One per line."),
+        validators=[Length(max=2000)],
+    )
 
     def step_data(self) -> dict[str, Any]:
-        return {"materials": list(self.materials.data or [])}
+        return {
+            "materials": list(self.materials.data or []),
+            "departments": (self.departments.data or "").splitlines(),
+        }
 
 
 class AssignForm(StepForm):
