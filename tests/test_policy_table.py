@@ -110,6 +110,7 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     },
     "case.open_follow_up": ("case", set(), True),  # the system opens it, never a person
     "case.urge": ("case", VOLUNTEERS, True),
+    "case.reveal_phone": ("case", VOLUNTEERS, True),
     "case.ledger": ("service_point", VOLUNTEERS, True),
     "case.board": ("service_point", VOLUNTEERS, True),
     "audit.view": (None, {"admin"}, False),

@@ -84,6 +84,7 @@ ACTION_LABELS: dict[str, Any] = {
         for step, label in CASE_STEP_LABELS.items()
     },
     "case.ledger_export": _l("Case ledger exported"),
+    "case.reveal_phone": _l("Applicant's full phone number viewed"),
 }
 
 DETAIL_LABELS: dict[str, Any] = {

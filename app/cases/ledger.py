@@ -88,6 +88,10 @@ def resolve(user: User, filters: LedgerFilters) -> LedgerScope:
     start, end = filters.period()
     if start > end:
         raise FieldErrors({"end": str(_l("The end date is before the start date."))})
+    earliest, latest = date(2000, 1, 1), timeutil.today() + timedelta(days=366)
+    for name, day in (("start", start), ("end", end)):
+        if not earliest <= day <= latest:
+            raise FieldErrors({name: str(_l("Give a date from 2000 to next year."))})
     if filters.service_point_id:
         sp = db.session.get(ServicePoint, filters.service_point_id)
         if sp is None or not policy.can(user, "case.ledger", sp):

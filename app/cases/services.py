@@ -9,8 +9,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from app import policy
+from app import audit, policy
 from app.auth.models import User
 from app.cases.models import Applicant, CaseStep, Channel, ServiceCase
 from app.cases.workflow import WORKFLOW, Action, apply
@@ -18,7 +19,7 @@ from app.common import timeutil
 from app.common.chinese import normalize_digits
 from app.common.crypto import blind_index, decrypt, encrypt
 from app.common.idcard import IdNumberError, parse_id
-from app.errors import FieldErrors, NotFound, PermissionDenied
+from app.errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.roster.cleaning import ID_ERRORS
@@ -100,6 +101,39 @@ def _next_seq(sp: ServicePoint, year: int) -> int:
     return (last or 0) + 1
 
 
+def _numbered_case(
+    sp: ServicePoint, item: ServiceItem, person: Applicant, channel: str, text: str
+) -> tuple[ServiceCase, str]:
+    """A new case with the point's next number for the year and a fresh tracking code. Two
+    registrations at the same point at the same moment would take the same number: the
+    second tries the next one (in a savepoint, so nothing else is undone)."""
+    year = timeutil.today().year
+    for _attempt in range(5):
+        seq = _next_seq(sp, year)
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+        case = ServiceCase(
+            number=f"{point_short_name(sp)}〔{year}〕{seq:04d}",
+            year=year,
+            seq=seq,
+            item=item,
+            service_point=sp,
+            origin_point=sp,
+            applicant=person,
+            channel=channel,
+            request=text,
+            tracking_enc=encrypt(code),
+            tracking_hash=tracking_hash(code),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(case)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        return case, code
+    raise Conflict(_l("The service point is busy registering; try again in a moment."))
+
+
 def register_case(
     actor: User | None,
     sp: ServicePoint,
@@ -129,26 +163,25 @@ def register_case(
     if errors:
         raise FieldErrors(errors)
     db.session.add(person)
-    year = timeutil.today().year
-    seq = _next_seq(sp, year)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
-    case = ServiceCase(
-        number=f"{point_short_name(sp)}〔{year}〕{seq:04d}",
-        year=year,
-        seq=seq,
-        item=item,
-        service_point=sp,
-        origin_point=sp,
-        applicant=person,
-        channel=channel,
-        request=text,
-        tracking_enc=encrypt(code),
-        tracking_hash=tracking_hash(code),
-    )
-    db.session.add(case)
     db.session.flush()
+    case, code = _numbered_case(sp, item, person, channel, text)
     apply(case, Action.REGISTER, actor, expected_version=None)
     return case, code
+
+
+def reveal_phone(actor: User, case: ServiceCase) -> str:
+    """The applicant's full phone number, for calling them back (受理, 回访); audited with the
+    case number, never the number. Raises PermissionDenied."""
+    if not policy.can(actor, "case.reveal_phone", case):
+        raise PermissionDenied(_l("You may not see this applicant's phone number."))
+    audit.record(
+        actor,
+        "case.reveal_phone",
+        case,
+        org_path=case.service_point.org.path,
+        case_number=case.number,
+    )
+    return decrypt(case.applicant.phone_enc)
 
 
 def get_case(user: User, case_id: int) -> ServiceCase:

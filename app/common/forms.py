@@ -18,6 +18,10 @@ class VersionedForm(FlaskForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
+class ButtonForm(FlaskForm):
+    """A bare POST button that changes no row: only the CSRF token."""
+
+
 class ConfirmForm(VersionedForm):
     """A confirmation for a destructive or status-changing action."""
 

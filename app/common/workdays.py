@@ -1,8 +1,9 @@
 """Working days on the official calendar: national holidays off, adjusted working weekends on.
 
 The holiday calendar is published each November for the next year; ``chinese-calendar`` carries
-the years it knows. For a year it does not know yet, Monday to Friday count as working days
-(``knows_year`` says so, and the pages say the date is provisional).
+the years it knows. For a year it does not know yet, Monday to Friday count as working days,
+New Year's Day excepted (``knows_year`` tells which years are provisional); updating the pinned
+package brings the new year's holidays.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def is_workday(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return day.weekday() < 5
+        return day.weekday() < 5 and (day.month, day.day) != (1, 1)
 
 
 def add_workdays(start: date, n: int) -> date:

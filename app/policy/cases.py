@@ -80,6 +80,12 @@ for _name in ("deliver", "evaluate", "return_visit", "fix", "withdraw"):
     _RULES[f"case.{_name}"] = _follower
 
 
+@rule("case.reveal_phone")
+def _case_reveal_phone(user: User, c: Any) -> bool:
+    # Those who call the applicant back: the staff of either point and the agent holding it.
+    return _follower(user, c)
+
+
 @rule("case.open_follow_up")
 def _case_open_follow_up(user: User, c: Any) -> bool:
     return False  # the system opens it when a first rating is bad

@@ -160,3 +160,12 @@ def test_the_export_runs_a_fixed_number_of_queries(net, cases, count_queries):
         result = ledger.export_ledger(net.agent, filters)
     assert result.rows == 8
     assert many.count == few.count, many.statements
+
+
+def test_a_date_out_of_any_sensible_range_is_a_field_error_not_a_500(net, login_as):
+    c = login_as(net.agent)
+    for start, end in (("1900-01-01", "9999-12-31"), ("0001-01-01", "2026-01-01")):
+        r = c.get(f"/cases/ledger?service_point_id={net.room.id}&start={start}&end={end}")
+        assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
+        r = c.get(f"/cases/ledger.xlsx?service_point_id={net.room.id}&start={start}&end={end}")
+        assert r.status_code == 400  # no file, and the error page says why

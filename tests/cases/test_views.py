@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from app.audit import AuditEvent
 from app.cases import services
 from app.cases.models import Evaluation, ServiceCase
 from app.cases.workflow import apply
@@ -21,7 +24,7 @@ def _intake(net, **overrides):
         "service_point_id": net.room.id,
         "item_id": net.promised.id,
         "name": "李奶奶",
-        "phone": "13912345678",
+        "phone": PHONE,
         "village": "甲村",
         "address": "甲村三组12号",
         "id_number": "",
@@ -247,3 +250,15 @@ def test_receipt_and_card_print_the_number_code_and_masked_applicant(net, login_
         assert "身份证复印件" in page and net.agent_member.name in page
         assert "signature-line" in page and "style=" not in page
     assert login_as(net.agent_b).get(f"/cases/{case.id}/receipt").status_code == 404
+
+
+def test_staff_may_see_the_full_phone_to_call_back_and_it_is_audited(net, login_as):
+    case = net.case()
+    c = login_as(net.agent)
+    page = c.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert PHONE not in page and f"/cases/{case.id}/phone" in page
+    page = c.post(f"/cases/{case.id}/phone").get_data(as_text=True)
+    assert PHONE in page
+    ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal_phone"))
+    assert ev is not None and PHONE not in str(ev.details)
+    assert login_as(net.agent_b).post(f"/cases/{case.id}/phone").status_code == 404

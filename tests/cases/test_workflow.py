@@ -67,8 +67,8 @@ def test_a_case_due_in_a_year_the_calendar_does_not_know_counts_monday_to_friday
     case = net.case()
     with on(date(2026, 12, 31)):
         step(case, Action.ACCEPT, net.agent, materials=BOTH)
-    # 1 January 2027 counts as a working Friday until the year's calendar is published.
-    assert case.due_on == date(2027, 1, 7)
+    # Until 2027's calendar is published: Monday to Friday, and New Year's Day off.
+    assert case.due_on == date(2027, 1, 8)
     assert not workdays.knows_year(case.due_on.year)
 
 
@@ -449,3 +449,18 @@ def test_the_lists_and_the_case_agree_on_what_is_overdue(net):
     in_sql = set(db.session.scalars(select(ServiceCase.id).where(pages.late_clause(later))))
     assert in_python == in_sql == {late.id, done_late.id, visit_late.id}
     assert done_late.running_due is None and visit_late.running_due == visit_late.visit_due_on
+
+
+def test_a_number_taken_a_moment_ago_moves_the_registration_to_the_next(net, monkeypatch):
+    first = net.case()
+    real = services._next_seq
+    calls = []
+
+    def stale(sp, year):  # as if a concurrent registration had not been seen yet
+        calls.append(1)
+        return first.seq if len(calls) == 1 else real(sp, year)
+
+    monkeypatch.setattr(services, "_next_seq", stale)
+    second = net.case()
+    assert second.seq == first.seq + 1 and len(calls) == 2
+    assert db.session.get(ServiceCase, first.id).number != second.number

@@ -78,11 +78,10 @@ def test_the_library_knows_2026_but_not_2027():
 
 
 def test_a_year_not_yet_published_counts_monday_to_friday():
-    # 1 January 2027 will surely be a holiday, but until the calendar is published it is
-    # provisionally a working Friday; the weekend after it is off.
-    assert is_workday(date(2027, 1, 1))
+    # Until 2027's calendar is published: Monday to Friday, and New Year's Day off.
+    assert not is_workday(date(2027, 1, 1))  # New Year's Day is kept even so
     assert not is_workday(date(2027, 1, 2))
-    assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 1)
-    assert add_workdays(date(2026, 12, 31), 2) == date(2027, 1, 4)
+    assert add_workdays(date(2026, 12, 31), 1) == date(2027, 1, 4)
+    assert add_workdays(date(2026, 12, 31), 2) == date(2027, 1, 5)
     assert add_workdays(date(2027, 9, 30), 5) == date(2027, 10, 7)  # no 国庆节 known yet
-    assert workdays_between(date(2027, 1, 1), date(2027, 1, 8)) == 5
+    assert workdays_between(date(2026, 12, 31), date(2027, 1, 8)) == 5

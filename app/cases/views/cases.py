@@ -28,7 +28,7 @@ from app.cases.models import ServiceCase, Status
 from app.cases.services import ApplicantData
 from app.cases.workflow import allowed_actions, apply, check, item_materials
 from app.common import timeutil
-from app.common.forms import page_form
+from app.common.forms import ButtonForm, page_form
 from app.errors import errors_on
 from app.extensions import db
 from app.volunteers.labels import LEVEL_LABELS, reason_text
@@ -142,7 +142,7 @@ def _forms(c: ServiceCase, pressed: str = "") -> dict[str, StepForm]:
     return forms
 
 
-def _render(c: ServiceCase, forms: dict[str, StepForm], status: int = 200):
+def _render(c: ServiceCase, forms: dict[str, StepForm], status: int = 200, full_phone: str = ""):
     candidates = []
     if "assign" in forms:
         candidates = services.case_candidates(current_user, c)
@@ -159,6 +159,8 @@ def _render(c: ServiceCase, forms: dict[str, StepForm], status: int = 200):
             candidates=candidates,
             reason_text=reason_text,
             is_joint=c.item.handling == "joint",
+            full_phone=full_phone,
+            reveal_form=ButtonForm(),
             **LABELS,
         ),
         status,
@@ -170,6 +172,18 @@ def _render(c: ServiceCase, forms: dict[str, StepForm], status: int = 200):
 def case_detail(case_id: int):
     c = services.get_case(current_user, case_id)
     return _render(c, _forms(c))
+
+
+@bp.route("/<int:case_id>/phone", methods=["POST"])
+@login_required
+def case_phone(case_id: int):
+    """The applicant's full phone number, in this response only (never in the cookie)."""
+    c = services.get_case(current_user, case_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("cases.case_detail", case_id=c.id))
+    phone = services.reveal_phone(current_user, c)
+    db.session.commit()
+    return _render(c, _forms(c), full_phone=phone)
 
 
 @bp.route("/<int:case_id>/step/<action>", methods=["POST"])
