@@ -17,21 +17,31 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit, policy
+from app.cases.facts import UP, days_left, item_materials, latest_evaluation, upper_point
 from app.cases.models import OPEN_STATUSES, CasePart, CaseStep, Evaluation, Kind, ServiceCase
 from app.cases.models import Status as S
 from app.common import timeutil, workdays
 from app.extensions import db
-from app.orgs.models import ServicePoint
 from app.roster.models import Member
 from app.workflow import InvalidTransition, Step, Workflow
 
-__all__ = ["TRANSITIONS", "Action", "InvalidTransition", "allowed_actions", "apply", "check"]
+__all__ = [
+    "TRANSITIONS",
+    "Action",
+    "InvalidTransition",
+    "allowed_actions",
+    "apply",
+    "check",
+    "days_left",
+    "item_materials",
+    "latest_evaluation",
+    "upper_point",
+]
 
 # A bad rating is answered within these working days (our default; the committee may change
 # them in the configuration: CASE_VISIT_DAYS, CASE_FIX_DAYS).
 VISIT_DAYS = 1
 FIX_DAYS = 15
-_UP = {"village": "township", "township": "district"}
 
 
 class Action(StrEnum):
@@ -92,7 +102,7 @@ def _parts_done(c: ServiceCase, _actor: Any) -> bool:
 
 
 def _can_escalate(c: ServiceCase, _actor: Any) -> bool:
-    return c.service_point.level in _UP
+    return c.service_point.level in UP
 
 
 def _bad_first_rating(c: ServiceCase, _actor: Any) -> bool:
@@ -153,12 +163,6 @@ def allowed_actions(case: ServiceCase, user: Any) -> list[str]:
     return WORKFLOW.allowed_actions(case, user)
 
 
-def latest_evaluation(case: ServiceCase) -> Evaluation | None:
-    return db.session.scalar(
-        select(Evaluation).where(Evaluation.case_id == case.id).order_by(Evaluation.id.desc())
-    )
-
-
 # --- one handler per action --------------------------------------------------------------------
 
 
@@ -185,14 +189,6 @@ def _require_all_materials(c: ServiceCase, step: Step) -> None:
                 m="、".join(missing),
             )
         )
-
-
-def item_materials(c: ServiceCase) -> list[str]:
-    """The materials the item lists, one per line or separated by 、，;"""
-    text = c.item.materials or ""
-    for sep in ("\n", "、", "，", ",", "；", ";"):
-        text = text.replace(sep, "\n")
-    return [m.strip() for m in text.split("\n") if m.strip()]
 
 
 def _departments(c: ServiceCase, step: Step) -> list[str]:
@@ -287,18 +283,6 @@ def _escalate(c: ServiceCase, step: Step) -> None:
         c.first_agent_member_id = c.agent_member_id
     c.agent_member_id = None  # the upper point assigns its own agent
     _start_clock(c, timeutil.today())
-
-
-def upper_point(sp: ServicePoint) -> ServicePoint | None:
-    """The active point one level up whose org lies above ``sp``'s (the nearest first)."""
-    level = _UP.get(sp.level)
-    if level is None:
-        return None
-    points = db.session.scalars(
-        select(ServicePoint).where(ServicePoint.level == level, ServicePoint.is_active)
-    ).all()
-    above = [p for p in points if sp.org.is_within(p.org)]
-    return max(above, key=lambda p: len(p.org.path), default=None)
 
 
 @WORKFLOW.handler(A.REFUSE)
@@ -404,9 +388,3 @@ def _fix(c: ServiceCase, step: Step) -> None:
     c.delivered_on = timeutil.today()
     c.fix_due_on = None
     c.visit_due_on = None
-
-
-def days_left(c: ServiceCase, today: date) -> int | None:
-    """Calendar days to the due date (negative once late), None without a running clock."""
-    due = c.running_due
-    return None if due is None else (due - today).days
