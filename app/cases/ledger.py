@@ -163,7 +163,7 @@ def _cells(c: ServiceCase, rating: int | None, labels: dict[str, dict], today: d
         c.number,
         timeutil.to_local(c.created_at).date(),
         c.service_point.name,
-        c.applicant.name,
+        mask_name(c.applicant.name),
         mask_phone(phone) if phone else "",
         c.item.name,
         c.request,
@@ -188,7 +188,7 @@ def _zh_labels() -> dict[str, dict]:
 
 def export_ledger(user: User, filters: LedgerFilters) -> LedgerResult:
     """Write the ledger ``filters`` ask for to an .xlsx file (rows streamed: constant memory).
-    Phones are masked. Raises as ``resolve``. Audited with the filters, never a person's data."""
+    Names and phones are masked (the register circulates; the case page has them in full). Raises as ``resolve``. Audited with the filters, never a person's data."""
     covered = resolve(user, filters)
     start, end = filters.period()
     heading = f"{covered.title}为民服务代理事项台账（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
@@ -238,3 +238,8 @@ def _write(path: str, heading: str, rows) -> int:
     ws.autofilter(1, 0, max(r, 2), len(COLUMNS) - 1)
     wb.close()
     return r - 1
+
+
+def mask_name(name: str) -> str:
+    """胡兰 → 胡*, 欧阳明华 → 欧***: the surname's first character and one star a character."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
