@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.constraints import one_of
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 from app.orgs.models import Org
@@ -43,12 +44,6 @@ class VetoCategory(StrEnum):
     DISCIPLINE = "discipline"  # 严重违纪
     ACCIDENT_PRECURSOR = "accident_precursor"  # 事故苗头
     ILLEGAL = "illegal"  # 违法行为
-
-
-def _in(column: str, enum: type[StrEnum], nullable: bool = False) -> str:
-    values = ", ".join(f"'{m.value}'" for m in enum)
-    clause = f"{column} IN ({values})"
-    return f"{column} IS NULL OR {clause}" if nullable else clause
 
 
 # The rules' five dimensions (4.1) and the three cadres also record.
@@ -134,9 +129,9 @@ class Appraisal(db.Model):
     __tablename__ = "appraisal"
     __table_args__ = (
         UniqueConstraint("member_id", "year", "quarter", name="uq_appraisal_member_year_q"),
-        CheckConstraint(_in("status", Status), name="status_valid"),
-        CheckConstraint(_in("grade", Grade, nullable=True), name="grade_valid"),
-        CheckConstraint(_in("veto_category", VetoCategory, nullable=True), name="veto_valid"),
+        CheckConstraint(one_of("status", Status), name="status_valid"),
+        CheckConstraint(one_of("grade", Grade, nullable=True), name="grade_valid"),
+        CheckConstraint(one_of("veto_category", VetoCategory, nullable=True), name="veto_valid"),
         CheckConstraint("NOT is_vetoed OR grade = 'unqualified'", name="vetoed_means_unqualified"),
         # The branch overview and dashboards count by (period, org, status) without a join.
         Index("ix_appraisal_period_org_status", "period_id", "org_id", "status"),

@@ -188,7 +188,8 @@ def _zh_labels() -> dict[str, dict]:
 
 def export_ledger(user: User, filters: LedgerFilters) -> LedgerResult:
     """Write the ledger ``filters`` ask for to an .xlsx file (rows streamed: constant memory).
-    Names and phones are masked (the register circulates; the case page has them in full). Raises as ``resolve``. Audited with the filters, never a person's data."""
+    Names and phones are masked (the register circulates; the case page has them in full).
+    Raises as ``resolve``. Audited with the filters, never a person's data."""
     covered = resolve(user, filters)
     start, end = filters.period()
     heading = f"{covered.title}为民服务代理事项台账（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.constraints import one_of
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 from app.orgs.models import ServicePoint
@@ -62,11 +63,6 @@ class Channel(StrEnum):
     ONLINE = "online"  # 网络代理服务 (plan 三.5)
 
 
-def _in(column: str, enum: type[StrEnum], nullable: bool = False) -> str:
-    clause = f"{column} IN (" + ", ".join(f"'{m.value}'" for m in enum) + ")"
-    return f"{column} IS NULL OR {clause}" if nullable else clause
-
-
 class Applicant(db.Model):
     """A citizen who applies (申办人). Not a user; the phone and any ID number are stored like
     the roster's: encrypted, with a keyed hash for lookup, shown masked."""
@@ -93,9 +89,9 @@ class ServiceCase(db.Model):
 
     __tablename__ = "service_case"
     __table_args__ = (
-        CheckConstraint(_in("status", Status), name="status_valid"),
-        CheckConstraint(_in("kind", Kind, nullable=True), name="kind_valid"),
-        CheckConstraint(_in("channel", Channel), name="channel_valid"),
+        CheckConstraint(one_of("status", Status), name="status_valid"),
+        CheckConstraint(one_of("kind", Kind, nullable=True), name="kind_valid"),
+        CheckConstraint(one_of("channel", Channel), name="channel_valid"),
         UniqueConstraint("origin_point_id", "year", "seq", name="uq_service_case_point_year_seq"),
         Index("ix_service_case_point_status", "service_point_id", "status"),
     )

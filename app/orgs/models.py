@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.constraints import one_of
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -35,11 +36,6 @@ class ServiceLevel(StrEnum):
     VILLAGE = "village"
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    values = ", ".join(f"'{m.value}'" for m in enum)
-    return f"{column} IN ({values})"
-
-
 def branch_id_of(org_id: int, kind: str, parent_id: int | None) -> int:
     """The branch an org counts with, from its row's columns: a group's is its parent."""
     return parent_id if kind == OrgKind.GROUP and parent_id else org_id
@@ -54,7 +50,7 @@ class Org(db.Model):
 
     __tablename__ = "org"
     __table_args__ = (
-        CheckConstraint(_in("kind", OrgKind), name="kind_valid"),
+        CheckConstraint(one_of("kind", OrgKind), name="kind_valid"),
         UniqueConstraint("parent_id", "name", name="uq_org_parent_id_name"),
         Index("ix_org_path", "path", postgresql_ops={"path": "text_pattern_ops"}),
     )
@@ -100,7 +96,7 @@ class ServicePoint(db.Model):
     """为民服务中心 / 站 / 室: a service point run by an org."""
 
     __tablename__ = "service_point"
-    __table_args__ = (CheckConstraint(_in("level", ServiceLevel), name="level_valid"),)
+    __table_args__ = (CheckConstraint(one_of("level", ServiceLevel), name="level_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.constraints import one_of
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -75,10 +76,6 @@ OCCUPATIONS = (
 )
 
 
-def _in(column: str, enum: type[StrEnum]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{m.value}'" for m in enum) + ")"
-
-
 member_skill = Table(
     "member_skill",
     db.metadata,
@@ -107,14 +104,14 @@ class Member(db.Model):
 
     __tablename__ = "member"
     __table_args__ = (
-        CheckConstraint(_in("gender", Gender), name="gender_valid"),
-        CheckConstraint(_in("membership", Membership), name="membership_valid"),
-        CheckConstraint(_in("post_kind", PostKind), name="post_kind_valid"),
+        CheckConstraint(one_of("gender", Gender), name="gender_valid"),
+        CheckConstraint(one_of("membership", Membership), name="membership_valid"),
+        CheckConstraint(one_of("post_kind", PostKind), name="post_kind_valid"),
         CheckConstraint(
-            "agent_source IS NULL OR " + _in("agent_source", AgentSource),
+            "agent_source IS NULL OR " + one_of("agent_source", AgentSource),
             name="agent_source_valid",
         ),
-        CheckConstraint(_in("party_status", PartyStatus), name="party_status_valid"),
+        CheckConstraint(one_of("party_status", PartyStatus), name="party_status_valid"),
         CheckConstraint(
             "membership <> 'probationary' OR full_member_on IS NULL",
             name="probationary_not_yet_full",

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.common.constraints import one_of
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -35,10 +36,6 @@ HANDLING = ("direct", "promised", "joint")  # 直接 / 承诺 / 联合代理 (si
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
 item_skill = Table(
     "service_item_skill",
     db.metadata,
@@ -52,9 +49,9 @@ class ServiceItem(db.Model):
 
     __tablename__ = "service_item"
     __table_args__ = (
-        CheckConstraint(_in("category", CATEGORIES), name="category_valid"),
-        CheckConstraint(_in("level", LEVELS), name="level_valid"),
-        CheckConstraint(_in("handling", HANDLING), name="handling_valid"),
+        CheckConstraint(one_of("category", CATEGORIES), name="category_valid"),
+        CheckConstraint(one_of("level", LEVELS), name="level_valid"),
+        CheckConstraint(one_of("handling", HANDLING), name="handling_valid"),
         CheckConstraint("promised_days BETWEEN 0 AND 365", name="days_valid"),
         UniqueConstraint("org_id", "name", name="uq_service_item_org_id_name"),
     )
