@@ -124,8 +124,10 @@ def test_an_org_ledger_covers_the_points_under_it_in_scope(net, cases, login_as)
 
 
 def test_the_period_filters_by_registration_date(net, cases, login_as):
-    rows = read(download(login_as(net.agent), service_point_id=net.room.id, start="2020-01-01",
-                         end="2020-12-31"))  # fmt: skip
+    client = login_as(net.agent)
+    rows = read(
+        download(client, service_point_id=net.room.id, start="2020-01-01", end="2020-12-31")
+    )
     assert rows[2:] == []
 
 
