@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -191,3 +192,21 @@ def server_in_utc(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def csrf_app(database_url, app):
+    """The app with CSRF protection on, as in production (the tests switch it off). An
+    in-memory database belongs to one engine, so there the session app itself is switched."""
+    if database_url == "sqlite://":
+        app.config["WTF_CSRF_ENABLED"] = True
+        yield app
+        app.config["WTF_CSRF_ENABLED"] = False
+    else:
+        yield build_app(database_url, WTF_CSRF_ENABLED=True)
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on the page at ``url``."""
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

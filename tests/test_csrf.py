@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role
 from app.extensions import db
 from app.orgs.models import Org
-from tests.conftest import build_app
+from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_tree, make_user
-
-
-@pytest.fixture
-def csrf_app(database_url, app):
-    # `app` empties the tables; this second app shares the same database with CSRF on.
-    if database_url == "sqlite://":
-        # an in-memory database belongs to one engine: share the session app's engine instead
-        app.config["WTF_CSRF_ENABLED"] = True
-        yield app
-        app.config["WTF_CSRF_ENABLED"] = False
-    else:
-        yield build_app(database_url, WTF_CSRF_ENABLED=True)
-
-
-def _token(client, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
 
 
 def test_login_post_without_token_is_refused(csrf_app):
@@ -42,7 +22,7 @@ def test_login_post_without_token_is_refused(csrf_app):
 def test_login_post_with_token_succeeds(csrf_app):
     make_user("alice")
     c = csrf_app.test_client()
-    token = _token(c, "/auth/login")
+    token = csrf_token(c, "/auth/login")
     r = c.post("/auth/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302
 
@@ -51,7 +31,7 @@ def test_state_changing_post_without_token_changes_nothing(csrf_app):
     tree = make_tree()
     admin = make_user("root", (Role.ADMIN, tree.committee))
     c = csrf_app.test_client()
-    token = _token(c, "/auth/login")
+    token = csrf_token(c, "/auth/login")
     c.post(
         "/auth/login", data={"username": admin.username, "password": PASSWORD, "csrf_token": token}
     )

@@ -13,7 +13,7 @@ from app.cases import services
 from app.cases.models import CaseStep, Channel, Evaluation, ServiceCase, Status
 from app.cases.workflow import Action, apply
 from app.extensions import db
-from tests.conftest import build_app
+from tests.conftest import build_app, csrf_token
 
 PHONE = "13800001234"  # the phone of net.case()'s applicant
 NOT_FOUND = re.compile(r'<div class="alert alert-danger" role="alert" id="not-found">(.*?)</div>')
@@ -261,23 +261,6 @@ def test_public_posts_are_throttled_per_ip(database_url):
     assert c.get("/guide/apply").status_code == 200
 
 
-@pytest.fixture
-def csrf_app(database_url, app):
-    # As in tests/test_csrf.py: an in-memory database belongs to one engine, so CSRF is
-    # switched on in the session app itself there.
-    if database_url == "sqlite://":
-        app.config["WTF_CSRF_ENABLED"] = True
-        yield app
-        app.config["WTF_CSRF_ENABLED"] = False
-    else:
-        yield build_app(database_url, WTF_CSRF_ENABLED=True)
-
-
-def _token(client, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_public_posts_without_a_token_are_refused(net, csrf_app):
     c = csrf_app.test_client()
     assert c.post("/guide/apply", data=_apply_data(net)).status_code == 400
@@ -286,6 +269,6 @@ def test_public_posts_without_a_token_are_refused(net, csrf_app):
     r = _track(c, services.tracking_code(case), level="5", rate="1")
     assert r.status_code == 400
     assert _count(Evaluation) == 0
-    token = _token(c, "/guide/apply")
+    token = csrf_token(c, "/guide/apply")
     r = c.post("/guide/apply", data={**_apply_data(net), "csrf_token": token})
     assert r.status_code == 200 and 'id="tracking-code"' in r.get_data(as_text=True)
