@@ -44,6 +44,23 @@ class VetoCategory(StrEnum):
     DISCIPLINE = "discipline"  # 严重违纪
     ACCIDENT_PRECURSOR = "accident_precursor"  # 事故苗头
     ILLEGAL = "illegal"  # 违法行为
+    OTHER = "other"  # 其他严重问题: only the committee records it
+
+
+class ChecklistKind(StrEnum):
+    """The responsibility area's three checklists (rule 4.3.2)."""
+
+    CLEAR = "clear"  # 三必清: what a member must know of each person
+    VISIT = "visit"  # 三必访: when a member must visit
+    TALK = "talk"  # 四必谈: when a member must talk
+
+
+# The rules' wording, seeded for a committee with no checklist of its own.
+DEFAULT_CHECKLISTS: dict[str, list[str]] = {
+    ChecklistKind.CLEAR: ["思想状况", "家庭情况", "困难问题"],
+    ChecklistKind.VISIT: ["生病住院时", "家庭有婚丧嫁娶或重大变故时", "生活困难时"],
+    ChecklistKind.TALK: ["岗位变动时", "受到处分时", "发生矛盾纠纷时", "工作表现下滑时"],
+}
 
 
 # The rules' five dimensions (4.1) and the three cadres also record.
@@ -123,6 +140,20 @@ class AppraisalPeriod(db.Model):
         return f"{self.year}年第{self.quarter}季度"
 
 
+class BranchMeeting(db.Model):
+    """A branch committee meeting (支委会) that decided the opinions on some records."""
+
+    __tablename__ = "branch_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)  # the branch
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "personal"})
+    decision: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Appraisal(db.Model):
     """One member's record for one quarter, moved only by app/appraisal/workflow.py."""
 
@@ -152,7 +183,11 @@ class Appraisal(db.Model):
     sign_opinion: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The meeting's date stays here too (reports and exports read it without a join).
     branch_meeting_on: Mapped[date | None] = mapped_column(Date)
+    branch_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("branch_meeting.id"), index=True
+    )
     masses_opinion: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
     branch_comment: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
     grade: Mapped[str | None] = mapped_column(String(30))
@@ -171,6 +206,7 @@ class Appraisal(db.Model):
     period: Mapped[AppraisalPeriod] = relationship(lazy="raise_on_sql")
     member: Mapped[Member] = relationship(lazy="raise_on_sql")
     org: Mapped[Org] = relationship(lazy="raise_on_sql")
+    branch_meeting: Mapped[BranchMeeting | None] = relationship(lazy="raise_on_sql")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -210,6 +246,21 @@ class ResponsibilityPerson(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ChecklistItem(db.Model):
+    """One item of a committee's (or general branch's) 三必清 / 三必访 / 四必谈 list."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (CheckConstraint(one_of("kind", ChecklistKind), name="kind_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class ContactLog(db.Model):
     """A talk or home visit with a person of the responsibility area."""
 
@@ -221,5 +272,9 @@ class ContactLog(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     occurred_on: Mapped[date] = mapped_column(Date, index=True)
     summary: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
+    # The 三必清 / 三必访 / 四必谈 item this talk or visit fulfils, if any.
+    checklist_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checklist_item.id"), index=True
+    )
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
