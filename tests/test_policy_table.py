@@ -55,6 +55,9 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "roster.import": (None, EDITORS, False),
     "roster.import_rollback": ("batch", set(), False),  # neither its author nor a root admin
     "roster.unmask": ("member", {"committee"}, True),
+    "roster.sanction": ("member", EDITORS, True),
+    "roster.view_sanctions": ("member", READERS, True),
+    "roster.view_sanction_reason": ("member", EDITORS, True),
     "appraisal.list": (None, APPRAISERS, False),
     "appraisal.view": ("appraisal", APPRAISERS, True),
     # A member with no login dictates the self-record to the branch secretary.

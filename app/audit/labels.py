@@ -24,6 +24,7 @@ from app.roster.fields import (
     MEMBERSHIP_LABELS,
     PARTY_STATUS_LABELS,
     POST_KIND_LABELS,
+    SANCTION_KIND_LABELS,
 )
 
 ACTION_LABELS: dict[str, Any] = {
@@ -54,6 +55,8 @@ ACTION_LABELS: dict[str, Any] = {
     "member.status": _l("Party-membership status changed"),
     "member.unmask": _l("Full ID number, phone and address viewed"),
     "member.mentor": _l("Mentor named"),
+    "member.sanction": _l("Disciplinary sanction recorded"),
+    "member.sanction_delete": _l("Disciplinary sanction deleted"),
     "roster.export": _l("Roster exported"),
     "roster.import": _l("Roster imported"),
     "roster.import_rollback": _l("Import rolled back"),
@@ -139,6 +142,10 @@ DETAIL_LABELS: dict[str, Any] = {
     "service_point": _l("Service point"),
     "case_number": _l("Case number"),
     "period": _l("Period"),
+    "sanction_kind": _l("Disciplinary sanction"),
+    "decided_on": _l("Decided on"),
+    "ends_on": _l("In effect until"),
+    "delete_reason": _l("Why it was deleted"),
 }
 
 # Kept in the row for investigators, not shown: the org names beside them say the same.
@@ -171,6 +178,7 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "membership": MEMBERSHIP_LABELS,
     "agent_source": AGENT_SOURCE_LABELS,
     "party_status": PARTY_STATUS_LABELS,
+    "sanction_kind": SANCTION_KIND_LABELS,
     "reason": LOGIN_FAILURES,
     "fields": FIELD_LABELS,
 }

@@ -190,6 +190,26 @@ def _roster_unmask(user: User, member: Any) -> bool:
     return covers(user, member.org, [Role.COMMITTEE])
 
 
+@rule("roster.sanction")
+def _roster_sanction(user: User, member: Any) -> bool:
+    # Record or delete a disciplinary sanction (党纪处分): the branch or the committee, never
+    # on one's own record (a secretary on the roster leaves theirs to the committee).
+    return not _own_member(user, member) and covers(user, member.org, ROSTER_EDITORS)
+
+
+@rule("roster.view_sanctions")
+def _roster_view_sanctions(user: User, member: Any) -> bool:
+    # That a sanction exists, its kind and dates: whoever sees the member's page, as for the
+    # other sensitive facts there (a member in hardship).
+    return covers(user, member.org, ROSTER_READERS) or _own_member(user, member)
+
+
+@rule("roster.view_sanction_reason")
+def _roster_view_sanction_reason(user: User, member: Any) -> bool:
+    # The reason stays with those who record sanctions: not the group leader, not the member.
+    return covers(user, member.org, ROSTER_EDITORS)
+
+
 # --- volunteers ---------------------------------------------------------------------------------
 
 VOLUNTEER_READERS = (Role.COMMITTEE, Role.BRANCH_SECRETARY, Role.AGENT)

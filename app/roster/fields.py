@@ -17,6 +17,7 @@ from app.roster.models import (
     Membership,
     PartyStatus,
     PostKind,
+    SanctionKind,
 )
 
 GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
@@ -41,6 +42,13 @@ PARTY_STATUS_LABELS = {
     PartyStatus.EXPELLED: _l("Expelled"),
     PartyStatus.TRANSFERRED_OUT: _l("Transferred out"),
     PartyStatus.DECEASED: _l("Deceased"),
+}
+# 党纪处分: the four sanctions a branch records on the roster (expulsion is a party status).
+SANCTION_KIND_LABELS = {
+    SanctionKind.WARNING: _l("Warning"),
+    SanctionKind.SERIOUS_WARNING: _l("Serious warning"),
+    SanctionKind.REMOVAL_FROM_POST: _l("Removal from party post"),
+    SanctionKind.PROBATION: _l("Probation within the party"),
 }
 YES_NO_LABELS = {True: _l("Yes"), False: _l("No")}
 FIELD_LABELS = {
