@@ -10,13 +10,14 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.common.forms import REQUIRED, FilterForm, VersionedForm
+from app.common.forms import REQUIRED, ConfirmForm, FilterForm, VersionedForm
 from app.roster.fields import (
     ADDRESS_MAX,
     AGENT_SOURCE_LABELS,
     MEMBERSHIP_LABELS,
     PARTY_STATUS_LABELS,
     POST_KIND_LABELS,
+    SANCTION_KIND_LABELS,
 )
 from app.roster.fields import FIELD_LABELS as L
 from app.roster.models import EDUCATION_LEVELS, OCCUPATIONS
@@ -117,6 +118,35 @@ class UnmaskForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for viewing the full numbers"),
         validators=[InputRequired(REQUIRED), Length(max=200)],
+    )
+
+
+class SanctionForm(FlaskForm):
+    """A disciplinary sanction to record (the service checks the kind and the dates)."""
+
+    kind = SelectField(_l("Sanction"), default="", validators=[Optional()])
+    decided_on = DateField(_l("Decided on"), validators=[Optional()])
+    ends_on = DateField(
+        _l("In effect until"),
+        validators=[Optional()],
+        description=_l("Leave empty for the usual period of this kind (see the table)."),
+    )
+    reason = TextAreaField(_l("Reason for the sanction"), validators=[Length(max=1000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", "—")] + [
+            (k.value, str(v)) for k, v in SANCTION_KIND_LABELS.items()
+        ]
+
+
+class SanctionDeleteForm(ConfirmForm):
+    """Confirms deleting a sanction recorded in error. A sanction is never edited, so there is
+    no version to compare: deleting it twice finds it gone (404)."""
+
+    version = None  # type: ignore[assignment]
+    reason = TextAreaField(
+        _l("Why is this entry wrong?"), validators=[InputRequired(REQUIRED), Length(max=200)]
     )
 
 

@@ -19,11 +19,12 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.common.excel import send_xlsx
+from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
-from app.roster import excel, importer, privacy, search, services, staging
+from app.roster import excel, importer, privacy, sanctions, search, services, staging
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -31,6 +32,7 @@ from app.roster.fields import (
     MEMBERSHIP_LABELS,
     PARTY_STATUS_LABELS,
     POST_KIND_LABELS,
+    SANCTION_KIND_LABELS,
 )
 from app.roster.forms import (
     ImportUploadForm,
@@ -39,6 +41,7 @@ from app.roster.forms import (
     MemberForm,
     MemberSearchForm,
     MentorForm,
+    SanctionForm,
     UnmaskForm,
 )
 from app.roster.models import ImportBatch
@@ -51,7 +54,12 @@ LABELS = {
     "post_kind_labels": POST_KIND_LABELS,
     "agent_source_labels": AGENT_SOURCE_LABELS,
     "party_status_labels": PARTY_STATUS_LABELS,
-    "field_labels": {**FIELD_LABELS, "mentor": _l("Mentor")},
+    "sanction_kind_labels": SANCTION_KIND_LABELS,
+    "field_labels": {
+        **FIELD_LABELS,
+        "mentor": _l("Mentor"),
+        "sanction": _l("Disciplinary sanction"),
+    },
 }
 
 
@@ -117,6 +125,7 @@ _VALUE_LABELS = {
     "post_kind": POST_KIND_LABELS,
     "agent_source": AGENT_SOURCE_LABELS,
     "party_status": PARTY_STATUS_LABELS,
+    "sanction": SANCTION_KIND_LABELS,
 }
 
 
@@ -136,8 +145,11 @@ def _mentor_form(member, mentors, form=None) -> MentorForm:
     return form
 
 
-def _render_detail(member, *, unmask_form=None, full=None, mentor_form=None, status=200):
+def _render_detail(
+    member, *, unmask_form=None, full=None, mentor_form=None, sanction_form=None, status=200
+):
     mentors = services.mentor_choices(member) if member.membership == "probationary" else []
+    show_sanctions = policy.can(current_user, "roster.view_sanctions", member)
     return (
         render_template(
             "roster/member_detail.html",
@@ -151,6 +163,9 @@ def _render_detail(member, *, unmask_form=None, full=None, mentor_form=None, sta
             unmask_form=unmask_form or UnmaskForm(),
             mentors=mentors,
             mentor_form=_mentor_form(member, mentors, mentor_form),
+            sanction_rows=sanctions.sanction_rows(member) if show_sanctions else None,
+            sanction_form=sanction_form or page_form(SanctionForm, "sanction"),
+            effect_months=sanctions.effect_months(),
             full=full,
             **LABELS,
         ),
@@ -362,3 +377,7 @@ def import_rollback(batch_id: int):
         db.session.commit()
         flash(_("The import was rolled back."), "success")
     return redirect(url_for("roster.import_upload"))
+
+
+# The disciplinary sanctions' routes add themselves to ``bp`` (kept apart for the file's size).
+from app.roster import sanction_views  # noqa: E402, F401
