@@ -1,5 +1,5 @@
 """The demo roster: about 330 members with valid ID numbers across the branches and groups,
-four of them linked to the demo logins."""
+four of them linked to the demo logins, three with a disciplinary sanction."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.common.idcard import check_char
+from app.common.timeutil import today
 from app.demo.common import DEMO_BRANCH, DEMO_ROOM, SeedReport, user_named
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
 from app.roster.fields import add_years
-from app.roster.models import Member
+from app.roster.models import Member, Membership, SanctionKind
+from app.roster.sanctions import record_sanction
 from app.roster.services import save_member
 
 SURNAMES = (
@@ -83,6 +85,32 @@ def seed_members(by_name: dict[str, Org], report: SeedReport) -> None:
             )
             save_member(None, raw)
             report.members += 1
+    seed_sanctions(by_name[DEMO_BRANCH])
+
+
+def seed_sanctions(branch: Org) -> None:
+    """Three members of the demo branch (no demo login, no agent) with a sanction: one in
+    effect now, one that ended, one ended long ago, so the secretary sees each state."""
+    in_branch = select(Org.id).where(Org.path.startswith(branch.path))
+    members = db.session.scalars(
+        select(Member)
+        .where(
+            Member.org_id.in_(in_branch),
+            Member.user_id.is_(None),
+            Member.service_point_id.is_(None),
+            Member.membership == Membership.FULL,
+        )
+        .order_by(Member.id)
+        .limit(3)
+    ).all()
+    recent = today() - timedelta(days=100)
+    plan = [
+        (SanctionKind.WARNING, recent, "违反中央八项规定精神，接受管理服务对象宴请"),
+        (SanctionKind.SERIOUS_WARNING, date(2023, 4, 12), "未如实报告个人有关事项"),
+        (SanctionKind.REMOVAL_FROM_POST, date(2019, 9, 3), "工作严重失职，造成集体资产损失"),
+    ]
+    for member, (kind, decided_on, reason) in zip(members, plan, strict=False):
+        record_sanction(None, member, kind, decided_on, None, reason)
 
 
 def fake_member(

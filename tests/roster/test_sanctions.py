@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.common.timeutil import today
+from app.demo.common import DEMO_PASSWORD, SeedReport
+from app.demo.orgs import seed_logins, seed_orgs
+from app.demo.roster import seed_members
 from app.errors import FieldErrors, PermissionDenied
 from app.extensions import db
 from app.roster import sanctions
@@ -260,3 +263,17 @@ def test_delete_is_refused_outside_the_scope_and_for_another_members_sanction(tr
     wrong = f"/roster/{other_member.id}/sanctions/{sid}/delete"
     assert sec.post(wrong, data={"reason": "不对"}).status_code == 404
     assert db.session.get(Sanction, sid) is not None
+
+
+def test_the_demo_roster_has_sanctions_in_effect_and_ended(app, login_as):
+    report = SeedReport()
+    by_name = seed_orgs(report)
+    seed_logins(by_name, report)
+    seed_members(by_name, report)
+    db.session.commit()
+    rows = db.session.scalars(select(Sanction)).all()
+    assert len(rows) == 3
+    assert sorted(sanctions.in_effect(s, today()) for s in rows) == [False, False, True]
+    secretary = db.session.scalar(select(User).where(User.username == "secretary"))
+    page = login_as(secretary, DEMO_PASSWORD).get(f"/roster/{rows[0].member_id}")
+    assert rows[0].reason in page.get_data(as_text=True)
