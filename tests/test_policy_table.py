@@ -68,6 +68,7 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "appraisal.assess": ("appraisal", ASSESSORS, True),
     "appraisal.return_to_signer": ("appraisal", ASSESSORS, True),
     "appraisal.veto": ("appraisal", ASSESSORS, True),
+    "appraisal.veto_other": ("appraisal", {"committee"}, True),
     "appraisal.lift_veto": ("appraisal", {"committee"}, True),
     "appraisal.spot_confirm": ("appraisal", {"committee"}, True),
     "appraisal.spot_adjust": ("appraisal", {"committee"}, True),

@@ -76,8 +76,22 @@ class StepForm(VersionedForm):
 
     comment = TextAreaField(_l("Opinion or reason"), validators=[Length(max=2000)])
     grade = SelectField(_l("Grade"), choices=_choices(GRADE_LABELS, True), validators=[Optional()])
-    meeting_on = DateField(_l("Branch committee meeting"), validators=[Optional()])
-    masses = TextAreaField(_l("What the masses report"), validators=[Length(max=2000)])
+    # One of the branch's recent meetings (0: record a new one with the three fields below).
+    meeting_id = SelectField(
+        _l("Branch committee meeting"), coerce=int, choices=[], validate_choice=False
+    )
+    meeting_on = DateField(_l("Date of the meeting"), validators=[Optional()])
+    attendees = TextAreaField(
+        _l("Who attended"), validators=[Length(max=1000)], render_kw={"rows": 2}
+    )
+    decision = TextAreaField(
+        _l("What the meeting decided"), validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    masses = TextAreaField(
+        _l("What the masses report"),
+        description=_l("Required for a grade of excellent or unqualified."),
+        validators=[Length(max=2000)],
+    )
     category = SelectField(
         _l("Veto category"), choices=_choices(VETO_LABELS, True), validators=[Optional()]
     )
@@ -85,7 +99,10 @@ class StepForm(VersionedForm):
     def step_data(self) -> dict[str, Any]:
         return {
             "grade": self.grade.data or None,
+            "meeting_id": self.meeting_id.data or None,
             "meeting_on": self.meeting_on.data,
+            "attendees": self.attendees.data,
+            "decision": self.decision.data,
             "masses": self.masses.data,
             "comment": self.comment.data,
             "category": self.category.data or None,
@@ -176,6 +193,10 @@ class ContactForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices(KINDS), validate_choice=False)
     occurred_on = DateField(_l("Date"), validators=[Optional()])
     summary = StringField(_l("What was said or done"), validators=[Length(max=1000)])
+    # The 三必清 / 三必访 / 四必谈 item it fulfils (0: none); the service checks it.
+    checklist_item_id = SelectField(
+        _l("Checklist item it fulfils"), coerce=int, choices=[], validate_choice=False
+    )
 
 
 class ExemplaryForm(FlaskForm):
@@ -266,3 +287,31 @@ class TemplateForm(FlaskForm):
             }
             dims.append(new)
         return dims
+
+
+class ChecklistRowForm(Form):
+    id = HiddenField()
+    kind = HiddenField()
+    label = StringField(_l("Item"), render_kw={"maxlength": 60})
+    position = IntegerField(_l("Place"), validators=[Optional()], render_kw={"min": 0})
+    is_active = BooleanField(_l("In use"))
+
+
+class ChecklistForm(FlaskForm):
+    """The 三必清 / 三必访 / 四必谈 lists of one org, and an item to add."""
+
+    rows = FieldList(FormField(ChecklistRowForm), max_entries=60)
+    new_kind = SelectField(_l("Add to"), choices=[], validate_choice=False)
+    new_label = StringField(_l("New item"), render_kw={"maxlength": 60})
+
+    def row_data(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": int(r.id.data or 0) if str(r.id.data or "0").isdigit() else -1,
+                "kind": r.kind.data,
+                "label": r.label.data,
+                "position": r.position.data,
+                "is_active": r.is_active.data,
+            }
+            for r in (entry.form for entry in self.rows)
+        ]

@@ -21,6 +21,7 @@ VETO_LABELS = {
     "discipline": _l("Serious discipline violation"),
     "accident_precursor": _l("Accident precursor"),
     "illegal": _l("Illegal act"),
+    "other": _l("Other serious problem (committee only)"),
 }
 ACTION_LABELS = {
     "submit": _l("Submitted the self-record"),

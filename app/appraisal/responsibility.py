@@ -1,5 +1,6 @@
 """Responsibility areas (责任区, rule 4.3.2): the co-workers a member looks after, the key
-persons among them, and the talks and visits logged through the quarter."""
+persons among them, the talks and visits logged through the quarter, each tagged with the
+三必清 / 三必访 / 四必谈 item it fulfils, and the quarter's coverage of those lists."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import audit, policy
-from app.appraisal.models import Appraisal, ContactLog, ResponsibilityPerson
+from app.appraisal import checklists
+from app.appraisal.models import Appraisal, ChecklistItem, ContactLog, ResponsibilityPerson
 from app.appraisal.services import quarter_bounds
 from app.auth.models import User
 from app.common import timeutil
@@ -99,7 +101,11 @@ def log_contact(
     kind: str,
     occurred_on: date | None,
     summary: str,
+    checklist_item_id: int | None = None,
 ) -> ContactLog:
+    """Log a talk, visit or help with a person of the member's area, tagged with the checklist
+    item it fulfils, if any (checked against the record's lists and the contact's kind).
+    Raises PermissionDenied, FieldErrors naming each field at fault."""
     _require(actor, appraisal)
     person = db.session.get(ResponsibilityPerson, person_id)
     errors = {}
@@ -111,6 +117,11 @@ def log_contact(
         errors["occurred_on"] = str(_l("Give the date."))
     elif occurred_on > timeutil.today():
         errors["occurred_on"] = str(_l("This date is in the future."))
+    if not errors:
+        try:
+            checklists.check_tag(appraisal, checklist_item_id, kind)
+        except FieldErrors as e:
+            errors.update(e.errors)
     if errors:
         raise FieldErrors(errors)
     log = ContactLog(
@@ -118,8 +129,98 @@ def log_contact(
         kind=kind,
         occurred_on=occurred_on,
         summary=(summary or "").strip()[:1000],
+        checklist_item_id=checklist_item_id or None,
         logged_by_id=actor.id,
     )
     db.session.add(log)
     db.session.flush()
     return log
+
+
+# --- checklist coverage (三必清 / 三必访 / 四必谈) ------------------------------------------------
+
+
+@dataclass
+class CoveredItem:
+    item: ChecklistItem
+    times: int  # tagged talks or visits this quarter
+
+    @property
+    def met(self) -> bool:
+        return self.times > 0
+
+
+@dataclass
+class Coverage:
+    """One member's quarter against the checklists, list by list."""
+
+    lists: dict[str, list[CoveredItem]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.lists.values())
+
+    @property
+    def met(self) -> int:
+        return sum(1 for v in self.lists.values() for c in v if c.met)
+
+    def missing(self) -> list[ChecklistItem]:
+        return [c.item for v in self.lists.values() for c in v if not c.met]
+
+
+def _tag_counts(member_ids: list[int], start, end) -> dict[tuple[int, int], int]:
+    """(member id, item id) -> tagged contacts in [start, end). One query."""
+    if not member_ids:
+        return {}
+    rows = db.session.execute(
+        select(ResponsibilityPerson.member_id, ContactLog.checklist_item_id, func.count())
+        .join(ResponsibilityPerson, ResponsibilityPerson.id == ContactLog.person_id)
+        .where(
+            ResponsibilityPerson.member_id.in_(member_ids),
+            ContactLog.checklist_item_id.is_not(None),
+            ContactLog.occurred_on >= start,
+            ContactLog.occurred_on < end,
+        )
+        .group_by(ResponsibilityPerson.member_id, ContactLog.checklist_item_id)
+    ).all()
+    return {(m, i): n for m, i, n in rows}
+
+
+def _coverage(items: list[ChecklistItem], counts: dict[int, int]) -> Coverage:
+    cov = Coverage()
+    for item in items:
+        cov.lists.setdefault(item.kind, []).append(CoveredItem(item, counts.get(item.id, 0)))
+    return cov
+
+
+def coverage(appraisal: Appraisal) -> Coverage:
+    """Which items of the record's lists the member's talks and visits of the quarter met.
+    Two queries."""
+    start, end = quarter_bounds(appraisal.year, appraisal.quarter)
+    counts = _tag_counts([appraisal.member_id], start, end)
+    by_item = {i: n for (_m, i), n in counts.items()}
+    return _coverage(checklists.items_for(appraisal.org), by_item)
+
+
+def coverage_of(records: list[Appraisal]) -> dict[int, Coverage]:
+    """Coverage per record id for a page of one quarter's records (the branch overview): two
+    queries whatever the number of records. Each record's org must be loaded."""
+    if not records:
+        return {}
+    start, end = quarter_bounds(records[0].year, records[0].quarter)
+    ancestors = {i for a in records for i in a.org.ancestor_ids}
+    items = list(
+        db.session.scalars(select(ChecklistItem).where(ChecklistItem.org_id.in_(ancestors)))
+    )
+    by_member: dict[int, dict[int, int]] = {}
+    for (member_id, item_id), n in _tag_counts(
+        sorted({a.member_id for a in records}), start, end
+    ).items():
+        by_member.setdefault(member_id, {})[item_id] = n
+    lists: dict[int, list[ChecklistItem]] = {}
+    out: dict[int, Coverage] = {}
+    for a in records:
+        if a.org_id not in lists:
+            lists[a.org_id] = [i for i in checklists.nearest(items, a.org) if i.is_active]
+        out[a.id] = _coverage(lists[a.org_id], by_member.get(a.member_id, {}))
+    return out

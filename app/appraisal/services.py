@@ -15,8 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
+from app.appraisal.checklists import ensure_defaults
 from app.appraisal.dimensions import FACTS, field_name, templates_for
-from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Status
+from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Grade, Status
 from app.appraisal.rollup import unfinished_by_branch
 from app.appraisal.workflow import Action, apply, dimensions_for
 from app.auth.models import User
@@ -119,6 +120,7 @@ def open_period(
     )
     db.session.add(period)
     db.session.flush()
+    ensure_defaults(org)  # the 三必清 / 三必访 / 四必谈 lists its records' talks are tagged with
     created = add_missing_records(period)
     audit.record(actor, "appraisal.open_period", org, year=year, quarter=quarter, records=created)
     return period
@@ -243,11 +245,17 @@ def periods_for(user: User) -> list[AppraisalPeriod]:
         .order_by(AppraisalPeriod.year.desc(), AppraisalPeriod.quarter.desc(), Org.path)
     )
     paths = policy.subtrees(user, "appraisal.read")
-    rows = list(db.session.scalars(stmt))
+    return [p for p in db.session.scalars(stmt) if _meets(p.org.path, paths)]
+
+
+def period_visible(user: User, period: AppraisalPeriod) -> bool:
+    """Whether ``user`` may open the quarter's page (as ``periods_for`` lists it)."""
+    return _meets(period.org.path, policy.subtrees(user, "appraisal.read"))
+
+
+def _meets(path: str, paths: list[str]) -> bool:
     # A period is visible to anyone whose scope meets its subtree (above or below it).
-    return [
-        p for p in rows if any(p.org.path.startswith(x) or x.startswith(p.org.path) for x in paths)
-    ]
+    return any(path.startswith(x) or x.startswith(path) for x in paths)
 
 
 # --- records --------------------------------------------------------------------------------
@@ -261,6 +269,7 @@ def get_appraisal(user: User, appraisal_id: int) -> Appraisal | None:
             joinedload(Appraisal.member),
             joinedload(Appraisal.org),
             joinedload(Appraisal.period),
+            joinedload(Appraisal.branch_meeting),
         )
     )
     return db.session.scalar(stmt)
@@ -319,10 +328,22 @@ def save_self_record(
     appraisal.self_record = record
 
 
+def can_be_exemplary(appraisal: Appraisal) -> bool:
+    """The mark (典型) is for a record in good standing: never a vetoed or 不合格 one."""
+    return not appraisal.is_vetoed and appraisal.grade != Grade.UNQUALIFIED
+
+
 def mark_exemplary(actor: User, appraisal: Appraisal, note: str, *, on: bool = True) -> None:
-    """The committee marks a record as exemplary (典型, rule 4.4.2) for the 七一 selection."""
+    """The committee marks a record as exemplary (典型, rule 4.4.2) for the 七一 selection, or
+    removes the mark. A vetoed or 不合格 record cannot be marked: Conflict naming ``note``
+    (a veto or a spot-check adjustment to 不合格 removes a mark given before, see workflow.py).
+    Raises PermissionDenied, FieldErrors on ``note``. Audited."""
     if not policy.can(actor, "appraisal.mark_exemplary", appraisal):
         raise PermissionDenied(_l("Only the party committee marks exemplary records."))
+    if on and not can_be_exemplary(appraisal):
+        raise Conflict(
+            _l("A vetoed or unqualified record cannot be marked exemplary."), field="note"
+        )
     note = " ".join((note or "").split())[:300]
     if on and len(note) < 2:
         raise FieldErrors({"note": str(_l("Say what makes it exemplary."))})

@@ -8,21 +8,26 @@ state it was closed in. No code sets ``Appraisal.status`` anywhere else.
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import audit, policy
-from app.appraisal.models import Appraisal, AppraisalStep, Grade, Status, VetoCategory
+from app.appraisal.cap import excellent_cap
+from app.appraisal.models import (
+    Appraisal,
+    AppraisalStep,
+    BranchMeeting,
+    Grade,
+    Status,
+    VetoCategory,
+)
 from app.auth.models import User
 from app.common import timeutil
 from app.extensions import db
-from app.orgs.tree import branch_org_ids
 from app.workflow import PREVIOUS, InvalidTransition, Step, Workflow
 
 __all__ = [
@@ -189,11 +194,7 @@ def _sign(a: Appraisal, step: Step) -> None:
 @WORKFLOW.handler(Action.ASSESS)
 def _assess(a: Appraisal, step: Step) -> None:
     data = step.data
-    meeting = data.get("meeting_on")
-    if not isinstance(meeting, date):
-        step.errors["meeting_on"] = str(_l("Give the date of the branch committee meeting."))
-    elif meeting > timeutil.today():
-        step.errors["meeting_on"] = str(_l("This date is in the future."))
+    meeting = _meeting_of(a, step)
     grade = data.get("grade") or None
     # Probationary members are reviewed, not graded, unless a grade is given on purpose.
     if (grade is not None or not a.is_probationary) and grade not in set(Grade):
@@ -202,19 +203,67 @@ def _assess(a: Appraisal, step: Step) -> None:
         step.errors["grade"] = str(_l("A vetoed record stays unqualified."))
     elif grade == Grade.EXCELLENT:
         _check_excellent_cap(a, step.errors)
+    final = Grade.UNQUALIFIED if a.is_vetoed else grade
+    masses = " ".join(str(data.get("masses") or "").split())[:2000]
+    # Both ends of the scale rest on what the masses report (群众反映), not only the branch.
+    if final in (Grade.EXCELLENT, Grade.UNQUALIFIED) and len(masses) < 2:
+        step.errors["masses"] = str(
+            _l("Write what the masses report: it is required for excellent or unqualified.")
+        )
     comment = " ".join(str(data.get("comment") or "").split())[:2000]
     if len(comment) < 2:
         step.errors["comment"] = str(_l("Write the branch's opinion."))
-    if step.errors:
+    if step.errors or meeting is None:
         return
-    a.branch_meeting_on = meeting
-    a.grade = Grade.UNQUALIFIED if a.is_vetoed else grade
+    if meeting.id is None:
+        db.session.add(meeting)
+    a.branch_meeting = meeting
+    a.branch_meeting_on = meeting.held_on
+    a.grade = final
     a.branch_comment = comment
-    a.masses_opinion = " ".join(str(data.get("masses") or "").split())[:2000]
+    a.masses_opinion = masses
     a.assessed_by_id = step.actor.id
     if a.spot_result == "returned":
         a.spot_result = None  # back in the committee's spot-check list
-    step.snapshot = {"grade": a.grade, "meeting_on": str(meeting), "comment": comment}
+    step.snapshot = {
+        "grade": a.grade,
+        "meeting_on": str(meeting.held_on),
+        "comment": comment,
+        "masses": masses,
+    }
+    if a.grade == Grade.UNQUALIFIED:
+        _drop_exemplary_mark(a, step, Action.ASSESS)
+
+
+def _meeting_of(a: Appraisal, step: Step) -> BranchMeeting | None:
+    """The branch committee meeting (支委会) that decided: one of the branch's meetings
+    (``meeting_id``), or a new one from ``meeting_on``, ``attendees`` and ``decision`` (not
+    yet added to the session). None, with the errors set, when neither is right."""
+    data = step.data
+    branch_id = a.org.branch_id
+    if data.get("meeting_id"):
+        meeting = db.session.get(BranchMeeting, int(data["meeting_id"]))
+        if meeting is None or meeting.org_id != branch_id:
+            step.errors["meeting_id"] = str(_l("Choose a meeting of this branch."))
+            return None
+        return meeting
+    held_on = data.get("meeting_on")
+    if not isinstance(held_on, date):
+        step.errors["meeting_on"] = str(_l("Give the date of the branch committee meeting."))
+    elif held_on > timeutil.today():
+        step.errors["meeting_on"] = str(_l("This date is in the future."))
+    attendees = " ".join(str(data.get("attendees") or "").split())[:1000]
+    if len(attendees) < 2:
+        step.errors["attendees"] = str(_l("Say who attended the meeting."))
+    if step.errors:
+        return None
+    return BranchMeeting(
+        org_id=branch_id,
+        held_on=held_on,
+        attendees=attendees,
+        decision=" ".join(str(data.get("decision") or "").split())[:2000],
+        created_by_id=step.actor.id,
+    )
 
 
 @WORKFLOW.handler(Action.RETURN_TO_BRANCH)
@@ -242,6 +291,8 @@ def _spot_adjust(a: Appraisal, step: Step) -> None:
     step.snapshot = {"from": a.grade, "to": grade}
     a.grade = grade
     a.spot_result = "adjusted"
+    if grade == Grade.UNQUALIFIED:
+        _drop_exemplary_mark(a, step, Action.SPOT_ADJUST)
 
 
 @WORKFLOW.handler(Action.VETO)
@@ -250,11 +301,36 @@ def _veto(a: Appraisal, step: Step) -> None:
     if category not in set(VetoCategory):
         step.errors["category"] = str(_l("Choose the category."))
         return
+    # The rules name three problems "等问题"; anything else serious is the committee's call.
+    if category == VetoCategory.OTHER and not policy.can(step.actor, "appraisal.veto_other", a):
+        step.errors["category"] = str(
+            _l("Only the party committee records a veto for another serious problem.")
+        )
+        return
     step.snapshot = {"category": category, "grade_before": a.grade}
     a.is_vetoed = True
     a.veto_category = category
     a.veto_facts = step.comment
     a.grade = Grade.UNQUALIFIED
+    _drop_exemplary_mark(a, step, Action.VETO)
+
+
+def _drop_exemplary_mark(a: Appraisal, step: Step, action: str) -> None:
+    """A vetoed or 不合格 record keeps no exemplary mark (rule 4.4.2): the step removes it,
+    says so in its snapshot, and the audit log gets the mark's own event."""
+    if not a.is_exemplary:
+        return
+    step.snapshot = {**(step.snapshot or {}), "exemplary_removed": a.exemplary_note}
+    a.is_exemplary = False
+    a.exemplary_note = ""
+    audit.record(
+        step.actor,
+        "appraisal.exemplary",
+        a,
+        org_path=a.org.path,
+        on=False,
+        removed_by=str(action),
+    )
 
 
 @WORKFLOW.handler(Action.LIFT_VETO)
@@ -272,31 +348,10 @@ def _lift_veto(a: Appraisal, step: Step) -> None:
 
 
 def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
-    """优秀 is capped per branch and quarter (a share of the graded members, default 1/3)."""
-    branch_ids = branch_org_ids(appraisal.org)
-    base = select(func.count(Appraisal.id)).where(
-        Appraisal.period_id == appraisal.period_id,
-        Appraisal.org_id.in_(branch_ids),
-        Appraisal.is_probationary.is_(False),
-    )
-    total = db.session.scalar(base) or 0
-    excellent = (
-        db.session.scalar(
-            base.where(Appraisal.grade == Grade.EXCELLENT, Appraisal.id != appraisal.id)
-        )
-        or 0
-    )
-    cap = appraisal.period.excellent_cap
-    if cap is None:
-        cap = current_app.config.get("EXCELLENT_CAP", 1 / 3)
-    allowed = math.floor(total * cap + 1e-9)  # 0.29 × 100 is 28.999… in floating point
-    if excellent + 1 > allowed:
-        errors["grade"] = str(
-            _l(
-                "The branch may grade at most %(allowed)d of %(total)d members excellent; "
-                "%(used)d already are.",
-                allowed=allowed,
-                total=total,
-                used=excellent,
-            )
+    """优秀 is capped per branch and quarter (a share of the members graded, default 1/3):
+    refused, with the same figures the pages state, when one more would break it."""
+    cap = excellent_cap(appraisal.period, appraisal.org, excluding=appraisal.id)
+    if not cap.admits_one_more():
+        errors["grade"] = " ".join(
+            (cap.statement(), str(_l("No more members of the branch can be graded excellent.")))
         )

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, Any] = {
     "appraisal.draw_sample": _l("Spot-check sample drawn"),
     "appraisal.exemplary": _l("Exemplary mark changed"),
     "appraisal.area_person": _l("Person added to the responsibility area"),
+    "appraisal.checklists": _l("Responsibility-area checklists edited"),
     "appraisal.export_summary": _l("Appraisal summary exported"),
     "appraisal.export_book": _l("Appraisal book exported"),
     # One per workflow step (appraisal.submit, appraisal.close, …), worded as on the timeline.
@@ -128,6 +129,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "unfinished": _l("Unfinished records"),
     "revision": _l("Revision"),
     "on": _l("Marked"),
+    "removed_by": _l("Removed by the step"),
     "seed": _l("Random seed"),
     "share": _l("Sample share"),
     "pool": _l("Drawn from"),
@@ -181,6 +183,7 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "sanction_kind": SANCTION_KIND_LABELS,
     "reason": LOGIN_FAILURES,
     "fields": FIELD_LABELS,
+    "removed_by": APPRAISAL_STEP_LABELS,
 }
 # Details that are a dict keyed by codes (counts per status); other dicts are keyed by details.
 DICT_KEY_LABELS: dict[str, Mapping[str, Any]] = {"unfinished": STATUS_LABELS}

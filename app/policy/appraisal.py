@@ -101,6 +101,8 @@ for _name in (
     "reopen",
     "close",
     "mark_exemplary",
+    # A veto for 其他严重问题 (beyond the three the rules name) is the committee's alone.
+    "veto_other",
 ):
     _RULES[f"appraisal.{_name}"] = _committee
 

@@ -76,4 +76,11 @@ def fill(a) -> None:
     a.self_record = {d["key"]: {"text": "本季度情况"} for d in dimensions_for(a)}
 
 
-ASSESS = {"meeting_on": date(2026, 10, 10), "grade": "qualified", "comment": "同意"}
+ASSESS = {
+    "meeting_on": date(2026, 10, 10),
+    "attendees": "张书记、李委员、王委员",
+    "grade": "qualified",
+    "comment": "同意",
+}
+# What the masses report: required for excellent and unqualified.
+MASSES = {"masses": "群众反映该同志工作认真，乐于助人。"}

@@ -31,7 +31,12 @@ def test_a_meeting_held_this_beijing_morning_is_not_in_the_future(world, server_
     fill(a)
     apply(a, "submit", world.sec_b, expected_version=None)
     apply(a, "sign", world.leader_b, expected_version=None, comment="属实")
-    data = {"meeting_on": date(2026, 10, 1), "grade": "qualified", "comment": "同意"}
+    data = {
+        "meeting_on": date(2026, 10, 1),
+        "attendees": "支委会全体委员",
+        "grade": "qualified",
+        "comment": "同意",
+    }
     with time_machine.travel(LATE_UTC, tick=False):
         apply(a, "assess", world.sec_b, expected_version=None, data=data)
     db.session.flush()

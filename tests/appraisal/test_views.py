@@ -126,6 +126,7 @@ def test_step_over_http_with_stale_version(world, login_as):
         "step_assess-version": a.version,
         "step_assess-grade": "qualified",
         "step_assess-meeting_on": "2026-10-10",
+        "step_assess-attendees": "张书记、李委员",
         "step_assess-comment": "同意",
         "step_assess-masses": "好",
     }

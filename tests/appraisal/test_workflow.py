@@ -15,7 +15,7 @@ from app.audit import AuditEvent
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.roster.models import Member
-from tests.appraisal.conftest import ASSESS, fill
+from tests.appraisal.conftest import ASSESS, MASSES, fill
 
 
 def _to(world, member, status):
@@ -76,7 +76,7 @@ def test_mentor_signs_for_a_probationary_member(world):
         "assess",
         world.sec_a,
         expected_version=None,
-        data={"meeting_on": date(2026, 10, 10), "comment": "考察合格"},
+        data={**ASSESS, "grade": None, "comment": "考察合格"},
     )
     assert a.status == "assessed" and a.grade is None  # reviewed, not graded
 
@@ -197,7 +197,8 @@ def test_excellent_share_is_capped_per_branch(world):
         a = _to(world, m, "signed")
         grade = "excellent" if graded < 3 else "qualified"
         if graded < 2:
-            apply(a, "assess", world.sec_a, expected_version=None, data={**ASSESS, "grade": grade})
+            data = {**ASSESS, **MASSES, "grade": grade}
+            apply(a, "assess", world.sec_a, expected_version=None, data=data)
         elif graded == 2:
             with pytest.raises(FieldErrors) as err:
                 apply(
@@ -205,7 +206,7 @@ def test_excellent_share_is_capped_per_branch(world):
                     "assess",
                     world.sec_a,
                     expected_version=None,
-                    data={**ASSESS, "grade": "excellent"},
+                    data={**ASSESS, **MASSES, "grade": "excellent"},
                 )
             assert "2" in err.value.errors["grade"] and "6" in err.value.errors["grade"]
         graded += 1

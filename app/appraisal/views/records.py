@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, evidence, responsibility, services
+from app.appraisal import bp, checklists, evidence, meetings, responsibility, services
+from app.appraisal.cap import excellent_cap
 from app.appraisal.dimensions import EVIDENCE_KEY, FACTS
 from app.appraisal.forms import (
     ContactForm,
@@ -28,6 +29,7 @@ from app.appraisal.workflow import allowed_actions, apply, check, dimensions_for
 from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db
+from app.orgs.models import Org
 from app.orgs.tree import org_labels
 
 
@@ -56,9 +58,14 @@ def _step_form(a: Appraisal, action: str, *, pressed: bool) -> StepForm:
         "version": a.version,
         "grade": a.grade or "",
         "masses": a.masses_opinion,
-        "meeting_on": a.branch_meeting_on,
+        "meeting_id": a.branch_meeting_id or 0,
     }
-    return page_form(StepForm, f"step_{action}", pressed=pressed, data=data)
+    form = page_form(StepForm, f"step_{action}", pressed=pressed, data=data)
+    if action == "assess":
+        form.meeting_id.choices = [(0, _("Record a new meeting below"))] + [
+            (m.id, meetings.meeting_label(m)) for m in meetings.recent_meetings(a)
+        ]
+    return form
 
 
 def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> RecordForms:
@@ -77,6 +84,7 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
         own.evidence.choices = evidence.choices(a)
     log = page_form(ContactForm, "log", **kept("log"))
     log.person_id.choices = [(row.person.id, row.person.name) for row in area]
+    log.checklist_item_id.choices = [(0, "—"), *checklists.item_choices(a)]
     actions = [x for x in allowed_actions(a, current_user) if x != "submit"]
     return RecordForms(
         own=own,
@@ -88,9 +96,18 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
 
 
 def _render(a: Appraisal, area: list, forms: RecordForms):
+    branch = a.org if a.org.branch_id == a.org_id else db.session.get(Org, a.org.branch_id)
+    coverage = responsibility.coverage(a)
     return render_template(
         "appraisal/record.html",
         a=a,
+        coverage=coverage,
+        item_labels={c.item.id: c.item.label for v in coverage.lists.values() for c in v},
+        checklist_kinds=checklists.KIND_LABELS,
+        cap=None if a.is_probationary else excellent_cap(a.period, a.org, excluding=a.id),
+        may_mark=services.can_be_exemplary(a),
+        period_link=services.period_visible(current_user, a.period),
+        overview_branch=branch if policy.can(current_user, "appraisal.overview", branch) else None,
         dims=dimensions_for(a),
         facts=FACTS,
         evidence_key=EVIDENCE_KEY,
@@ -197,6 +214,7 @@ def area_add(appraisal_id: int, what: str):
                     f.kind.data,
                     f.occurred_on.data,
                     f.summary.data,
+                    f.checklist_item_id.data or None,
                 )
         if done:
             return _done(appraisal_id, what, _("Saved."), "#area")
