@@ -101,6 +101,8 @@ def member_book(
             "季度",
             *[label for _k, label in keys],
             "培养联系人意见" if probation else "党小组意见",
+            "群众反映",
+            "支委会会议",
             "支委会考核意见",
             "考核等次",
             "一票否决",
@@ -143,7 +145,21 @@ def _book_row(ws, r: int, a, keys: list[tuple[str, str]], steps: list, wrap, quo
         write_text(ws, r, c, str((record.get(key) or {}).get("text", "")), wrap, quoted)
     c = len(keys) + 1
     write_text(ws, r, c, a.sign_opinion or "", wrap, quoted)
-    write_text(ws, r, c + 1, a.branch_comment or "", wrap, quoted)
-    ws.write_string(r, c + 2, grade, wrap)
-    ws.write_string(r, c + 3, veto)
-    ws.write_string(r, c + 4, timeline, wrap)
+    write_text(ws, r, c + 1, a.masses_opinion or "", wrap, quoted)
+    write_text(ws, r, c + 2, meeting_text(a), wrap, quoted)
+    write_text(ws, r, c + 3, a.branch_comment or "", wrap, quoted)
+    ws.write_string(r, c + 4, grade, wrap)
+    ws.write_string(r, c + 5, veto)
+    ws.write_string(r, c + 6, timeline, wrap)
+
+
+def meeting_text(a) -> str:
+    """The branch committee meeting that decided the record, in one cell: date, who
+    attended, the decision (only the date for records from before meetings were kept)."""
+    m = a.branch_meeting
+    if m is None:
+        return a.branch_meeting_on.isoformat() if a.branch_meeting_on else ""
+    lines = [m.held_on.isoformat(), f"参会人员：{m.attendees}"]
+    if m.decision:
+        lines.append(f"会议决定：{m.decision}")
+    return "\n".join(lines)

@@ -18,6 +18,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import policy
+from app.appraisal.book import year_glance
+from app.appraisal.labels import TEMPLATE_LABELS
 from app.common.excel import send_xlsx
 from app.common.forms import page_form
 from app.errors import errors_on
@@ -167,6 +169,8 @@ def _render_detail(
             sanction_form=sanction_form or page_form(SanctionForm, "sanction"),
             effect_months=sanctions.effect_months(),
             full=full,
+            glance=year_glance(current_user, member.id, request.args.get("year", type=int)),
+            appraisal_labels=TEMPLATE_LABELS,
             **LABELS,
         ),
         status,

@@ -3,11 +3,11 @@ on screen and as Excel."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from app.appraisal import bp
-from app.appraisal.book import book_of
+from app.appraisal.book import book_of, glance_of
 from app.appraisal.excel import member_book
 from app.appraisal.labels import TEMPLATE_LABELS
 from app.appraisal.workflow import dimensions_for
@@ -45,6 +45,7 @@ def _page(member_id: int, *, probation: bool):
     b = book_of(current_user, member_id, probation=probation)
     return render_template(
         "appraisal/book.html",
+        glance=glance_of(b.records, request.args.get("year", type=int)),
         probation=probation,
         member=b.member,
         records=b.records,

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, dimensions, rollup, services
+from app.appraisal import bp, dimensions, responsibility, rollup, services
 from app.appraisal import inbox as queries
+from app.appraisal.cap import excellent_cap, states_a_cap
 from app.appraisal.excel import branch_summary
 from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
 from app.appraisal.labels import STATUS_LABELS, TEMPLATE_LABELS
@@ -191,11 +192,16 @@ def overview(period_id: int, org_id: int):
     if status not in STATUS_LABELS:
         status = ""
     ov = queries.branch_overview(current_user, period, org, status)
+    coverage = responsibility.coverage_of(ov.rows)
     return render_template(
         "appraisal/overview.html",
         period=period,
         org=org,
         ov=ov,
+        coverage=coverage,
+        coverage_met=sum(c.met for c in coverage.values()),
+        coverage_total=sum(c.total for c in coverage.values()),
+        cap=excellent_cap(period, org) if states_a_cap(org) else None,
         status=status,
         org_names=org_labels({a.org for a in ov.rows}),
         **TEMPLATE_LABELS,
