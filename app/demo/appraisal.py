@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.appraisal import services as ap
+from app.appraisal.checklists import items_for
 from app.appraisal.models import Appraisal, AppraisalPeriod, ContactLog, ResponsibilityPerson
 from app.appraisal.workflow import apply, dimensions_for
 from app.auth.models import Role, User
@@ -141,12 +142,14 @@ def _seed_quarter(
         for b in branches
     }
     meeting_on = min(end, date(YEAR, 11, 20))
+    # One branch committee meeting per branch decides all its opinions of the quarter.
+    meetings: dict[int, int] = {}
     for a in records:
         depth = 4 if quarter < 4 else rng.choice(CURRENT_DEPTHS)
         if a.member.user_id is not None and quarter == 4:
             # The demo member still writes; the other linked logins wait for their signer.
             depth = 0 if a.member.user_id == demo_member else 2
-        _walk(a, depth, staff, rng, quota, meeting_on)
+        _walk(a, depth, staff, rng, quota, meeting_on, meetings)
     db.session.flush()
     if quarter < 4:
         chosen = ap.draw_sample(committee, period, 0.1, seed=f"demo-{quarter}")
@@ -163,6 +166,7 @@ def _walk(
     rng: random.Random,
     quota: dict[int, int],
     meeting_on: date,
+    meetings: dict[int, int],
 ) -> None:
     """Take ``a`` through ``depth`` steps: 1 submitted, 2 signed (sometimes after a return),
     3 and up assessed (rarely vetoed)."""
@@ -179,7 +183,7 @@ def _walk(
             apply(a, "submit", author, expected_version=None)
         apply(a, "sign", signer, expected_version=None, comment=SIGN_NOTE)
     if depth >= 3 and a.status == "signed" and a.member.user_id != sec.id:
-        _assess(a, sec, rng, quota, meeting_on)
+        _assess(a, sec, rng, quota, meeting_on, meetings)
 
 
 def _fill(a: Appraisal, rng: random.Random) -> None:
@@ -192,7 +196,12 @@ def _fill(a: Appraisal, rng: random.Random) -> None:
 
 
 def _assess(
-    a: Appraisal, sec: User, rng: random.Random, quota: dict[int, int], meeting_on: date
+    a: Appraisal,
+    sec: User,
+    rng: random.Random,
+    quota: dict[int, int],
+    meeting_on: date,
+    meetings: dict[int, int],
 ) -> None:
     branch = a.org.branch_id
     grade: str | None = "qualified"
@@ -203,12 +212,16 @@ def _assess(
     if a.is_probationary:
         grade = None  # probationary members get the branch's opinion, not a grade
     opinion = {
+        "meeting_id": meetings.get(branch),
         "meeting_on": meeting_on,
+        "attendees": f"{sec.display_name}及支委会委员共5人",
+        "decision": "逐一评议本季度党员写实记录，确定考核等次。",
         "grade": grade,
         "comment": "经支委会研究，同意该同志本季度考核意见。",
         "masses": "群众反映良好。",
     }
     apply(a, "assess", sec, expected_version=None, data=opinion)
+    meetings[branch] = a.branch_meeting_id
     if rng.random() < 0.01:
         veto = {"category": "discipline"}
         apply(a, "veto", sec, expected_version=None, data=veto, comment=VETO_NOTE)
@@ -216,11 +229,16 @@ def _assess(
 
 def _seed_area(user: User) -> None:
     """The demo member's responsibility area: a key person who had a talk in October only,
-    so November shows the flag."""
-    member = db.session.scalar(select(Member).where(Member.user_id == user.id))
-    people = [("马建军", "家中老人长期患病，思想压力大", True), ("周丽", "", False),
-              ("何永福", "刚调入本班组", False)]  # fmt: skip
-    for name, note, key in people:
+    so November shows the flag; the talks and a visit are tagged with checklist items (三必清
+    / 三必访 / 四必谈), so the quarter's coverage shows some met and some not."""
+    member = db.session.scalar(
+        select(Member).where(Member.user_id == user.id).options(joinedload(Member.org))
+    )
+    items = {i.label: i.id for i in items_for(member.org)}
+    people = [("马建军", "家中老人长期患病，思想压力大", True, "家庭情况"),
+              ("周丽", "", False, "思想状况"),
+              ("何永福", "刚调入本班组", False, "岗位变动时")]  # fmt: skip
+    for name, note, key, item in people:
         p = ResponsibilityPerson(member_id=member.id, name=name, note=note, is_key=key)
         db.session.add(p)
         db.session.flush()
@@ -229,6 +247,17 @@ def _seed_area(user: User) -> None:
             kind="talk",
             occurred_on=date(2026, 10, 12),
             summary="了解家庭情况，鼓励安心工作。",
+            checklist_item_id=items.get(item),
             logged_by_id=user.id,
         )
         db.session.add(talk)
+        if key:
+            visit = ContactLog(
+                person_id=p.id,
+                kind="visit",
+                occurred_on=date(2026, 10, 20),
+                summary="老人住院，上门看望。",
+                checklist_item_id=items.get("生病住院时"),
+                logged_by_id=user.id,
+            )
+            db.session.add(visit)
