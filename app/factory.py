@@ -31,6 +31,7 @@ from app.auth.sessions import load_session_user
 from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
+from app.selection.views import bp as selection_bp
 from app.cli import register_cli
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp, url_prefix="/orgs")
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(appraisal_bp, url_prefix="/appraisal")
+    app.register_blueprint(selection_bp, url_prefix="/selection")
     app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
     app.register_blueprint(guide_bp, url_prefix="/guide")
     app.register_blueprint(public_cases_bp, url_prefix="/guide")

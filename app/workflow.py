@@ -71,6 +71,7 @@ class Workflow:
         system_actions: Collection[str] = (),
         guards: Mapping[str, Guard] | None = None,
         audit_details: Callable[[Any], dict[str, Any]] | None = None,
+        step_fields: Callable[[Any], dict[str, Any]] | None = None,
         status_attr: str = "status",
         max_comment: int = 2000,
     ) -> None:
@@ -85,6 +86,8 @@ class Workflow:
         self.system_actions = frozenset(system_actions)  # may be taken with actor None
         self.guards = dict(guards or {})
         self.audit_details = audit_details or (lambda obj: {})
+        # Columns of the step row beyond the owner's key (a nomination's step names its round).
+        self.step_fields = step_fields or (lambda obj: {})
         self.status_attr = status_attr
         self.max_comment = max_comment
         self.handlers: dict[str, Handler] = {}
@@ -212,6 +215,7 @@ class Workflow:
         actor = step.actor
         row = self.step_model(
             **{self.owner_key: obj.id},
+            **self.step_fields(obj),
             action=action,
             from_status=old_status,
             to_status=new_status,

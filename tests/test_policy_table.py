@@ -118,6 +118,32 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "case.ledger": ("service_point", VOLUNTEERS, True),
     "case.board": ("service_point", VOLUNTEERS, True),
     "audit.view": (None, {"admin"}, False),
+    # The 七一 selection: the committee over a round runs it; branch staff nominate.
+    "selection.list": (None, ASSESSORS, False),
+    "selection.open": ("branch", {"committee"}, True),
+    "selection.view": ("round", ASSESSORS, True),
+    "selection.candidates": ("branch", ASSESSORS, True),
+    **{
+        f"selection.{step}": ("round", {"committee"}, True)
+        for step in (
+            "close_nominations",
+            "reopen_nominations",
+            "publish_notice",
+            "withdraw_notice",
+            "approve_final",
+            "switch_rule",
+            "set_quota",
+            "edit_dates",
+        )
+    },
+    **{
+        f"nomination.{step}": ("nomination", ASSESSORS, True)
+        for step in ("nominate", "revise", "withdraw")
+    },
+    **{
+        f"nomination.{step}": ("nomination", {"committee"}, True)
+        for step in ("approve", "send_back", "drop", "object", "uphold", "dismiss")
+    },
 }
 
 
@@ -183,6 +209,11 @@ class Targets:
             "member": member,
             "appraisal": records[member.id],
             "batch": SimpleNamespace(user_id=-1),
+            # A round opened over the branch, and a nomination of one of its members.
+            "round": SimpleNamespace(org=branch),
+            "nomination": SimpleNamespace(
+                branch=branch, round=SimpleNamespace(org=branch), member=member
+            ),
         }
 
 

@@ -26,6 +26,8 @@ from app.roster.fields import (
     POST_KIND_LABELS,
     SANCTION_KIND_LABELS,
 )
+from app.selection.labels import NOMINATION_ACTION_LABELS, ROUND_ACTION_LABELS
+from app.selection.labels import STATUS_LABELS as SELECTION_STATUS_LABELS
 
 ACTION_LABELS: dict[str, Any] = {
     "auth.login": _l("Log in"),
@@ -89,6 +91,17 @@ ACTION_LABELS: dict[str, Any] = {
     },
     "case.ledger_export": _l("Case ledger exported"),
     "case.reveal_phone": _l("Applicant's full phone number viewed"),
+    "selection.open_round": _l("七一 selection opened"),
+    "selection.export": _l("七一 selection list exported"),
+    # One per step of a round and of a nomination, worded as on the round's timeline.
+    **{
+        f"selection.{step}": _l("七一 selection: %(step)s", step=label)
+        for step, label in ROUND_ACTION_LABELS.items()
+    },
+    **{
+        f"nomination.{step}": _l("七一 selection: %(step)s", step=label)
+        for step, label in NOMINATION_ACTION_LABELS.items()
+    },
 }
 
 DETAIL_LABELS: dict[str, Any] = {
@@ -144,6 +157,8 @@ DETAIL_LABELS: dict[str, Any] = {
     "service_point": _l("Service point"),
     "case_number": _l("Case number"),
     "period": _l("Period"),
+    "round_id": _l("Selection no."),
+    "final": _l("Final list"),
     "sanction_kind": _l("Disciplinary sanction"),
     "decided_on": _l("Decided on"),
     "ends_on": _l("In effect until"),
@@ -194,6 +209,16 @@ ACTION_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     **{
         (f"case.{step}", key): CASE_STATUS_LABELS
         for step in CASE_STEP_LABELS
+        for key in ("from_status", "to_status")
+    },
+    # So are a selection round's and a nomination's.
+    **{
+        (f"{prefix}.{step}", key): SELECTION_STATUS_LABELS
+        for prefix, steps in (
+            ("selection", ROUND_ACTION_LABELS),
+            ("nomination", NOMINATION_ACTION_LABELS),
+        )
+        for step in steps
         for key in ("from_status", "to_status")
     },
 }

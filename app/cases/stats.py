@@ -139,6 +139,28 @@ class CompletedCase:
     rating: int | None  # the latest evaluation's level, None while unrated
 
 
+def completed_summary(member_ids: Select, start: date, end: date):
+    """A subquery of (member_id, cases_done, rating): per member among ``member_ids``, the
+    cases they hold completed on ``start`` ≤ done_on < ``end``, and the mean of those cases'
+    latest ratings (NULL when none is rated). One grouped query, for rankings."""
+    latest = _latest_ratings()
+    return (
+        select(
+            ServiceCase.agent_member_id.label("member_id"),
+            func.count(ServiceCase.id).label("cases_done"),
+            func.avg(latest.c.level).label("rating"),
+        )
+        .outerjoin(latest, latest.c.case_id == ServiceCase.id)
+        .where(
+            ServiceCase.agent_member_id.in_(member_ids),
+            ServiceCase.done_on >= start,
+            ServiceCase.done_on < end,
+        )
+        .group_by(ServiceCase.agent_member_id)
+        .subquery("service_work")
+    )
+
+
 def completed_cases(member_id: int, start: date, end: date) -> list[CompletedCase]:
     """The cases ``member_id`` holds that were completed on ``start`` ≤ done_on < ``end``,
     oldest first, with their latest rating."""

@@ -6,7 +6,7 @@ which is a path-prefix test. Views call ``require``; templates call ``can`` only
 Only this package knows role names:
 
 - ``core``: the rule registry, the grant tests, ``can`` and ``require``;
-- ``rules``, ``appraisal`` and ``cases``: one predicate per named action;
+- ``rules``, ``appraisal``, ``cases`` and ``selection``: one predicate per named action;
 - ``reach``: which subtrees a user reaches for a purpose, and the facts of roles;
 - ``scopes``: one query filter per listed model.
 """
@@ -15,6 +15,7 @@ from app.orgs.tree import in_subtrees
 from app.policy import appraisal as _appraisal  # noqa: F401 - registers the appraisal's rules
 from app.policy import cases as _cases  # noqa: F401 - registers the service cases' rules
 from app.policy import rules as _rules  # noqa: F401 - registers the other named rules
+from app.policy import selection as _selection  # noqa: F401 - registers the 七一 selection's
 from app.policy.core import (
     actions,
     can,

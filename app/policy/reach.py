@@ -10,6 +10,7 @@ from app.orgs.models import Org
 from app.policy.appraisal import APPRAISAL_READERS
 from app.policy.core import ORG_STEWARDS, scope_paths
 from app.policy.rules import ROSTER_EDITORS, ROSTER_READERS, VOLUNTEER_READERS
+from app.policy.selection import SELECTION_STAFF
 
 # The roles behind a kind of reach, for services that filter by subtree themselves.
 _REACH: dict[str, tuple[str, ...]] = {
@@ -24,6 +25,7 @@ _REACH: dict[str, tuple[str, ...]] = {
     "appraisal.assess": (Role.BRANCH_SECRETARY,),
     "appraisal.spot": (Role.COMMITTEE,),
     "appraisal.talk": (Role.BRANCH_SECRETARY,),
+    "selection.read": SELECTION_STAFF,
     "volunteers.read": VOLUNTEER_READERS,
     "volunteers.posts": (*VOLUNTEER_READERS, Role.MEMBER),
 }

@@ -21,7 +21,9 @@ from app.policy.appraisal import APPRAISAL_READERS
 from app.policy.cases import SUPERVISORS, agent_point_ids
 from app.policy.core import ORG_STEWARDS, _active, root_admin, scope_paths
 from app.policy.rules import ROSTER_READERS
+from app.policy.selection import SELECTION_STAFF
 from app.roster.models import Member
+from app.selection.models import Nomination, SelectionRound
 
 Scope = Callable[[Select, Any], Select]
 _SCOPES: dict[type, Scope] = {}
@@ -135,3 +137,18 @@ def _audit_events(stmt: Select, user: Any) -> Select:
     if root_admin(user):
         conds.append(AuditEvent.org_path == "")
     return stmt.where(or_(*conds))
+
+
+@scopes(SelectionRound)
+def _selection_rounds(stmt: Select, user: Any) -> Select:
+    # A round is listed to the committee over it and to the secretaries of branches inside it.
+    paths = scope_paths(user, SELECTION_STAFF)
+    ancestors = {int(i) for p in paths for i in p.strip("/").split("/") if i}
+    return stmt.where(
+        in_subtrees(SelectionRound.org_id, paths) | SelectionRound.org_id.in_(ancestors)
+    )
+
+
+@scopes(Nomination)
+def _nominations(stmt: Select, user: Any) -> Select:
+    return stmt.where(in_subtrees(Nomination.branch_id, scope_paths(user, SELECTION_STAFF)))

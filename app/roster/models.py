@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     String,
     Table,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -175,6 +176,32 @@ class Member(db.Model):
 
     def __repr__(self) -> str:
         return f"<Member {self.id}>"
+
+
+class SanctionKind(StrEnum):
+    WARNING = "warning"  # 警告
+    SERIOUS_WARNING = "serious_warning"  # 严重警告
+    REMOVAL_FROM_POST = "removal_from_post"  # 撤销党内职务
+    PROBATION = "probation"  # 留党察看
+
+
+class Sanction(db.Model):
+    """A party disciplinary sanction (党纪处分) and the period it is in effect."""
+
+    __tablename__ = "sanction"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", SanctionKind), name="kind_valid"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= decided_on", name="ends_after_decided"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)  # in effect until (inclusive)
+    reason: Mapped[str] = mapped_column(Text, default="", info={"pi_class": "sensitive"})
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ImportBatch(db.Model):

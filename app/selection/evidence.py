@@ -1,0 +1,81 @@
+"""A candidate's evidence, one click from every list: the window's quarters (grade, opinions,
+veto, spot check, exemplary mark), the service cases completed, the disciplinary sanctions,
+and the nomination with its objections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.appraisal.models import Appraisal
+from app.cases.stats import CompletedCase, completed_cases
+from app.extensions import db
+from app.orgs.models import Org
+from app.roster.models import Member, Sanction
+from app.selection.models import Nomination, Objection, SelectionRound
+from app.selection.ranking import Candidate, candidates, window_dates, window_filter
+
+
+@dataclass
+class Quarter:
+    year: int
+    quarter: int
+    record: Appraisal | None  # None: no record for this quarter
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"
+
+
+@dataclass
+class Evidence:
+    member: Member
+    candidate: Candidate | None
+    quarters: list[Quarter]
+    cases: list[CompletedCase]
+    sanctions: list[Sanction]
+    nomination: Nomination | None
+    objections: list[Objection]
+
+
+def evidence(r: SelectionRound, member: Member, branch: Org) -> Evidence:
+    """Everything the selection reads about ``member`` in round ``r`` (a fixed few queries)."""
+    found = candidates(r, [branch.path], member_id=member.id)
+    records = {
+        (a.year, a.quarter): a
+        for a in db.session.scalars(
+            select(Appraisal).where(Appraisal.member_id == member.id, window_filter(r.window))
+        )
+    }
+    start, end = window_dates(r.window)
+    sanctions = list(
+        db.session.scalars(
+            select(Sanction)
+            .where(Sanction.member_id == member.id)
+            .order_by(Sanction.decided_on.desc())
+        )
+    )
+    nomination = db.session.scalar(
+        select(Nomination).where(Nomination.round_id == r.id, Nomination.member_id == member.id)
+    )
+    objections = (
+        list(
+            db.session.scalars(
+                select(Objection)
+                .where(Objection.nomination_id == nomination.id)
+                .order_by(Objection.id)
+            )
+        )
+        if nomination
+        else []
+    )
+    return Evidence(
+        member=member,
+        candidate=found[0] if found else None,
+        quarters=[Quarter(y, q, records.get((y, q))) for y, q in r.window],
+        cases=completed_cases(member.id, start, end),
+        sanctions=sanctions,
+        nomination=nomination,
+        objections=objections,
+    )

@@ -1,0 +1,253 @@
+"""The candidate list: every member of the round's subtree with the window's figures, who is
+excluded or flagged by which rule, and the rank within the branch by the stated order.
+
+Eligibility and the rank are computed in SQL (grouped subqueries and a RANK() window), so a
+committee of 100,000 members costs the same few queries as a branch of thirty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+
+from app.appraisal.models import Appraisal, Grade, Status
+from app.appraisal.services import quarter_bounds
+from app.cases.stats import completed_summary
+from app.extensions import db
+from app.orgs.models import Org, OrgKind
+from app.orgs.tree import path_filter
+from app.roster.models import Member, Membership, PartyStatus, Sanction
+from app.selection.models import SelectionRound
+from app.selection.rules import RULES, active_rules
+
+# Members who left the party's rolls are not candidates at all (not even listed as excluded).
+GONE = (PartyStatus.EXPELLED, PartyStatus.TRANSFERRED_OUT, PartyStatus.DECEASED)
+
+
+@dataclass
+class Candidate:
+    member_id: int
+    name: str
+    gender: str
+    birth_date: date
+    joined_on: date | None
+    job_title: str
+    org_id: int
+    branch_id: int
+    records: int
+    excellent: int
+    confirmed: int
+    exemplary: int
+    cases_done: int
+    rating: float | None
+    eligible: bool
+    rank: int | None  # among the branch's eligible members; equal figures share a rank
+    reasons: list[str] = field(default_factory=list)  # the keys of the rules that exclude
+    flags: list[str] = field(default_factory=list)  # the keys of the rules that flag
+    missing: int = 0  # quarters of the window without a record
+    open: int = 0  # records still open or closed without a grade
+    tie_at_cut: bool = False  # shares the rank that the quota line cuts through
+
+
+def window_filter(window: list[tuple[int, int]]):
+    return or_(*(and_(Appraisal.year == y, Appraisal.quarter == q) for y, q in window))
+
+
+def window_dates(window: list[tuple[int, int]]) -> tuple[date, date]:
+    """The first day of the window's first quarter and the day after its last."""
+    start = min(quarter_bounds(y, q)[0] for y, q in window)
+    end = max(quarter_bounds(y, q)[1] for y, q in window)
+    return start, end
+
+
+def branch_of(org=Org):
+    """SQL: the branch an org counts with (a party group's parent, else the org itself)."""
+    return case((org.kind == OrgKind.GROUP, org.parent_id), else_=org.id)
+
+
+def members_in(r: SelectionRound, paths: list[str]) -> Select:
+    """The ids of the round's members inside the subtrees ``paths`` (the viewer's reach)."""
+    return (
+        select(Member.id)
+        .join(Org, Org.id == Member.org_id)
+        .where(
+            path_filter(Org.path, [r.org.path]),
+            path_filter(Org.path, paths),
+            Member.party_status.not_in(GONE),
+        )
+    )
+
+
+def _ranked(r: SelectionRound, paths: list[str], member_id: int | None = None) -> Select:
+    """One SELECT of every candidate with figures, eligibility, flags and rank."""
+    window = r.window
+    ids = members_in(r, paths)
+    if member_id is not None:
+        ids = ids.where(Member.id == member_id)
+    A = Appraisal
+    is_ = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731 - a counted condition
+    apx = (
+        select(
+            A.member_id.label("member_id"),
+            func.count(A.id).label("records"),
+            is_(A.grade == Grade.EXCELLENT).label("excellent"),
+            is_(A.grade == Grade.UNQUALIFIED).label("unqualified"),
+            is_(A.is_vetoed).label("vetoed"),
+            is_(
+                or_(
+                    A.status != Status.CLOSED,
+                    and_(A.grade.is_(None), A.is_probationary.is_(False)),
+                )
+            ).label("open"),
+            is_(A.spot_result == "confirmed").label("confirmed"),
+            is_(A.is_exemplary).label("exemplary"),
+        )
+        .where(window_filter(window), A.member_id.in_(ids))
+        .group_by(A.member_id)
+        .subquery("window_records")
+    )
+    start, end = window_dates(window)
+    svc = completed_summary(ids, start, end)
+    sanctioned = exists().where(
+        Sanction.member_id == Member.id,
+        Sanction.decided_on <= r.notice_ends,
+        or_(Sanction.ends_on.is_(None), Sanction.ends_on >= start),
+    )
+    n = lambda col: func.coalesce(col, 0)  # noqa: E731
+    active = active_rules(r)
+    excludes = {
+        "veto": n(apx.c.vetoed) > 0,
+        "unqualified": n(apx.c.unqualified) > 0,
+        "probationary": Member.membership == Membership.PROBATIONARY,
+        "standing": Member.party_status != PartyStatus.NORMAL,
+        "sanction": sanctioned,
+    }
+    incomplete = or_(n(apx.c.records) < len(window), n(apx.c.open) > 0)
+    conds = [excludes[k] for k in excludes if k in active]
+    eligible = case((or_(*conds), 0), else_=1) if conds else literal(1)
+    # Each rule's verdict comes back too, whether or not it applies (the page says both).
+    verdicts = [case((cond, 1), else_=0).label(f"rule_{k}") for k, cond in excludes.items()]
+    inner = (
+        select(
+            Member.id.label("member_id"),
+            Member.name,
+            Member.gender,
+            Member.birth_date,
+            Member.joined_on,
+            Member.job_title,
+            Member.org_id,
+            Member.name_pinyin,
+            branch_of().label("branch_id"),
+            n(apx.c.records).label("records"),
+            n(apx.c.excellent).label("excellent"),
+            n(apx.c.confirmed).label("confirmed"),
+            n(apx.c.exemplary).label("exemplary"),
+            n(apx.c.open).label("open"),
+            n(svc.c.cases_done).label("cases_done"),
+            svc.c.rating,
+            eligible.label("eligible"),
+            case((incomplete, 1), else_=0).label("rule_incomplete"),
+            *verdicts,
+        )
+        .join(Org, Org.id == Member.org_id)
+        .outerjoin(apx, apx.c.member_id == Member.id)
+        .outerjoin(svc, svc.c.member_id == Member.id)
+        .where(Member.id.in_(ids))
+        .subquery("candidates")
+    )
+    c = inner.c
+    rank = func.rank().over(
+        partition_by=(c.branch_id, c.eligible),
+        order_by=(
+            c.excellent.desc(),
+            c.confirmed.desc(),
+            c.exemplary.desc(),
+            c.cases_done.desc(),
+            func.coalesce(c.rating, 0).desc(),
+        ),
+    )
+    return select(inner, rank.label("rank"))
+
+
+def candidates(
+    r: SelectionRound,
+    paths: list[str],
+    *,
+    branch_id: int | None = None,
+    member_id: int | None = None,
+    top: int | None = None,
+) -> list[Candidate]:
+    """The round's candidates inside ``paths``: eligible ones by branch and rank, then the
+    excluded. ``branch_id`` keeps one branch; ``top`` keeps, per branch, the eligible members
+    ranked ``top`` or better (ties included). One query."""
+    ranked = _ranked(r, paths, member_id).subquery("ranked")
+    stmt = select(ranked)
+    if branch_id is not None:
+        stmt = stmt.where(ranked.c.branch_id == branch_id)
+    if top is not None:
+        stmt = stmt.where(ranked.c.eligible == 1, ranked.c.rank <= top)
+    stmt = stmt.order_by(
+        ranked.c.branch_id, ranked.c.eligible.desc(), ranked.c.rank, ranked.c.name_pinyin
+    )
+    active = active_rules(r)
+    rows = []
+    for row in db.session.execute(stmt).mappings():
+        eligible = bool(row["eligible"])
+        rows.append(
+            Candidate(
+                member_id=row["member_id"],
+                name=row["name"],
+                gender=row["gender"],
+                birth_date=row["birth_date"],
+                joined_on=row["joined_on"],
+                job_title=row["job_title"],
+                org_id=row["org_id"],
+                branch_id=row["branch_id"],
+                records=row["records"],
+                excellent=row["excellent"],
+                confirmed=row["confirmed"],
+                exemplary=row["exemplary"],
+                cases_done=row["cases_done"],
+                rating=float(row["rating"]) if row["rating"] is not None else None,
+                eligible=eligible,
+                rank=row["rank"] if eligible else None,
+                reasons=[
+                    k.key
+                    for k in RULES
+                    if k.effect == "exclude" and k.key in active and row[f"rule_{k.key}"]
+                ],
+                flags=["incomplete"] if "incomplete" in active and row["rule_incomplete"] else [],
+                missing=max(0, len(r.window) - row["records"]),
+                open=row["open"],
+            )
+        )
+    return rows
+
+
+def mark_ties_at_cut(rows: list[Candidate], quota: int) -> None:
+    """Flag the eligible candidates whose shared rank the quota line cuts through (the
+    branch chooses among them, and says why)."""
+    eligible = [c for c in rows if c.eligible]
+    if quota <= 0 or len(eligible) <= quota:
+        return
+    cut_rank = eligible[quota - 1].rank
+    if eligible[quota].rank == cut_rank:
+        for c in eligible:
+            if c.rank == cut_rank:
+                c.tie_at_cut = True
+
+
+def branch_sizes(r: SelectionRound, paths: list[str]) -> dict[int, tuple[int, int, int]]:
+    """Branch id -> (members listed, eligible, quota base) in the round inside ``paths``;
+    the quota base counts the full members whose party status is normal. One query."""
+    ranked = _ranked(r, paths).subquery("ranked")
+    full_normal = and_(ranked.c.rule_probationary == 0, ranked.c.rule_standing == 0)
+    stmt = select(
+        ranked.c.branch_id,
+        func.count(),
+        func.sum(ranked.c.eligible),
+        func.sum(case((full_normal, 1), else_=0)),
+    ).group_by(ranked.c.branch_id)
+    return {b: (int(n), int(e or 0), int(q or 0)) for b, n, e, q in db.session.execute(stmt)}
