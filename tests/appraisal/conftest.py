@@ -84,3 +84,26 @@ ASSESS = {
 }
 # What the masses report: required for excellent and unqualified.
 MASSES = {"masses": "群众反映该同志工作认真，乐于助人。"}
+
+
+def walk_to(world, member, status: str, *, data: dict | None = None) -> Appraisal:
+    """Walk ``member``'s record of the quarter to ``status`` the normal way (branch A or B);
+    ``data`` is the branch opinion when it goes as far as "assessed"."""
+    from app.appraisal.workflow import apply
+
+    a = world.record(member)
+    if status == "draft":
+        return a
+    fill(a)
+    in_a = a.org_id == world.tree.group_a.id
+    sec = world.sec_a if in_a else world.sec_b
+    actor = db.session.get(type(world.sec_a), a.member.user_id) if a.member.user_id else sec
+    apply(a, "submit", actor, expected_version=None)
+    if status == "submitted":
+        return a
+    signer = world.mentor_a if a.is_probationary else (world.leader_a if in_a else world.leader_b)
+    apply(a, "sign", signer, expected_version=None, comment="属实")
+    if status == "signed":
+        return a
+    apply(a, "assess", sec, expected_version=None, data=data or ASSESS)
+    return a
