@@ -166,7 +166,7 @@ def rounds_for(user: User) -> list[SelectionRound]:
 def get_round(user: User, round_id: int) -> SelectionRound:
     r = db.session.get(SelectionRound, round_id)
     if r is None or not policy.can(user, "selection.view", r):
-        raise NotFound()
+        raise NotFound(_l("No such selection in your scope."))
     return r
 
 
@@ -174,7 +174,7 @@ def get_nomination(user: User, nomination_id: int) -> Nomination:
     stmt = policy.scope(select(Nomination), user, Nomination).where(Nomination.id == nomination_id)
     n = db.session.scalar(stmt)
     if n is None:
-        raise NotFound()
+        raise NotFound(_l("No such nomination in your scope."))
     return n
 
 
@@ -187,7 +187,7 @@ def get_branch(user: User, r: SelectionRound, branch_id: int) -> Org:
         or not branch.is_within(r.org)
         or not policy.can(user, "selection.candidates", branch)
     ):
-        raise NotFound()
+        raise NotFound(_l("No such branch in your scope."))
     return branch
 
 
@@ -338,13 +338,14 @@ def timeline(r: SelectionRound, user: User) -> list[tuple[SelectionStep, Nominat
 def candidate_member(user: User, r: SelectionRound, member_id: int) -> tuple[Member, Org]:
     """The member and their branch, when the member is in the round and ``user`` may see the
     branch's candidates (else NotFound)."""
+    missing = NotFound(_l("No such member in your scope."))
     m = db.session.get(Member, member_id)
     if m is None:
-        raise NotFound()
+        raise missing
     org = db.session.get(Org, m.org_id)
     branch = db.session.get(Org, branch_id_of(org.id, org.kind, org.parent_id))
     if not org.is_within(r.org) or not policy.can(user, "selection.candidates", branch):
-        raise NotFound()
+        raise missing
     return m, branch
 
 
@@ -364,3 +365,4 @@ def nominate(
         db.session.flush()
     apply_nomination(n, NA.NOMINATE, actor, expected_version=n.version, data=data)
     return n
+
