@@ -161,7 +161,9 @@ def _clean_row(row: dict[str, Any], own: dict[int, ChecklistItem]) -> dict[str, 
     try:
         position = int(row.get("position") or 0)
     except (TypeError, ValueError):
-        raise FieldErrors({"rows": str(_l("Give each item's place as a number."))}) from None
+        position = -1
+    if not 0 <= position <= 999:
+        raise FieldErrors({"rows": str(_l("Give each item's place as a number."))})
     return {
         "id": item_id,
         "kind": kind,

@@ -242,7 +242,8 @@ def _meeting_of(a: Appraisal, step: Step) -> BranchMeeting | None:
     data = step.data
     branch_id = a.org.branch_id
     if data.get("meeting_id"):
-        meeting = db.session.get(BranchMeeting, int(data["meeting_id"]))
+        meeting_id = int(data["meeting_id"])
+        meeting = db.session.get(BranchMeeting, meeting_id) if 0 < meeting_id < 2**31 else None
         if meeting is None or meeting.org_id != branch_id:
             step.errors["meeting_id"] = str(_l("Choose a meeting of this branch."))
             return None
