@@ -238,3 +238,12 @@ def test_the_year_at_a_glance_on_the_book_and_the_roster_page(world, login_as):
     # Each branch sees its own members' year; a record of another branch is not linked.
     page = login_as(world.sec_b).get(f"/roster/{world.bob.id}").get_data(as_text=True)
     assert 'id="year-glance"' in page and f'href="/appraisal/{a.id}"' not in page
+
+
+def test_a_meeting_id_out_of_range_is_a_field_error(world):
+    a = walk_to(world, world.alice, "signed")
+    with pytest.raises(FieldErrors) as err:
+        apply(
+            a, "assess", world.sec_a, expected_version=None, data={**ASSESS, "meeting_id": 10**20}
+        )
+    assert set(err.value.errors) == {"meeting_id"}
