@@ -99,7 +99,8 @@ def seed_demo_command() -> None:
         f"demo data: {report.orgs} orgs, {report.service_points} service points, "
         f"{report.users} logins, {report.members} members, "
         f"{report.appraisal_periods} appraisal quarters, "
-        f"{report.volunteers} volunteer profiles, {report.cases} service cases added"
+        f"{report.volunteers} volunteer profiles, {report.cases} service cases, "
+        f"{report.nominations} 七一 nominations added"
     )
 
 

@@ -29,8 +29,9 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
         "appraisal: four quarters of 2026, every step through the workflow…",
         "service catalogue, volunteer profiles and posts…",
         "service cases: 300 in every state, through the workflow…",
+        "the 七一 selection: next July's round, the first nominations…",
         "demo data: 33 orgs, 6 service points, 6 logins, 328 members, 4 appraisal quarters, "
-        "308 volunteer profiles, 300 service cases added",
+        "308 volunteer profiles, 300 service cases, 18 七一 nominations added",
     ]
     counts = dict(db.session.execute(select(Org.kind, func.count()).group_by(Org.kind)).all())
     assert counts[OrgKind.COMMITTEE] == 1
@@ -51,12 +52,13 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
     actions = set(db.session.scalars(select(AuditEvent.action).distinct()))
     assert {"appraisal.close", "appraisal.sign", "member.create"} <= actions
     assert actions - set(ACTION_LABELS) == set()
+    assert {"selection.open_round", "nomination.nominate", "nomination.approve"} <= actions
 
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0
     assert again.output.splitlines()[-1] == (
         "demo data: 0 orgs, 0 service points, 0 logins, 0 members, 0 appraisal quarters, "
-        "0 volunteer profiles, 0 service cases added"
+        "0 volunteer profiles, 0 service cases, 0 七一 nominations added"
     )
     assert db.session.scalar(select(func.count(Org.id))) == total
     # the six documented logins plus a secretary, mentor and group leader per org

@@ -11,6 +11,7 @@ from app.demo.cases import SCENARIOS, seed_cases
 from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
 from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
 from app.demo.roster import GIVEN, LINKED, PER_BRANCH, SURNAMES, seed_members
+from app.demo.selection import seed_selection
 from app.demo.volunteers import seed_volunteers
 from app.extensions import db
 
@@ -23,7 +24,7 @@ def _quiet(_line: str) -> None:
 
 def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     """Build the demo org tree, service points, logins, roster, appraisals, service agency and
-    service cases.
+    service cases, and the 七一 selection.
     ``say`` gets one line as each part starts (the CLI prints them). The caller commits."""
     report = SeedReport()
     say("organisations, service points and logins…")
@@ -41,4 +42,7 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     db.session.flush()
     say(f"service cases: {sum(SCENARIOS.values())} in every state, through the workflow…")
     report.cases = seed_cases()
+    db.session.flush()
+    say("the 七一 selection: next July's round, the first nominations…")
+    report.nominations = seed_selection(by_name)
     return report

@@ -25,6 +25,7 @@ class SeedReport:
     appraisal_periods: int = 0
     volunteers: int = 0
     cases: int = 0
+    nominations: int = 0
 
 
 def user_named(username: str) -> User | None:

@@ -365,4 +365,3 @@ def nominate(
         db.session.flush()
     apply_nomination(n, NA.NOMINATE, actor, expected_version=n.version, data=data)
     return n
-

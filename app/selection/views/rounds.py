@@ -273,14 +273,25 @@ def round_notice(round_id: int):
     return render_template("selection/notice.html", r=r, nominations=listed, **LABELS)
 
 
-@bp.route("/<int:round_id>/<any(nominees, final):which>.xlsx")
+@bp.route("/<int:round_id>/nominees.xlsx")
 @login_required
-def round_xlsx(round_id: int, which: str):
-    """The nominee list (every nomination the committee has not refused) or, once approved,
-    the final list, as Excel in the official layout."""
+def nominees_xlsx(round_id: int):
+    """The nominee list (every nomination the committee has not refused) as Excel in the
+    official layout."""
+    return _xlsx(round_id, final=False)
+
+
+@bp.route("/<int:round_id>/final.xlsx")
+@login_required
+def final_xlsx(round_id: int):
+    """The approved list, once the final list is approved."""
+    return _xlsx(round_id, final=True)
+
+
+def _xlsx(round_id: int, *, final: bool):
     r = services.get_round(current_user, round_id)
-    if which == "final" and r.status != "final":
+    if final and r.status != "final":
         abort(404)
-    path, name = excel.export_list(current_user, r, final=which == "final")
+    path, name = excel.export_list(current_user, r, final=final)
     db.session.commit()  # the export is audited
     return send_xlsx(path, name)
