@@ -31,7 +31,6 @@ from app.auth.sessions import load_session_user
 from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
-from app.selection.views import bp as selection_bp
 from app.cli import register_cli
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
@@ -40,6 +39,7 @@ from app.home.forms import LanguageForm
 from app.home.views import bp as home_bp
 from app.orgs.views import bp as orgs_bp
 from app.roster.views import bp as roster_bp
+from app.selection.views import bp as selection_bp
 from app.volunteers.views import bp as volunteers_bp
 from app.volunteers.views import guide_bp
 from config import CONFIGS, DEV_SECRET_KEY
