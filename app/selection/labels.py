@@ -41,6 +41,22 @@ NOMINATION_ACTION_LABELS = {
     "uphold": _l("Objection upheld"),
     "dismiss": _l("Objection dismissed"),
 }
+# What a form's title and button say: the step as an instruction.
+BUTTON_LABELS = {
+    "close_nominations": _l("Close nominations"),
+    "reopen_nominations": _l("Reopen nominations"),
+    "publish_notice": _l("Publish the notice"),
+    "withdraw_notice": _l("Withdraw the notice"),
+    "approve_final": _l("Approve the final list"),
+    "revise": _l("Revise the nomination"),
+    "withdraw": _l("Withdraw the nomination"),
+    "approve": _l("Approve"),
+    "send_back": _l("Send back to the branch"),
+    "drop": _l("Take off the list"),
+    "object": _l("Record an objection"),
+    "uphold": _l("Uphold an objection and take off the list"),
+    "dismiss": _l("Dismiss an objection"),
+}
 OUTCOME_LABELS = {"upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
 QUOTA_MODE_LABELS = {"count": _l("The same number per branch"), "share": _l("A share of members")}
 SPOT_LABELS = {

@@ -80,12 +80,10 @@ def members_in(r: SelectionRound, paths: list[str]) -> Select:
     )
 
 
-def _ranked(r: SelectionRound, paths: list[str], member_id: int | None = None) -> Select:
+def _ranked(r: SelectionRound, paths: list[str]) -> Select:
     """One SELECT of every candidate with figures, eligibility, flags and rank."""
     window = r.window
     ids = members_in(r, paths)
-    if member_id is not None:
-        ids = ids.where(Member.id == member_id)
     A = Appraisal
     is_ = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731 - a counted condition
     apx = (
@@ -180,10 +178,13 @@ def candidates(
     top: int | None = None,
 ) -> list[Candidate]:
     """The round's candidates inside ``paths``: eligible ones by branch and rank, then the
-    excluded. ``branch_id`` keeps one branch; ``top`` keeps, per branch, the eligible members
-    ranked ``top`` or better (ties included). One query."""
-    ranked = _ranked(r, paths, member_id).subquery("ranked")
+    excluded. ``branch_id`` keeps one branch and ``member_id`` one member (ranked among all the
+    others); ``top`` keeps, per branch, the eligible members ranked ``top`` or better (ties
+    included). One query."""
+    ranked = _ranked(r, paths).subquery("ranked")
     stmt = select(ranked)
+    if member_id is not None:
+        stmt = stmt.where(ranked.c.member_id == member_id)
     if branch_id is not None:
         stmt = stmt.where(ranked.c.branch_id == branch_id)
     if top is not None:

@@ -335,6 +335,11 @@ def timeline(r: SelectionRound, user: User) -> list[tuple[SelectionStep, Nominat
 # --- nominating ---------------------------------------------------------------------------------
 
 
+def own_member_ids(user: User) -> set[int]:
+    """The roster entries of ``user`` themself (nobody nominates themselves)."""
+    return set(db.session.scalars(select(Member.id).where(Member.user_id == user.id)))
+
+
 def candidate_member(user: User, r: SelectionRound, member_id: int) -> tuple[Member, Org]:
     """The member and their branch, when the member is in the round and ``user`` may see the
     branch's candidates (else NotFound)."""

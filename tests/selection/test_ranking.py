@@ -139,3 +139,12 @@ def test_members_who_left_are_not_listed_at_all(season):
     s.member(grades=(E, E, E, E), name="已转出", party_status="transferred_out")
     r = s.open_round()
     assert candidates(r, [s.tree.branch_a.path]) == []
+
+
+def test_one_member_is_ranked_among_the_whole_branch(season):
+    s = season
+    _branch_a(s)
+    r = s.open_round()
+    found = _by_name(candidates(r, [s.tree.branch_a.path]))
+    (alone,) = candidates(r, [s.tree.branch_a.path], member_id=found["合格者"].member_id)
+    assert alone.rank == 5

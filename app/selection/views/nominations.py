@@ -39,6 +39,7 @@ def branch_candidates(round_id: int, branch_id: int):
         r=r,
         listing=listing,
         can_nominate=r.status == "nominating",
+        own=services.own_member_ids(current_user),
         **LABELS,
     )
 
@@ -53,6 +54,7 @@ def candidate_evidence(round_id: int, member_id: int):
         r=r,
         ev=evidence.evidence(r, member, branch),
         branch=branch,
+        own=services.own_member_ids(current_user),
         **LABELS,
     )
 
@@ -98,10 +100,19 @@ def _form(n: Nomination, action: str, *, pressed: bool) -> Any:
     return form
 
 
+# The branch's own steps; shown folded to the committee, whose decisions come first.
+BRANCH_ACTIONS = (NominationAction.REVISE, NominationAction.WITHDRAW)
+
+
 def _forms(n: Nomination, pressed: str = "") -> dict[str, Any]:
+    """One form per step the viewer may take now: the committee's decisions first."""
+    allowed = NOMINATION_WORKFLOW.allowed_actions(n, current_user)
+    ordered = [a for a in allowed if a not in BRANCH_ACTIONS] + [
+        a for a in allowed if a in BRANCH_ACTIONS
+    ]
     return {
         action: _form(n, action, pressed=pressed == action)
-        for action in NOMINATION_WORKFLOW.allowed_actions(n, current_user)
+        for action in ordered
         if action != NominationAction.NOMINATE
     }
 
@@ -113,6 +124,10 @@ def _render(n: Nomination, forms: dict[str, Any], status: int = 200):
             n=n,
             r=n.round,
             forms=forms,
+            # Folded when the viewer also decides (the committee may act for a branch).
+            folded_actions=(
+                set(BRANCH_ACTIONS) if any(a not in BRANCH_ACTIONS for a in forms) else set()
+            ),
             objections=objections_of(n),
             steps=[
                 s for s, _n in services.timeline(n.round, current_user) if s.nomination_id == n.id

@@ -24,6 +24,7 @@ from app.roster.fields import SANCTION_KIND_LABELS
 from app.selection import bp, excel, services
 from app.selection.forms import DATE_KEYS, ROUND_FORMS, RoundForm, StepForm
 from app.selection.labels import (
+    BUTTON_LABELS,
     NOMINATION_ACTION_LABELS,
     NOMINATION_STATUS_LABELS,
     OUTCOME_LABELS,
@@ -44,6 +45,7 @@ from app.selection.workflow import (
 )
 
 LABELS = {
+    "button_labels": BUTTON_LABELS,
     "round_status_labels": ROUND_STATUS_LABELS,
     "nomination_status_labels": NOMINATION_STATUS_LABELS,
     "status_labels": STATUS_LABELS,
@@ -134,7 +136,8 @@ def _form(r: SelectionRound, action: str, *, pressed: bool, rule: str = "") -> S
     cls = ROUND_FORMS.get(action, StepForm)
     data: dict[str, Any] = {"version": r.version}
     if action == RoundAction.PUBLISH_NOTICE:
-        starts = max(r.notice_starts, timeutil.today())
+        # Published now, the notice starts today unless the committee says otherwise.
+        starts = timeutil.today()
         data.update(notice_starts=starts, notice_ends=services.notice_end(starts))
     elif action == RoundAction.SET_QUOTA:
         data.update(
