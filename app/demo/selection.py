@@ -12,7 +12,7 @@ from app.extensions import db
 from app.orgs.models import Org
 from app.selection import services
 from app.selection.models import SelectionRound
-from app.selection.workflow import apply_nomination
+from app.selection.nomination_workflow import apply_nomination
 
 DEEDS = [
     "带头开展村务公开和为民代办，全年代办事项40余件",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
 from app.appraisal.models import Appraisal, Grade, Status
 from app.appraisal.services import quarter_bounds
@@ -80,51 +80,67 @@ def members_in(r: SelectionRound, paths: list[str]) -> Select:
     )
 
 
-def _ranked(r: SelectionRound, paths: list[str]) -> Select:
-    """One SELECT of every candidate with figures, eligibility, flags and rank."""
-    window = r.window
-    ids = members_in(r, paths)
+def _counted(cond):
+    """SQL: how many rows of the group meet ``cond``."""
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _zero(col):
+    return func.coalesce(col, 0)
+
+
+def _window_records(window: list[tuple[int, int]], ids: Select):
+    """Per member among ``ids``: the window's records counted by what the ranking reads."""
     A = Appraisal
-    is_ = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731 - a counted condition
-    apx = (
+    return (
         select(
             A.member_id.label("member_id"),
             func.count(A.id).label("records"),
-            is_(A.grade == Grade.EXCELLENT).label("excellent"),
-            is_(A.grade == Grade.UNQUALIFIED).label("unqualified"),
-            is_(A.is_vetoed).label("vetoed"),
-            is_(
+            _counted(A.grade == Grade.EXCELLENT).label("excellent"),
+            _counted(A.grade == Grade.UNQUALIFIED).label("unqualified"),
+            _counted(A.is_vetoed).label("vetoed"),
+            _counted(
                 or_(
                     A.status != Status.CLOSED,
                     and_(A.grade.is_(None), A.is_probationary.is_(False)),
                 )
             ).label("open"),
-            is_(A.spot_result == "confirmed").label("confirmed"),
-            is_(A.is_exemplary).label("exemplary"),
+            _counted(A.spot_result == "confirmed").label("confirmed"),
+            _counted(A.is_exemplary).label("exemplary"),
         )
         .where(window_filter(window), A.member_id.in_(ids))
         .group_by(A.member_id)
         .subquery("window_records")
     )
-    start, end = window_dates(window)
-    svc = completed_summary(ids, start, end)
+
+
+def _exclusions(r: SelectionRound, apx) -> dict[str, ColumnElement[bool]]:
+    """Each exclusion rule as a condition on the member and their window's records."""
+    start, _end = window_dates(r.window)
     sanctioned = exists().where(
         Sanction.member_id == Member.id,
         Sanction.decided_on <= r.notice_ends,
         or_(Sanction.ends_on.is_(None), Sanction.ends_on >= start),
     )
-    n = lambda col: func.coalesce(col, 0)  # noqa: E731
-    active = active_rules(r)
-    excludes = {
-        "veto": n(apx.c.vetoed) > 0,
-        "unqualified": n(apx.c.unqualified) > 0,
+    return {
+        "veto": _zero(apx.c.vetoed) > 0,
+        "unqualified": _zero(apx.c.unqualified) > 0,
         "probationary": Member.membership == Membership.PROBATIONARY,
         "standing": Member.party_status != PartyStatus.NORMAL,
         "sanction": sanctioned,
     }
-    incomplete = or_(n(apx.c.records) < len(window), n(apx.c.open) > 0)
-    conds = [excludes[k] for k in excludes if k in active]
+
+
+def _ranked(r: SelectionRound, paths: list[str]) -> Select:
+    """One SELECT of every candidate with figures, eligibility, flags and rank."""
+    ids = members_in(r, paths)
+    apx = _window_records(r.window, ids)
+    svc = completed_summary(ids, *window_dates(r.window))
+    excludes = _exclusions(r, apx)
+    active = active_rules(r)
+    conds = [cond for key, cond in excludes.items() if key in active]
     eligible = case((or_(*conds), 0), else_=1) if conds else literal(1)
+    incomplete = or_(_zero(apx.c.records) < len(r.window), _zero(apx.c.open) > 0)
     # Each rule's verdict comes back too, whether or not it applies (the page says both).
     verdicts = [case((cond, 1), else_=0).label(f"rule_{k}") for k, cond in excludes.items()]
     inner = (
@@ -138,12 +154,8 @@ def _ranked(r: SelectionRound, paths: list[str]) -> Select:
             Member.org_id,
             Member.name_pinyin,
             branch_of().label("branch_id"),
-            n(apx.c.records).label("records"),
-            n(apx.c.excellent).label("excellent"),
-            n(apx.c.confirmed).label("confirmed"),
-            n(apx.c.exemplary).label("exemplary"),
-            n(apx.c.open).label("open"),
-            n(svc.c.cases_done).label("cases_done"),
+            *(_zero(apx.c[k]).label(k) for k in _FIGURES),
+            _zero(svc.c.cases_done).label("cases_done"),
             svc.c.rating,
             eligible.label("eligible"),
             case((incomplete, 1), else_=0).label("rule_incomplete"),
@@ -167,6 +179,9 @@ def _ranked(r: SelectionRound, paths: list[str]) -> Select:
         ),
     )
     return select(inner, rank.label("rank"))
+
+
+_FIGURES = ("records", "excellent", "confirmed", "exemplary", "open")
 
 
 def candidates(

@@ -28,9 +28,10 @@ from app.selection.models import (
     SelectionRound,
     SelectionStep,
 )
+from app.selection.nomination_workflow import ACTIVE, NA, apply_nomination
 from app.selection.quota import BranchQuota, branch_quota
 from app.selection.ranking import Candidate, branch_sizes, candidates, mark_ties_at_cut
-from app.selection.workflow import ACTIVE, NA, apply_nomination, check_dates
+from app.selection.workflow import check_dates
 
 N = NominationStatus
 NOTICE_WORKDAYS = 5  # our default length of the public notice, in working days

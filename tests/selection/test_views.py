@@ -12,7 +12,8 @@ import time_machine
 
 from app.extensions import db
 from app.selection import services
-from app.selection.workflow import apply_nomination, apply_round
+from app.selection.nomination_workflow import apply_nomination, objections_of
+from app.selection.workflow import apply_round
 from tests.factories import make_org
 from tests.selection.conftest import E, Q
 
@@ -167,8 +168,6 @@ def test_the_notice_and_the_exports_list_the_approved(season, login_as):
     assert "甲先进" in notice and "甲先进的事迹" in notice and "班组长" in notice
     assert c.get(f"/selection/{r.id}/final.xlsx").status_code == 404  # not approved yet
     # The objection is upheld; the final list is approved after the notice.
-    from app.selection.workflow import objections_of
-
     (o,) = objections_of(b)
     apply_nomination(
         b,

@@ -11,7 +11,8 @@ import time_machine
 from app.errors import FieldErrors, NotFound, PermissionDenied
 from app.extensions import db
 from app.selection import services
-from app.selection.workflow import apply_nomination, apply_round, objections_of
+from app.selection.nomination_workflow import apply_nomination, objections_of
+from app.selection.workflow import apply_round
 from app.workflow import InvalidTransition
 from tests.factories import make_member
 from tests.selection.conftest import E, Q

@@ -19,13 +19,13 @@ from app.selection import bp, evidence, services
 from app.selection.forms import NOMINATION_FORMS, NominateForm, StepForm
 from app.selection.labels import NOMINATION_ACTION_LABELS
 from app.selection.models import Nomination
-from app.selection.views.rounds import LABELS
-from app.selection.workflow import (
+from app.selection.nomination_workflow import (
     NOMINATION_WORKFLOW,
     NominationAction,
     apply_nomination,
     objections_of,
 )
+from app.selection.views.rounds import LABELS
 
 
 @bp.route("/<int:round_id>/branches/<int:branch_id>")

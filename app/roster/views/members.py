@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -26,7 +25,7 @@ from app.errors import errors_on
 from app.extensions import db, limiter
 from app.orgs.services import scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
-from app.roster import excel, importer, privacy, sanctions, search, services, staging
+from app.roster import bp, excel, importer, privacy, sanctions, search, services, staging
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -47,8 +46,6 @@ from app.roster.forms import (
     UnmaskForm,
 )
 from app.roster.models import ImportBatch
-
-bp = Blueprint("roster", __name__)
 
 LABELS = {
     "gender_labels": GENDER_LABELS,
@@ -381,7 +378,3 @@ def import_rollback(batch_id: int):
         db.session.commit()
         flash(_("The import was rolled back."), "success")
     return redirect(url_for("roster.import_upload"))
-
-
-# The disciplinary sanctions' routes add themselves to ``bp`` (kept apart for the file's size).
-from app.roster import sanction_views  # noqa: E402, F401

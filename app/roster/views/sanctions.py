@@ -12,11 +12,11 @@ from app import policy
 from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db
-from app.roster import sanctions
+from app.roster import bp, sanctions
 from app.roster.fields import SANCTION_KIND_LABELS
 from app.roster.forms import SanctionDeleteForm, SanctionForm
 from app.roster.models import Sanction
-from app.roster.views import _load, _render_detail, bp
+from app.roster.views.members import _load, _render_detail
 
 
 @bp.route("/<int:member_id>/sanctions", methods=["POST"])

@@ -1,0 +1,8 @@
+"""Roster pages: the list, a member's page, import and export (``members``) and the
+disciplinary sanctions on a member's page (``sanctions``). Importing this package registers
+every route on the blueprint ``bp`` (defined in ``app.roster``)."""
+
+from app.roster import bp
+from app.roster.views import members, sanctions  # noqa: F401 - each adds its routes
+
+__all__ = ["bp"]
