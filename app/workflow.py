@@ -72,6 +72,7 @@ class Workflow:
         guards: Mapping[str, Guard] | None = None,
         audit_details: Callable[[Any], dict[str, Any]] | None = None,
         step_fields: Callable[[Any], dict[str, Any]] | None = None,
+        quiet_comments: Collection[str] = (),
         status_attr: str = "status",
         max_comment: int = 2000,
     ) -> None:
@@ -88,6 +89,9 @@ class Workflow:
         self.audit_details = audit_details or (lambda obj: {})
         # Columns of the step row beyond the owner's key (a nomination's step names its round).
         self.step_fields = step_fields or (lambda obj: {})
+        # Comments kept off the audit log (personal text, such as an objection and who raised
+        # it): they stay on the record's timeline, where the policy decides who reads them.
+        self.quiet_comments = frozenset(quiet_comments)
         self.status_attr = status_attr
         self.max_comment = max_comment
         self.handlers: dict[str, Handler] = {}
@@ -231,7 +235,7 @@ class Workflow:
             obj,
             from_status=old_status,
             to_status=new_status,
-            comment=step.comment,
+            comment="" if action in self.quiet_comments else step.comment,
             **self.audit_details(obj),
         )
         db.session.flush()

@@ -134,6 +134,7 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
             "switch_rule",
             "set_quota",
             "edit_dates",
+            "lists",
         )
     },
     **{
@@ -142,7 +143,15 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     },
     **{
         f"nomination.{step}": ("nomination", {"committee"}, True)
-        for step in ("approve", "send_back", "drop", "object", "uphold", "dismiss")
+        for step in (
+            "approve",
+            "send_back",
+            "drop",
+            "object",
+            "uphold",
+            "dismiss",
+            "read_objections",
+        )
     },
 }
 

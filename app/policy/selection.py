@@ -52,6 +52,7 @@ for _name in (
     "switch_rule",
     "set_quota",
     "edit_dates",
+    "lists",  # the printable notice and the final list speak for the committee
 ):
     _RULES[f"selection.{_name}"] = _round_committee
 
@@ -72,5 +73,5 @@ def _committee(user: User, n: Any) -> bool:
 
 for _name in ("nominate", "revise", "withdraw"):
     _RULES[f"nomination.{_name}"] = _branch_staff
-for _name in ("approve", "send_back", "drop", "object", "uphold", "dismiss"):
+for _name in ("approve", "send_back", "drop", "object", "uphold", "dismiss", "read_objections"):
     _RULES[f"nomination.{_name}"] = _committee

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app import policy
 from app.appraisal.models import Appraisal
+from app.auth.models import User
 from app.cases.stats import CompletedCase, completed_cases
 from app.extensions import db
 from app.orgs.models import Org
@@ -21,7 +23,8 @@ from app.selection.ranking import Candidate, candidates, window_dates, window_fi
 class Quarter:
     year: int
     quarter: int
-    record: Appraisal | None  # None: no record for this quarter
+    record: Appraisal | None  # None: no record for this quarter, or one the viewer may not read
+    elsewhere: bool = False  # a record kept by an organisation outside the viewer's scope
 
     @property
     def label(self) -> str:
@@ -39,15 +42,16 @@ class Evidence:
     objections: list[Objection]
 
 
-def evidence(r: SelectionRound, member: Member, branch: Org) -> Evidence:
-    """Everything the selection reads about ``member`` in round ``r`` (a fixed few queries)."""
+def evidence(user: User, r: SelectionRound, member: Member, branch: Org) -> Evidence:
+    """Everything the selection reads about ``member`` in round ``r`` (a fixed few queries).
+    The window's records are shown as the appraisal shows them to ``user``: one kept by an
+    organisation outside their scope (before a transfer) is counted but not opened."""
     found = candidates(r, [branch.path], member_id=member.id)
-    records = {
-        (a.year, a.quarter): a
-        for a in db.session.scalars(
-            select(Appraisal).where(Appraisal.member_id == member.id, window_filter(r.window))
-        )
-    }
+    mine = select(Appraisal).where(Appraisal.member_id == member.id, window_filter(r.window))
+    visible = set(
+        db.session.scalars(policy.scope(mine, user, Appraisal).with_only_columns(Appraisal.id))
+    )
+    records = {(a.year, a.quarter): a for a in db.session.scalars(mine)}
     start, end = window_dates(r.window)
     sanctions = list(
         db.session.scalars(
@@ -73,9 +77,15 @@ def evidence(r: SelectionRound, member: Member, branch: Org) -> Evidence:
     return Evidence(
         member=member,
         candidate=found[0] if found else None,
-        quarters=[Quarter(y, q, records.get((y, q))) for y, q in r.window],
+        quarters=[_quarter(y, q, records.get((y, q)), visible) for y, q in r.window],
         cases=completed_cases(member.id, start, end),
         sanctions=sanctions,
         nomination=nomination,
         objections=objections,
     )
+
+
+def _quarter(year: int, quarter: int, record: Appraisal | None, visible: set[int]) -> Quarter:
+    if record is not None and record.id not in visible:
+        return Quarter(year, quarter, None, elsewhere=True)
+    return Quarter(year, quarter, record)

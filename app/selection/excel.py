@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app import audit
+from app import audit, policy
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
 from app.selection import services
@@ -51,7 +51,13 @@ def export_list(actor: User, r: SelectionRound, *, final: bool) -> tuple[str, st
         ws.fit_to_pages(1, 0)
         ws.merge_range(0, 0, 0, len(HEADERS) - 1, "", fmt_title)
         write_text(ws, 0, 0, title, fmt_title, quoted_title)
-        ws.write_string(1, 0, f"填报单位：{r.org.name}")
+        # A branch's own list names the branch: it is not the committee's whole list.
+        unit = (
+            r.org.name
+            if policy.can(actor, "selection.lists", r)
+            else "、".join(sorted({n.branch.name for n in rows}))
+        )
+        write_text(ws, 1, 0, f"填报单位：{unit}", None, quoted_title)
         for col, (h, width) in enumerate(HEADERS):
             ws.write_string(2, col, h, head)
             ws.set_column(col, col, width)

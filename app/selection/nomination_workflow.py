@@ -20,7 +20,7 @@ from app.selection.models import Nomination, NominationStatus, Objection, RoundS
 from app.selection.quota import branch_quota
 from app.selection.ranking import candidates
 from app.selection.rules import RULES_BY_KEY
-from app.selection.workflow import SETTING_UP
+from app.selection.workflow import SETTING_UP, lock_round
 from app.workflow import Step, Workflow
 
 R = RoundStatus
@@ -56,6 +56,8 @@ NOMINATION_TRANSITIONS: dict[tuple[str, str], str] = {
     (N.APPROVED, NA.UPHOLD): N.DROPPED,
     (N.APPROVED, NA.DISMISS): N.APPROVED,
 }
+# Steps whose text is personal (an objection and its answer): only the committee reads it.
+PRIVATE = (NA.OBJECT, NA.UPHOLD, NA.DISMISS)
 # Nominations that hold a place in the branch's quota.
 ACTIVE = (N.NOMINATED, N.SENT_BACK, N.APPROVED)
 
@@ -96,6 +98,7 @@ NOMINATION_WORKFLOW = Workflow(
         "round_id": n.round_id,
     },
     step_fields=lambda n: {"round_id": n.round_id},
+    quiet_comments=PRIVATE,
 )
 
 
@@ -149,8 +152,9 @@ def _nominate(n: Nomination, step: Step) -> None:
     else:
         c = found[0]
         if not c.eligible:
-            labels = "、".join(str(RULES_BY_KEY[k].short) for k in c.reasons)
-            step.errors["member_id"] = str(_l("Not eligible: %(reasons)s.", reasons=labels))
+            step.errors["member_id"] = str(
+                _l("Not eligible: %(reasons)s.", reasons=_reasons(c.reasons))
+            )
         elif c.flags and len(explanation) < 4:
             step.errors["explanation"] = str(
                 _l("Some quarters are missing or open: explain why the member is nominated.")
@@ -174,11 +178,12 @@ def _nominate(n: Nomination, step: Step) -> None:
 
 
 def _check_quota(n: Nomination, errors: dict[str, str]) -> None:
+    lock_round(n.round)  # two nominations at once count each other
     quota = branch_quota(n.round, n.branch)
     taken = db.session.scalar(
         select(func.count(Nomination.id)).where(
             Nomination.round_id == n.round_id,
-            Nomination.branch_id == n.branch_id,
+            Nomination.branch_id == n.branch.id,
             Nomination.status.in_(ACTIVE),
             Nomination.id != (n.id or 0),
         )
@@ -196,9 +201,26 @@ def _check_quota(n: Nomination, errors: dict[str, str]) -> None:
 
 
 @NOMINATION_WORKFLOW.handler(NA.APPROVE)
+def _approve(n: Nomination, step: Step) -> None:
+    # The rules are read again: a sanction or a transfer may have come since the nomination.
+    found = candidates(n.round, [n.branch.path], member_id=n.member_id)
+    if not found:
+        step.errors["eligibility"] = str(_l("This member is no longer in the branch."))
+    elif not found[0].eligible:
+        step.errors["eligibility"] = str(
+            _l("Not eligible: %(reasons)s.", reasons=_reasons(found[0].reasons))
+        )
+    if not step.errors:
+        n.review_comment = step.comment
+
+
 @NOMINATION_WORKFLOW.handler(NA.SEND_BACK)
-def _review(n: Nomination, step: Step) -> None:
+def _send_back(n: Nomination, step: Step) -> None:
     n.review_comment = step.comment
+
+
+def _reasons(keys: list[str]) -> str:
+    return "、".join(str(RULES_BY_KEY[k].short) for k in keys)
 
 
 @NOMINATION_WORKFLOW.handler(NA.OBJECT)
@@ -245,6 +267,8 @@ def _answer(n: Nomination, step: Step, outcome: str) -> None:
         step.errors["answered_by"] = str(_l("Say who looked into it and answered."))
     if not isinstance(answered_on, date) or answered_on > timeutil.today():
         step.errors["answered_on"] = str(_l("Give a date that is not in the future."))
+    elif objection is not None and answered_on < objection.received_on:
+        step.errors["answered_on"] = str(_l("The answer cannot come before the objection."))
     if step.errors:
         return
     objection.answered_by = answered_by

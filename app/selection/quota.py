@@ -20,7 +20,7 @@ from app.selection.rules import ROUNDING_LABELS, quota_for
 class BranchQuota:
     round: SelectionRound
     branch_id: int
-    members: int  # the quota base: full members whose party status is normal
+    members: int  # the quota base: full members in good standing
     quota: int
 
     @property
@@ -48,14 +48,14 @@ class BranchQuota:
 
 
 def quota_base(branch: Org) -> int:
-    """The branch's full members whose party status is normal (its groups' included)."""
+    """The branch's full members in good standing (its groups' included)."""
     return db.session.scalar(
         select(func.count(Member.id))
         .join(Org, Org.id == Member.org_id)
         .where(
             path_filter(Org.path, [branch.path]),
             Member.membership == Membership.FULL,
-            Member.party_status == PartyStatus.NORMAL,
+            Member.party_status.in_((PartyStatus.NORMAL, PartyStatus.RESTORED)),
         )
     )
 

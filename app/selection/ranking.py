@@ -24,6 +24,8 @@ from app.selection.rules import RULES, active_rules
 
 # Members who left the party's rolls are not candidates at all (not even listed as excluded).
 GONE = (PartyStatus.EXPELLED, PartyStatus.TRANSFERRED_OUT, PartyStatus.DECEASED)
+# In good standing: normal, or restored to it (恢复党籍), as the appraisal counts them.
+GOOD_STANDING = (PartyStatus.NORMAL, PartyStatus.RESTORED)
 
 
 @dataclass
@@ -126,7 +128,7 @@ def _exclusions(r: SelectionRound, apx) -> dict[str, ColumnElement[bool]]:
         "veto": _zero(apx.c.vetoed) > 0,
         "unqualified": _zero(apx.c.unqualified) > 0,
         "probationary": Member.membership == Membership.PROBATIONARY,
-        "standing": Member.party_status != PartyStatus.NORMAL,
+        "standing": Member.party_status.not_in(GOOD_STANDING),
         "sanction": sanctioned,
     }
 
@@ -190,16 +192,19 @@ def candidates(
     *,
     branch_id: int | None = None,
     member_id: int | None = None,
+    member_ids: Select | None = None,
     top: int | None = None,
 ) -> list[Candidate]:
     """The round's candidates inside ``paths``: eligible ones by branch and rank, then the
-    excluded. ``branch_id`` keeps one branch and ``member_id`` one member (ranked among all the
-    others); ``top`` keeps, per branch, the eligible members ranked ``top`` or better (ties
-    included). One query."""
+    excluded. ``branch_id`` keeps one branch, ``member_id`` one member and ``member_ids`` (a
+    select) some, each still ranked among all the others; ``top`` keeps, per branch, the
+    eligible members ranked ``top`` or better (ties included). One query."""
     ranked = _ranked(r, paths).subquery("ranked")
     stmt = select(ranked)
     if member_id is not None:
         stmt = stmt.where(ranked.c.member_id == member_id)
+    if member_ids is not None:
+        stmt = stmt.where(ranked.c.member_id.in_(member_ids))
     if branch_id is not None:
         stmt = stmt.where(ranked.c.branch_id == branch_id)
     if top is not None:
@@ -257,7 +262,7 @@ def mark_ties_at_cut(rows: list[Candidate], quota: int) -> None:
 
 def branch_sizes(r: SelectionRound, paths: list[str]) -> dict[int, tuple[int, int, int]]:
     """Branch id -> (members listed, eligible, quota base) in the round inside ``paths``;
-    the quota base counts the full members whose party status is normal. One query."""
+    the quota base counts the full members in good standing. One query."""
     ranked = _ranked(r, paths).subquery("ranked")
     full_normal = and_(ranked.c.rule_probationary == 0, ranked.c.rule_standing == 0)
     stmt = select(

@@ -45,9 +45,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "standing",
-        _l("A member whose party status is not normal is excluded."),
+        _l("A member not in good standing (party status other than 正常 or 恢复党籍) is excluded."),
         "exclude",
-        _l("Party status not normal"),
+        _l("Not in good standing"),
     ),
     Rule(
         "sanction",
@@ -78,8 +78,8 @@ RANKING = (
     _l("then service cases completed in the window"),
     _l("then the mean rating of those cases"),
 )
-# Who counts for a share quota: a branch's full members whose party status is normal.
-QUOTA_BASE = _l("full members whose party status is normal")
+# Who counts for a share quota: a branch's full members in good standing.
+QUOTA_BASE = _l("full members in good standing")
 ROUNDING_LABELS = {
     Rounding.FLOOR: _l("rounded down"),
     Rounding.ROUND: _l("rounded half up"),

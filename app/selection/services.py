@@ -31,7 +31,7 @@ from app.selection.models import (
 from app.selection.nomination_workflow import ACTIVE, NA, apply_nomination
 from app.selection.quota import BranchQuota, branch_quota
 from app.selection.ranking import Candidate, branch_sizes, candidates, mark_ties_at_cut
-from app.selection.workflow import check_dates
+from app.selection.workflow import check_dates, lock_round
 
 N = NominationStatus
 NOTICE_WORKDAYS = 5  # our default length of the public notice, in working days
@@ -360,6 +360,7 @@ def nominate(
 ) -> Nomination:
     """The branch nominates ``member`` (again, after a withdrawal) with the reason, the deeds
     in one line and, for a flagged candidate, the explanation. Raises as ``apply_nomination``."""
+    lock_round(r)  # a second nomination of the same member waits, then finds this one
     n = db.session.scalar(
         select(Nomination).where(Nomination.round_id == r.id, Nomination.member_id == member.id)
     )
@@ -368,6 +369,8 @@ def nominate(
     if n is None:
         n = Nomination(round=r, member=member, branch=branch)
         db.session.add(n)
-        db.session.flush()
+    else:
+        n.branch = branch  # nominated again, maybe by the branch the member moved to
+    db.session.flush()
     apply_nomination(n, NA.NOMINATE, actor, expected_version=n.version, data=data)
     return n

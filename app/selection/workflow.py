@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.common import timeutil
 from app.extensions import db
+from app.roster.models import Member
 from app.selection.models import (
     Nomination,
     NominationStatus,
@@ -27,6 +28,7 @@ from app.selection.models import (
     SelectionRound,
     SelectionStep,
 )
+from app.selection.ranking import candidates
 from app.selection.rules import RULES_BY_KEY
 from app.workflow import Step, Workflow
 
@@ -61,6 +63,12 @@ ROUND_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+def lock_round(r: SelectionRound) -> None:
+    """Hold the round's row until commit (PostgreSQL), so that concurrent nominations of one
+    round are counted one after the other. SQLite serialises writers by itself."""
+    db.session.execute(select(SelectionRound.id).where(SelectionRound.id == r.id).with_for_update())
+
+
 def pending(r: SelectionRound) -> int:
     """Nominations of the round still waiting for the committee."""
     return db.session.scalar(
@@ -71,10 +79,16 @@ def pending(r: SelectionRound) -> int:
 
 
 def open_objections(r: SelectionRound) -> int:
+    """Unanswered objections against nominees still on the list (one taken off the list by
+    another objection or by the committee needs no more answers)."""
     return db.session.scalar(
         select(func.count(Objection.id))
         .join(Nomination, Nomination.id == Objection.nomination_id)
-        .where(Nomination.round_id == r.id, Objection.outcome.is_(None))
+        .where(
+            Nomination.round_id == r.id,
+            Nomination.status == N.APPROVED,
+            Objection.outcome.is_(None),
+        )
     )
 
 
@@ -148,6 +162,7 @@ def _publish_notice(r: SelectionRound, step: Step) -> None:
         step.errors["notice_ends"] = str(_l("Give the last day of the notice."))
     elif isinstance(starts, date) and ends < starts:
         step.errors["notice_ends"] = str(_l("The notice must end on or after its first day."))
+    _check_still_eligible(r, step.errors)
     if step.errors:
         return
     r.notice_starts, r.notice_ends = starts, ends
@@ -156,7 +171,36 @@ def _publish_notice(r: SelectionRound, step: Step) -> None:
 
 @ROUND_WORKFLOW.handler(RA.APPROVE_FINAL)
 def _approve_final(r: SelectionRound, step: Step) -> None:
-    r.decided_on = timeutil.today()
+    _check_still_eligible(r, step.errors)
+    if not step.errors:
+        r.decided_on = timeutil.today()
+
+
+def no_longer_eligible(r: SelectionRound) -> list[str]:
+    """The names of approved nominees the rules now exclude (a sanction recorded during the
+    notice, a transfer out of the subtree, a rule switched back on), by name."""
+    approved = select(Nomination.member_id).where(
+        Nomination.round_id == r.id, Nomination.status == N.APPROVED
+    )
+    eligible = {c.member_id for c in candidates(r, [r.org.path], member_ids=approved) if c.eligible}
+    names = db.session.execute(
+        select(Member.id, Member.name)
+        .join(Nomination, Nomination.member_id == Member.id)
+        .where(Nomination.round_id == r.id, Nomination.status == N.APPROVED)
+        .order_by(Member.name_pinyin)
+    ).all()
+    return [name for member_id, name in names if member_id not in eligible]
+
+
+def _check_still_eligible(r: SelectionRound, errors: dict[str, str]) -> None:
+    gone = no_longer_eligible(r)
+    if gone:
+        errors["eligibility"] = str(
+            _l(
+                "No longer eligible: %(names)s. Send them back or take them off the list first.",
+                names="、".join(gone),
+            )
+        )
 
 
 @ROUND_WORKFLOW.handler(RA.SWITCH_RULE)

@@ -42,7 +42,7 @@ class Season:
             )
             db.session.add(p)
             self.periods[(y, q)] = p
-        db.session.flush()
+        db.session.commit()
 
     def member(self, org=None, grades=(Q, Q, Q, Q), *, name=None, **kw):
         """A member with one closed record per grade given (None: no record that quarter);

@@ -52,7 +52,7 @@ def candidate_evidence(round_id: int, member_id: int):
     return render_template(
         "selection/evidence.html",
         r=r,
-        ev=evidence.evidence(r, member, branch),
+        ev=evidence.evidence(current_user, r, member, branch),
         branch=branch,
         own=services.own_member_ids(current_user),
         **LABELS,
@@ -72,7 +72,7 @@ def nominate(round_id: int, member_id: int):
             db.session.commit()
             flash(_("%(name)s is nominated.", name=member.name), "success")
             return redirect(url_for("selection.nomination_detail", nomination_id=n.id))
-    ev = evidence.evidence(r, member, branch)
+    ev = evidence.evidence(current_user, r, member, branch)
     return render_template(
         "selection/nominate.html", r=r, ev=ev, branch=branch, form=form, **LABELS
     )
@@ -133,6 +133,7 @@ def _render(n: Nomination, forms: dict[str, Any], status: int = 200):
                 s for s, _n in services.timeline(n.round, current_user) if s.nomination_id == n.id
             ],
             can_see_evidence=policy.can(current_user, "selection.candidates", n.branch),
+            can_read_objections=policy.can(current_user, "nomination.read_objections", n),
             **LABELS,
         ),
         status,

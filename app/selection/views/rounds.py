@@ -3,6 +3,7 @@ nominations, timeline) with one form per step the viewer may take, and its expor
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -34,6 +35,7 @@ from app.selection.labels import (
     STATUS_LABELS,
 )
 from app.selection.models import NominationStatus, SelectionRound
+from app.selection.nomination_workflow import PRIVATE
 from app.selection.rules import QUOTA_BASE, RANKING, ROUNDING_LABELS, RULES
 from app.selection.workflow import (
     ROUND_GUARDS,
@@ -56,6 +58,7 @@ LABELS = {
     "rules": RULES,
     "ranking": RANKING,
     "quota_base": QUOTA_BASE,
+    "private_actions": PRIVATE,
     "grade_labels": GRADE_LABELS,
     "veto_labels": VETO_LABELS,
     "appraisal_status_labels": APPRAISAL_STATUS_LABELS,
@@ -212,7 +215,7 @@ def _overrides(rows: list[services.BranchRow]) -> dict[str, int | None]:
         raw = (request.form.get(f"override_{row.branch.id}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        if not re.fullmatch(r"[0-9]{1,4}", raw):
             raise FieldErrors({"overrides": _("Give a whole number up to 1000.")})
         out[str(row.branch.id)] = int(raw)
     return out
@@ -270,6 +273,7 @@ def round_candidates(round_id: int):
 def round_notice(round_id: int):
     """The printable notice (公示): name, branch, post and deeds, one line each."""
     r = services.get_round(current_user, round_id)
+    policy.require(current_user, "selection.lists", r)
     if r.status not in ("notice", "final"):
         abort(404)
     listed = services.nominations_of(current_user, r, (NominationStatus.APPROVED,))
@@ -293,8 +297,10 @@ def final_xlsx(round_id: int):
 
 def _xlsx(round_id: int, *, final: bool):
     r = services.get_round(current_user, round_id)
-    if final and r.status != "final":
-        abort(404)
+    if final:
+        policy.require(current_user, "selection.lists", r)
+        if r.status != "final":
+            abort(404)
     path, name = excel.export_list(current_user, r, final=final)
     db.session.commit()  # the export is audited
     return send_xlsx(path, name)
