@@ -34,7 +34,8 @@ def branch_summary(actor: User, period: AppraisalPeriod, org: Org) -> tuple[str,
         date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
         quoted = wb.add_format({"quote_prefix": True})
         ws = wb.add_worksheet("汇总")
-        ws.write_string(0, 0, f"{org.name} {period.label} 党员写实考核汇总", title)
+        quoted_title = wb.add_format({"bold": True, "font_size": 14, "quote_prefix": True})
+        write_text(ws, 0, 0, f"{org.name} {period.label} 党员写实考核汇总", title, quoted_title)
         for col, (h, width) in enumerate(HEADERS):
             ws.write_string(1, col, h, head)
             ws.set_column(col, col, width)
@@ -96,7 +97,8 @@ def member_book(
         quoted = wb.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
         title = wb.add_format({"bold": True, "font_size": 14})
         ws = wb.add_worksheet(title_text)
-        ws.write_string(0, 0, f"{member.name} {title_text}", title)
+        quoted_title = wb.add_format({"bold": True, "font_size": 14, "quote_prefix": True})
+        write_text(ws, 0, 0, f"{member.name} {title_text}", title, quoted_title)
         headers = [
             "季度",
             *[label for _k, label in keys],

@@ -222,7 +222,8 @@ def _write(path: str, heading: str, rows) -> int:
     quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws = wb.add_worksheet("台账")
-    ws.write_string(0, 0, heading, title_fmt)
+    quoted_title = wb.add_format({"bold": True, "font_size": 14, "quote_prefix": True})
+    write_text(ws, 0, 0, heading, title_fmt, quoted_title)  # it names a point or an org
     for col, (header, width) in enumerate(COLUMNS):
         ws.write_string(1, col, header, head)
         ws.set_column(col, col, width)

@@ -42,6 +42,9 @@ class ExportResult:
 def _formats(wb):
     return {
         "title": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
+        "quoted_title": wb.add_format(
+            {"bold": True, "font_size": 16, "align": "center", "quote_prefix": True}
+        ),
         "header": wb.add_format(
             {
                 "bold": True,
@@ -113,7 +116,9 @@ def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None =
     ws = wb.add_worksheet(_sheet_name(name, used if used is not None else set()))
     row = 0
     if title:
-        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, title, fmts["title"])
+        # The title names an organisation, which anyone with the right may call "=…".
+        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, "", fmts["title"])
+        write_text(ws, 0, 0, title, fmts["title"], fmts["quoted_title"])
         row = 1
     for col, (key, header, width) in enumerate(COLUMNS):
         ws.write_string(row, col, header, fmts["header"])

@@ -80,3 +80,19 @@ def test_key_person_without_a_talk_this_month_is_in_the_inbox(world):
     responsibility.log_contact(world.alice_user, a, key.id, "talk", timeutil.today(), "谈心")
     db.session.commit()
     assert talk_tasks(world.alice_user) == []
+
+
+def test_formula_looking_titles_of_the_summary_and_the_book_stay_text(world, login_as):
+    world.tree.branch_a.name = '=HYPERLINK("http://x","y")'
+    world.alice.name = '=HYPERLINK("http://x","z")'
+    db.session.commit()
+    c = login_as(world.sec_a)
+    for url in (
+        f"/appraisal/periods/{world.period.id}/orgs/{world.tree.branch_a.id}/summary.xlsx",
+        f"/appraisal/members/{world.alice.id}/book.xlsx",
+    ):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        cell = openpyxl.load_workbook(io.BytesIO(r.data)).worksheets[0]["A1"]
+        assert cell.value.startswith('=HYPERLINK("http://x"') and cell.data_type == "s"
+        assert cell.quotePrefix, url

@@ -171,3 +171,14 @@ def test_a_date_out_of_any_sensible_range_is_a_field_error_not_a_500(net, login_
         assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
         r = c.get(f"/cases/ledger.xlsx?service_point_id={net.room.id}&start={start}&end={end}")
         assert r.status_code == 400  # no file, and the error page says why
+
+
+def test_a_formula_looking_title_stays_text(net, cases, login_as):
+    net.room.name = '=HYPERLINK("http://x","y")'
+    db.session.commit()
+    ws = openpyxl.load_workbook(
+        io.BytesIO(download(login_as(net.agent), service_point_id=net.room.id))
+    ).active
+    cell = ws["A1"]
+    assert cell.value.startswith('=HYPERLINK("http://x","y")') and cell.data_type == "s"
+    assert cell.quotePrefix

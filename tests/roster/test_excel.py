@@ -287,3 +287,15 @@ def test_cli_export_then_import_round_trips(tree, runner, tmp_path):
     r = runner.invoke(args=["roster", "import", str(path)])
     assert r.exit_code == 0, r.output
     assert _count() == 1
+
+
+def test_official_title_naming_a_formula_stays_text(tree, cmte):
+    tree.branch_a.name = '=HYPERLINK("http://x","y")'
+    make_member(tree.group_a, name="甲一")
+    db.session.commit()
+    result = excel.export_members(cmte, search.MemberFilters(), official=True)
+    ws = openpyxl.load_workbook(result.path).worksheets[0]
+    cell = ws["A1"]
+    assert cell.value == '=HYPERLINK("http://x","y")党员花名册' and cell.data_type == "s"
+    assert cell.quotePrefix
+    Path(result.path).unlink()
