@@ -147,7 +147,8 @@ def _match(row: dict[str, Any], known: KnownMembers, errors: dict[str, str]) -> 
     if member_id is None:
         return None
     if member_id not in known.visible:
-        errors["id_number"] = str(_l("This ID number belongs to a member outside your scope."))
+        # The member form's words: where the number is taken, and by whom, is not told.
+        errors["id_number"] = str(_l("Another member already has this ID number."))
         return None
     return known.by_id.get(member_id)
 
