@@ -86,6 +86,8 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "volunteers.confirm_skill": ("member", EDITORS, True),
     "volunteers.posts_manage": ("branch", EDITORS, True),
     "volunteers.post_record": ("member", EDITORS, True),
+    # Who holds a post and what they did: the roster's readers and the agents over the holder.
+    "volunteers.post_holder_view": ("member", READERS | VOLUNTEERS, True),
     "volunteers.designate": ("service_point", EDITORS, True),
     "case.list": (None, VOLUNTEERS, False),
     "case.view": ("case", VOLUNTEERS, True),

@@ -249,6 +249,17 @@ def _volunteers_posts_manage(user: User, org: Org | None) -> bool:
     return covers(user, org, ROSTER_EDITORS)
 
 
+# A post's holders and their records (设岗定责): a post may sit high in the tree (a township's,
+# the committee's) and be seen by every branch below it, but who holds it and what they did is
+# shown only to those who reach the holder on the roster or the team: never another branch.
+POST_HOLDER_READERS = (*ROSTER_READERS, Role.AGENT)
+
+
+@rule("volunteers.post_holder_view")
+def _volunteers_post_holder_view(user: User, member: Any) -> bool:
+    return _own_member(user, member) or covers(user, member.org, POST_HOLDER_READERS)
+
+
 @rule("volunteers.post_record")
 def _volunteers_post_record(user: User, member: Any) -> bool:
     return _own_member(user, member) or covers(user, member.org, ROSTER_EDITORS)

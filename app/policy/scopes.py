@@ -20,10 +20,11 @@ from app.orgs.tree import in_subtrees, path_filter
 from app.policy.appraisal import APPRAISAL_READERS
 from app.policy.cases import SUPERVISORS, agent_point_ids
 from app.policy.core import ORG_STEWARDS, _active, root_admin, scope_paths
-from app.policy.rules import ROSTER_READERS
+from app.policy.rules import POST_HOLDER_READERS, ROSTER_READERS
 from app.policy.selection import SELECTION_STAFF
 from app.roster.models import Member
 from app.selection.models import Nomination, SelectionRound
+from app.volunteers.models import PostAssignment, PostRecord
 
 Scope = Callable[[Select, Any], Select]
 _SCOPES: dict[type, Scope] = {}
@@ -152,3 +153,23 @@ def _selection_rounds(stmt: Select, user: Any) -> Select:
 @scopes(Nomination)
 def _nominations(stmt: Select, user: Any) -> Select:
     return stmt.where(in_subtrees(Nomination.branch_id, scope_paths(user, SELECTION_STAFF)))
+
+
+def _reached_members(user: Any, roles: Iterable[str]) -> Select:
+    """The ids of the members ``user`` reaches through ``roles``, or as their own record."""
+    own = Member.user_id == user.id
+    paths = scope_paths(user, roles)
+    if not paths:
+        return select(Member.id).where(own)
+    return select(Member.id).where(or_(in_subtrees(Member.org_id, paths), own))
+
+
+@scopes(PostAssignment)
+def _post_assignments(stmt: Select, user: Any) -> Select:
+    # A post above one's branch is seen by all below it; its holders only where one reaches them.
+    return stmt.where(PostAssignment.member_id.in_(_reached_members(user, POST_HOLDER_READERS)))
+
+
+@scopes(PostRecord)
+def _post_records(stmt: Select, user: Any) -> Select:
+    return stmt.where(PostRecord.member_id.in_(_reached_members(user, POST_HOLDER_READERS)))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
@@ -81,37 +82,55 @@ def assign(actor: User, post: Post, member: Member) -> None:
         raise PermissionDenied(_l("You may not set up posts here."))
     if member.post_kind != "no_post":
         raise FieldErrors({"member_id": str(_l("Posts are for members without posts."))})
-    exists = db.session.scalar(
-        select(PostAssignment.id).where(
-            PostAssignment.post_id == post.id, PostAssignment.member_id == member.id
-        )
-    )
-    if exists:
+    if _holds(post, member):
         raise FieldErrors({"member_id": str(_l("This member already holds the post."))})
     db.session.add(PostAssignment(post_id=post.id, member_id=member.id))
     audit.record(actor, "volunteers.post_assign", post, org_path=post.org.path, member_id=member.id)
 
 
-def holders(post: Post) -> list[PostAssignment]:
-    """Who holds the post, each with their org (the page checks rights per holder)."""
-    return list(
-        db.session.scalars(
-            select(PostAssignment)
-            .where(PostAssignment.post_id == post.id)
-            .options(joinedload(PostAssignment.member).joinedload(Member.org))
-        ).unique()
+@dataclass
+class Holders:
+    """The holders of a post ``user`` may see, and how many others hold it out of their reach
+    (a township's post seen from one branch: the other branches' holders are only counted)."""
+
+    shown: list[PostAssignment]
+    hidden: int
+
+
+def holders(user: User, post: Post) -> Holders:
+    """Who holds the post, as far as ``user`` reaches them (the roster's reach). Two queries."""
+    stmt = (
+        select(PostAssignment)
+        .where(PostAssignment.post_id == post.id)
+        .options(joinedload(PostAssignment.member).joinedload(Member.org))
+        .order_by(PostAssignment.id)
     )
+    shown = list(db.session.scalars(policy.scope(stmt, user, PostAssignment)).unique())
+    total = db.session.scalar(
+        select(func.count(PostAssignment.id)).where(PostAssignment.post_id == post.id)
+    )
+    return Holders(shown, (total or 0) - len(shown))
 
 
-def records(post: Post) -> list[PostRecord]:
-    return list(
-        db.session.scalars(
-            select(PostRecord)
-            .where(PostRecord.post_id == post.id)
-            .order_by(PostRecord.occurred_on.desc(), PostRecord.id.desc())
-            .limit(200)
+def _holds(post: Post, member: Member) -> bool:
+    return bool(
+        db.session.scalar(
+            select(PostAssignment.id).where(
+                PostAssignment.post_id == post.id, PostAssignment.member_id == member.id
+            )
         )
     )
+
+
+def records(user: User, post: Post) -> list[PostRecord]:
+    """What was done on the post, by the holders ``user`` reaches only."""
+    stmt = (
+        select(PostRecord)
+        .where(PostRecord.post_id == post.id)
+        .order_by(PostRecord.occurred_on.desc(), PostRecord.id.desc())
+        .limit(200)
+    )
+    return list(db.session.scalars(policy.scope(stmt, user, PostRecord)))
 
 
 def add_record(
@@ -121,7 +140,7 @@ def add_record(
     if not policy.can(actor, "volunteers.post_record", member):
         raise PermissionDenied(_l("Only the holder or their branch records this."))
     errors = {}
-    if member.id not in {h.member_id for h in holders(post)}:
+    if not _holds(post, member):
         errors["member_id"] = str(_l("This member does not hold the post."))
     if occurred_on is None:
         errors["occurred_on"] = str(_l("Give the date."))

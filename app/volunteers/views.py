@@ -269,16 +269,16 @@ def post_list():
 
 
 def _post_page(post, assign: AssignForm | None = None, record: PostRecordForm | None = None):
-    holders = posts.holders(post)
+    holders = posts.holders(current_user, post)
     assign = assign or AssignForm(formdata=None)
     assign.member_id.choices = id_choices(posts.assignable_members(current_user, post))
     record = record or PostRecordForm(formdata=None, occurred_on=timeutil.today())
-    record.member_id.choices = id_choices(posts.recordable_members(current_user, holders))
+    record.member_id.choices = id_choices(posts.recordable_members(current_user, holders.shown))
     return render_template(
         "volunteers/post_detail.html",
         post=post,
         holders=holders,
-        records=posts.records(post),
+        records=posts.records(current_user, post),
         assign=assign,
         record=record,
     )
@@ -312,7 +312,8 @@ def post_assign(post_id: int):
 def post_record(post_id: int):
     post = posts.get_post(current_user, post_id)
     form = PostRecordForm()
-    form.member_id.choices = id_choices(posts.recordable_members(current_user, posts.holders(post)))
+    shown = posts.holders(current_user, post).shown
+    form.member_id.choices = id_choices(posts.recordable_members(current_user, shown))
     if form.validate_on_submit():
         with errors_on(form) as done:
             member = get_member(current_user, form.member_id.data)

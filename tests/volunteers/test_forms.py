@@ -203,7 +203,7 @@ def test_post_forms_errors_then_save(tree, sec, login_as):
         c.post(f"/volunteers/posts/{post.id}/holders", data={"member_id": holder.id}).status_code
         == 302
     )
-    assert [h.member_id for h in posts.holders(post)] == [holder.id]
+    assert [h.member_id for h in posts.holders(sec, post).shown] == [holder.id]
     url = f"/volunteers/posts/{post.id}/records"
     r = c.post(url, data={"member_id": holder.id, "occurred_on": "2026-11-01", "summary": "x"})
     assert r.status_code == 200
@@ -213,7 +213,7 @@ def test_post_forms_errors_then_save(tree, sec, login_as):
     assert _count(PostRecord) == 0
     good = {"member_id": holder.id, "occurred_on": date(2026, 11, 1).isoformat(), "summary": "宣讲"}
     assert c.post(url, data=good).status_code == 302
-    assert [r.summary for r in posts.records(post)] == ["宣讲"]
+    assert [r.summary for r in posts.records(sec, post)] == ["宣讲"]
 
 
 def test_designation_warns_then_designates_anyway(tree, sec, login_as):

@@ -151,7 +151,7 @@ def test_posts_for_members_without_posts(tree, login_as):
     }
     r = c.post(f"/volunteers/posts/{post.id}/records", data=form)
     assert r.status_code == 302
-    assert [x.summary for x in posts.records(post)] == ["入户宣讲两次"]
+    assert [x.summary for x in posts.records(sec, post)] == ["入户宣讲两次"]
     other = make_user("other_sec", (Role.BRANCH_SECRETARY, tree.branch_b))
     assert login_as(other).get(f"/volunteers/posts/{post.id}").status_code == 404
 
