@@ -19,7 +19,12 @@ from openpyxl.xml import DEFUSEDXML
 assert DEFUSEDXML, "defusedxml must be installed to read uploaded spreadsheets safely"
 
 MAX_ENTRIES = 200
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# What a sheet of ``max_rows`` rows may unpack to (see unpack_budget): generous for a roster
+# (its export takes about 1 KiB a row), yet far below what would fill the server's memory.
+SHEET_BYTES_PER_ROW = 4 * 1024
+SHARED_STRINGS_BYTES_PER_ROW = 2 * 1024
+OTHER_PARTS_BYTES = 16 * 1024 * 1024
+MAX_COLUMNS = 100
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
@@ -60,8 +65,22 @@ def write_text(ws, row: int, col: int, value: str, fmt=None, quoted_fmt=None) ->
         ws.write_string(row, col, value, fmt)
 
 
-def check_xlsx(data: bytes) -> None:
-    """Refuse anything that is not a plausible .xlsx before a parser touches it."""
+def unpack_budget(max_rows: int) -> tuple[int, int, int]:
+    """Bytes the worksheets, the shared strings and every other part together may unpack to,
+    for a sheet of at most ``max_rows`` rows. Shared strings are held in memory while a sheet
+    is read, so they are bounded tightest; worksheets are streamed."""
+    base = 1024 * 1024
+    return (
+        base + max_rows * SHEET_BYTES_PER_ROW,
+        base + max_rows * SHARED_STRINGS_BYTES_PER_ROW,
+        OTHER_PARTS_BYTES,
+    )
+
+
+def check_xlsx(data: bytes, max_rows: int) -> None:
+    """Refuse anything that is not a plausible .xlsx of at most ``max_rows`` rows before a
+    parser touches it: ZIP magic, the parts' count and their unpacked sizes (from the ZIP
+    directory, so nothing is unpacked to find out)."""
     if not data.startswith(b"PK\x03\x04"):
         raise SpreadsheetError(_l("This is not an .xlsx file. Save the sheet as Excel .xlsx."))
     try:
@@ -70,15 +89,33 @@ def check_xlsx(data: bytes) -> None:
             names = {i.filename for i in infos}
     except zipfile.BadZipFile:
         raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from None
-    if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+    sheets = shared = other = 0
+    for info in infos:
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            sheets += info.file_size
+        elif info.filename == "xl/sharedStrings.xml":
+            shared += info.file_size
+        else:
+            other += info.file_size
+    budget = unpack_budget(max_rows)
+    if len(infos) > MAX_ENTRIES or any(
+        size > limit for size, limit in zip((sheets, shared, other), budget, strict=True)
+    ):
         raise SpreadsheetError(_l("The file unpacks to more data than allowed."))
     if "xl/workbook.xml" not in names:
         raise SpreadsheetError(_l("This is not an .xlsx file. Save the sheet as Excel .xlsx."))
 
 
-def read_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(1-based row number, cell values) of the first sheet, read-only; at most max_rows."""
-    check_xlsx(data)
+def read_rows(
+    data: bytes, max_rows: int, max_cols: int = MAX_COLUMNS
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(1-based row number, cell values) of the first visible sheet, read-only.
+
+    Raises SpreadsheetError, before or while reading, for a sheet of more than ``max_rows``
+    rows or ``max_cols`` columns (as declared or as found), and for a sheet whose declared
+    size (its ``<dimension>``) is smaller than what it holds: openpyxl would silently drop the
+    rows and columns outside it."""
+    check_xlsx(data, max_rows)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds on malformed files
@@ -87,21 +124,59 @@ def read_rows(data: bytes, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]
         # The first visible sheet: exports keep their choice lists on a hidden one.
         visible = [w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
         ws = (visible or wb.worksheets)[0]
-        rows = ws.iter_rows(values_only=True)
-        n = 0
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                break
-            except Exception as err:  # malformed sheet XML surfaces only while reading rows
-                raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
-            n += 1
-            if n > max_rows:
-                raise SpreadsheetError(_l("The sheet has more rows than allowed."))
-            yield n, row
+        yield from _guarded_rows(ws, max_rows, max_cols)
     finally:
         wb.close()
+
+
+def _guarded_rows(ws, max_rows: int, max_cols: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    declared = (ws.max_column, ws.max_row) if ws.max_column and ws.max_row else None
+    if declared and declared[0] > max_cols:
+        raise SpreadsheetError(_too_wide(declared[0], max_cols))
+    if declared and declared[1] > max_rows:
+        raise SpreadsheetError(_l("The sheet has more rows than allowed."))
+    # Read what the sheet holds, not what it claims: no padding to a declared width, no row
+    # dropped past a declared height (each is checked against the declaration instead).
+    ws.reset_dimensions()
+    rows = ws.iter_rows(values_only=True)
+    n = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except Exception as err:  # malformed sheet XML surfaces only while reading rows
+            raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
+        n += 1
+        if n > max_rows:
+            raise SpreadsheetError(_l("The sheet has more rows than allowed."))
+        if len(row) > max_cols:
+            raise SpreadsheetError(_too_wide(len(row), max_cols))
+        if declared and _outside(row, n, declared):
+            raise SpreadsheetError(
+                _l(
+                    "The sheet's recorded size does not match its content, so rows could be "
+                    "missed. Open the file in Excel or WPS, save it again and upload it."
+                )
+            )
+        yield n, row
+
+
+def _outside(row: tuple[Any, ...], n: int, declared: tuple[int, int]) -> bool:
+    """Whether a row holds a value outside the sheet's declared (columns, rows)."""
+    width = max((i + 1 for i, v in enumerate(row) if v is not None), default=0)
+    return width > declared[0] or (width > 0 and n > declared[1])
+
+
+def _too_wide(cols: int, max_cols: int) -> str:
+    return str(
+        _l(
+            "The sheet has %(cols)d columns; at most %(max)d are read. Delete the unused "
+            "columns on the right, save the file and upload it again.",
+            cols=cols,
+            max=max_cols,
+        )
+    )
 
 
 def send_xlsx(path: str, filename: str):
