@@ -34,9 +34,23 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_ENABLED = True
 
-    # Account lockout (DB-backed, so it holds across workers).
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_DURATION = timedelta(minutes=30)
+    # Login throttling, kept in the database so it holds across workers (app/auth/throttle.py):
+    # after the free failures each further one doubles the wait, up to the cap. A browser that
+    # logged into the account before passes the account's and the address's delays.
+    LOGIN_ACCOUNT_FREE_FAILURES = 5
+    LOGIN_ACCOUNT_BASE_DELAY = timedelta(minutes=1)
+    LOGIN_ACCOUNT_MAX_DELAY = timedelta(minutes=15)
+    LOGIN_ADDRESS_FREE_FAILURES = 10
+    LOGIN_ADDRESS_BASE_DELAY = timedelta(minutes=1)
+    LOGIN_ADDRESS_MAX_DELAY = timedelta(hours=1)
+    LOGIN_FAILURES_FORGOTTEN_AFTER = timedelta(hours=24)
+    LOGIN_DEVICE_COOKIE_NAME = "login_device"
+    LOGIN_DEVICE_COOKIE_LIFETIME = timedelta(days=180)
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For / -Proto in front of the
+    # app (werkzeug ProxyFix). 0 = none: the header is ignored, as anyone can send it.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    PROXY_FIX_X_PROTO = int(os.environ.get("PROXY_FIX_X_PROTO", "0"))
 
     # Argon2id parameters (OWASP: at least m=19 MiB, t=2, p=1).
     ARGON2_TIME_COST = 3
@@ -91,6 +105,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"
+    LOGIN_DEVICE_COOKIE_NAME = "__Host-login_device"
     PREFERRED_URL_SCHEME = "https"
     SEED_DEMO_ALLOWED = False
 

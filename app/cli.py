@@ -133,7 +133,44 @@ def create_admin_command(username: str, display_name: str, org_name: str | None)
     click.echo(f"initial password (must be changed at first login): {password}")
 
 
+def _account(username: str) -> User:
+    user = auth_services.find_user(username)
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    return user
+
+
+@click.argument("username", required=False)
+@click.option("--address", default=None, help="Also lift the login delay of this client address.")
+def unlock_command(username: str | None, address: str | None) -> None:
+    """Lift the login delay of USERNAME (and/or of a client address); audited."""
+    if not username and not address:
+        raise click.UsageError("name a user, an --address, or both")
+    if username:
+        user = _account(username)
+        had = auth_services.unlock(None, user)
+        click.echo(f"'{user.username}': " + ("login delay lifted" if had else "had no delay"))
+    if address:
+        had = auth_services.unlock_address(address)
+        click.echo(f"{address}: " + ("login delay lifted" if had else "had no delay"))
+    db.session.commit()
+
+
+@click.argument("username")
+def reset_password_command(username: str) -> None:
+    """Give USERNAME a random one-time password, to be changed at next login; audited.
+
+    The way back in when the only administrator forgot the password."""
+    user = _account(username)
+    password = auth_services.reset_password(None, user)
+    db.session.commit()
+    click.echo(f"'{user.username}': sessions ended, login delay lifted")
+    click.echo(f"one-time password (must be changed at next login): {password}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(roster_cli)
     app.cli.command("seed-demo")(seed_demo_command)
     app.cli.command("create-admin")(create_admin_command)
+    app.cli.command("unlock")(unlock_command)
+    app.cli.command("reset-password")(reset_password_command)

@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, Any] = {
     "auth.logout": _l("Log out"),
     "auth.lock": _l("Account locked"),
     "auth.unlock": _l("Account unlocked"),
+    "auth.throttle": _l("Logins slowed down after wrong passwords"),
     "auth.password_change": _l("Password changed"),
     "user.create": _l("Account created"),
     "user.update": _l("Account edited"),
@@ -106,6 +107,11 @@ ACTION_LABELS: dict[str, Any] = {
 
 DETAIL_LABELS: dict[str, Any] = {
     "reason": _l("Reason"),
+    "scope": _l("Slowed down"),
+    "failures": _l("Wrong passwords in a row"),
+    "delay_seconds": _l("Next try allowed after (seconds)"),
+    "via": _l("Done through"),
+    "client_address": _l("Client address"),
     "comment": _l("Comment"),
     "old": _l("Before"),
     "new": _l("After"),
@@ -174,7 +180,14 @@ LOGIN_FAILURES = {
     "inactive": _l("Account is deactivated"),
     "password": _l("Wrong password"),
     "password_locked": _l("Wrong password; account locked"),
+    "throttled": _l("Too many wrong passwords: asked to wait"),
 }
+THROTTLE_SCOPES = {
+    "account": _l("this account"),
+    "address": _l("this client address"),
+    "device": _l("this browser"),
+}
+VIA_LABELS = {"web": _l("web page"), "cli": _l("server command line")}
 DESIGNATION_LABELS = {"primary": _l("primary"), "backup": _l("backup")}
 SERVICE_POINT_FIELDS = {
     "name": _l("Name"),
@@ -197,6 +210,8 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "party_status": PARTY_STATUS_LABELS,
     "sanction_kind": SANCTION_KIND_LABELS,
     "reason": LOGIN_FAILURES,
+    "scope": THROTTLE_SCOPES,
+    "via": VIA_LABELS,
     "fields": FIELD_LABELS,
     "removed_by": APPRAISAL_STEP_LABELS,
 }

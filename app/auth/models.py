@@ -36,8 +36,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,6 +115,24 @@ class UserSession(db.Model):
 
     # The raw token exists only in the cookie and, for the request that created it, here.
     token = ""
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted per account, per client address or per known browser.
+
+    After the free failures each further one makes that key wait twice as long, up to a cap
+    (app/auth/throttle.py). Kept in the database so every worker and server sees one count.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_login_throttle_scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # account | address | device
+    key: Mapped[str] = mapped_column(String(128))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def _role_labels() -> dict[str, str]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit, policy
+from app.auth import throttle
 from app.auth.models import Role, RoleGrant, User, UserSession
 from app.auth.passwords import (
     check_password_policy,
@@ -37,6 +39,8 @@ _DUMMY_HASH: dict[str, str] = {}
 class LoginResult:
     user: User | None
     session: UserSession | None
+    # A new known-browser cookie for the view to set, when the browser had none for this user.
+    device_cookie: str | None = None
 
 
 def _dummy_verify(password: str) -> None:
@@ -51,59 +55,80 @@ def find_user(username: str) -> User | None:
 
 
 def authenticate(
-    username: str, password: str, *, ip: str = "", user_agent: str = ""
+    username: str,
+    password: str,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    device_cookie: str = "",
 ) -> LoginResult:
     """Check a login. On success open a server-side session; on failure count it.
 
-    Unknown user, wrong password, locked and deactivated accounts all fail the same way, so the
-    caller shows one message. Five failures in a row lock the account for the configured time.
-    Every attempt is audited.
+    Unknown user, wrong password, throttled and deactivated accounts all fail the same way, so
+    the caller shows one message. Failures slow the account and the client address down with
+    growing delays (app/auth/throttle.py); a browser the account logged in from before passes
+    those delays, so nobody elsewhere can keep the owner out. Every attempt is audited.
     """
     user = find_user(username.strip()) if username else None
     now = utcnow()
+    device = throttle.device_key(device_cookie, user)
+    if device is not None and throttle.blocked_until(throttle.DEVICE, device, now):
+        device = None  # this browser guessed too: it waits like any other
+    if device is None and (
+        throttle.blocked_until(throttle.ADDRESS, ip, now)
+        or (user is not None and throttle.blocked_until(throttle.ACCOUNT, str(user.id), now))
+    ):
+        # Refused unchecked and uncounted: a guesser gets one try per delay.
+        _dummy_verify(password)
+        audit.record(
+            user,
+            "auth.login",
+            user,
+            result="fail",
+            actor_name=getattr(user, "username", ""),
+            reason="throttled",
+        )
+        return LoginResult(None, None)
     if user is None:
         _dummy_verify(password)
+        throttle.record_failure(throttle.ADDRESS, ip, now)
         # The unknown name is not stored: it is often a password typed into the wrong box.
         audit.record(None, "auth.login", result="fail", actor_name="", reason="unknown")
         return LoginResult(None, None)
-    if user.locked_until is not None and user.locked_until > now:
-        _dummy_verify(password)
-        audit.record(user, "auth.login", user, result="fail", reason="locked")
-        return LoginResult(None, None)
     if not verify_password(user.password_hash, password):
-        _count_failure(user, now, "login")
+        _count_failure(user, now, "login", ip=ip, device=device)
         return LoginResult(None, None)
     if not user.is_active:
         audit.record(user, "auth.login", user, result="fail", reason="inactive")
         return LoginResult(None, None)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(throttle.ACCOUNT, str(user.id))
+    if device is not None:
+        throttle.clear(throttle.DEVICE, device)
     user.last_login_at = now
     sess = start_session(user, ip=ip, user_agent=user_agent)
     audit.record(user, "auth.login", user)
-    return LoginResult(user, sess)
+    return LoginResult(user, sess, None if device is not None else throttle.new_device_cookie(user))
 
 
-def _count_failure(user: User, now, where: str) -> None:
-    """One more wrong password; the limit locks the account and ends its sessions."""
-    cfg = current_app.config
-    user.failed_logins += 1
-    reason = "password"
-    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + cfg["LOGIN_LOCK_DURATION"]
-        user.failed_logins = 0
-        reason = "password_locked"
-        end_all_sessions(user)
-        audit.record(user, "auth.lock", user)
+def _count_failure(user: User, now, where: str, *, ip: str, device: str | None = None) -> bool:
+    """One more wrong password, counted for the account, the address and the browser.
+
+    True when the account's delay starts (the throttle audits it).
+    """
+    slowed = throttle.record_failure(throttle.ACCOUNT, str(user.id), now, user=user)
+    throttle.record_failure(throttle.ADDRESS, ip, now, user=user)
+    if device is not None:
+        throttle.record_failure(throttle.DEVICE, device, now, user=user)
     audit.record(
         user,
         "auth.login" if where == "login" else "auth.password_change",
         user,
         result="fail",
-        reason=reason,
+        reason="password",
     )
+    return slowed
 
 
 def logout(user: User) -> None:
@@ -112,12 +137,18 @@ def logout(user: User) -> None:
     audit.record(user, "auth.logout", user)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """The user changes their own password; every other session of theirs ends."""
+def change_password(
+    user: User, current: str, new: str, *, ip: str = "", device_cookie: str = ""
+) -> None:
+    """The user changes their own password; every other session of theirs ends.
+
+    A wrong current password counts like one at the login form, or a stolen session could try
+    passwords without limit; when the account's delay starts, this session ends.
+    """
     if not verify_password(user.password_hash, current):
-        # Guessing here counts like guessing at the login form, or a stolen session could
-        # try passwords without limit.
-        _count_failure(user, utcnow(), "password_change")
+        device = throttle.device_key(device_cookie, user)
+        if _count_failure(user, utcnow(), "password_change", ip=ip, device=device):
+            end_session(user.current_session)
         raise ValidationError(
             _l("The current password is wrong."), field="current_password", keep=True
         )
@@ -203,23 +234,24 @@ def update_user(actor: User, user: User, *, display_name: str, expected_version:
         user.version += 1
 
 
-def reset_password(actor: User, user: User) -> str:
-    """Issue a new random password that must be changed at next login; sessions end.
+def reset_password(actor: User | None, user: User) -> str:
+    """Issue a new random password that must be changed at next login; sessions end and the
+    account's login delay is lifted.
 
     Nobody resets their own password this way: they change it knowing the current one.
+    ``actor`` None is the server's operator (``flask reset-password``).
     """
     _require_edit(actor, user)
-    if not policy.can(actor, "user.reset_password", user):
+    if actor is not None and not policy.can(actor, "user.reset_password", user):
         raise PermissionDenied(_l("Use the password page to change your own password."))
     password = generate_initial_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     user.password_changed_at = utcnow()
     user.version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.clear(throttle.ACCOUNT, str(user.id))
     end_all_sessions(user)
-    audit.record(actor, "user.reset_password", user)
+    audit.record(actor, "user.reset_password", user, via="cli" if actor is None else "web")
     return password
 
 
@@ -239,11 +271,27 @@ def set_active(actor: User, user: User, active: bool, *, expected_version: int) 
     audit.record(actor, "user.activate" if active else "user.deactivate", user)
 
 
-def unlock(actor: User, user: User) -> None:
+def login_blocked_until(user: User) -> datetime | None:
+    """When the account's current login delay ends, or None when it has none."""
+    return throttle.blocked_until(throttle.ACCOUNT, str(user.id), utcnow())
+
+
+def unlock(actor: User | None, user: User) -> bool:
+    """Lift the account's login delay; ``actor`` None is the operator (``flask unlock``).
+
+    Audited even when there was no delay; returns whether there was one.
+    """
     _require_edit(actor, user)
-    user.locked_until = None
-    user.failed_logins = 0
-    audit.record(actor, "auth.unlock", user)
+    had = throttle.clear(throttle.ACCOUNT, str(user.id))
+    audit.record(actor, "auth.unlock", user, via="cli" if actor is None else "web")
+    return had
+
+
+def unlock_address(ip: str) -> bool:
+    """Lift a client address's login delay (the operator, ``flask unlock --address``)."""
+    had = throttle.clear(throttle.ADDRESS, ip)
+    audit.record(None, "auth.unlock", client_address=ip, via="cli")
+    return had
 
 
 def grant_role(

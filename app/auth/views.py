@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -31,19 +42,46 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        cookie_name = current_app.config["LOGIN_DEVICE_COOKIE_NAME"]
         result = services.authenticate(
             form.username.data,
             form.password.data,
             ip=request.remote_addr or "",
             user_agent=request.user_agent.string,
+            device_cookie=request.cookies.get(cookie_name, ""),
         )
         db.session.commit()
         if result.user is not None:
             login_user(result.user)
-            return redirect(safe_next(request.args.get("next")))
+            _rotate_csrf()
+            response = redirect(safe_next(request.args.get("next")))
+            if result.device_cookie:
+                _set_device_cookie(response, cookie_name, result.device_cookie)
+            return response
         flash(_("Wrong user name or password, or the account is locked or disabled."), "danger")
         return render_template("auth/login.html", form=form), 200
     return render_template("auth/login.html", form=form)
+
+
+def _rotate_csrf() -> None:
+    """A new CSRF token from the next form on: the one served before login or logout must not
+    serve the next user of the same browser."""
+    name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    session.pop(name, None)
+    g.pop(name, None)
+
+
+def _set_device_cookie(response, name: str, value: str) -> None:
+    """Remember this browser for the account, so others' failures do not slow it down."""
+    cfg = current_app.config
+    response.set_cookie(
+        name,
+        value,
+        max_age=int(cfg["LOGIN_DEVICE_COOKIE_LIFETIME"].total_seconds()),
+        secure=bool(cfg.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -52,6 +90,7 @@ def logout():
     services.logout(current_user)
     db.session.commit()
     logout_user()
+    _rotate_csrf()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -63,15 +102,22 @@ def change_password():
     if form.validate_on_submit():
         with errors_on(form) as done:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                ip=request.remote_addr or "",
+                device_cookie=request.cookies.get(
+                    current_app.config["LOGIN_DEVICE_COOKIE_NAME"], ""
+                ),
             )
         if done:
             db.session.commit()
             flash(_("Your password has been changed. Your other sessions have ended."), "success")
             return redirect(url_for("home.index"))
-        if current_user.locked_until is not None:
+        if current_user.current_session.revoked_at is not None:
             logout_user()
-            flash(_("Too many wrong passwords: the account is locked for a while."), "danger")
+            _rotate_csrf()
+            flash(_("Too many wrong passwords: log in again after a while."), "danger")
             return redirect(url_for("auth.login"))
     return render_template("auth/change_password.html", form=form)
 
@@ -145,6 +191,7 @@ def _render_detail(user: User, *, edit_form=None, grant_form=None, status: int =
             confirm_form=ConfirmForm(obj=user),
             role_labels=ROLE_LABELS,
             can_edit=policy.can(current_user, "user.edit", user),
+            blocked_until=services.login_blocked_until(user),
         ),
         status,
     )
