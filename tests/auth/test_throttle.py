@@ -15,7 +15,7 @@ from app.auth.models import Role
 from app.common.timeutil import utcnow
 from app.extensions import db
 from tests.conftest import build_app, login
-from tests.factories import PASSWORD, make_tree, make_user
+from tests.factories import make_tree, make_user
 
 GENERIC = "用户名或密码错误"
 ATTACKER = "203.0.113.66"
