@@ -59,7 +59,9 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "roster.view_sanctions": ("member", READERS, True),
     "roster.view_sanction_reason": ("member", EDITORS, True),
     "appraisal.list": (None, APPRAISERS, False),
-    "appraisal.view": ("appraisal", APPRAISERS, True),
+    # The targets are full members: a mentor reads only probationary records of mentees (or of
+    # members with no named mentor), so none of these (see the mentor test below).
+    "appraisal.view": ("appraisal", APPRAISERS - {"mentor"}, True),
     # A member with no login dictates the self-record to the branch secretary.
     "appraisal.edit_self": ("appraisal", {"branch_secretary"}, True),
     "appraisal.submit": ("appraisal", {"branch_secretary"}, True),
@@ -267,3 +269,43 @@ def test_a_grant_on_a_deactivated_org_confers_nothing(targets):
         if policy.can(user, action, targets.a[kind] if kind else None)
     ]
     assert allowed == []
+
+
+def test_a_mentor_reads_only_the_probation_records_they_sign_for(app):
+    """A mentor on branch A: the probationary record of their named mentee and of a member with
+    no named mentor yet (any mentor of the org signs then); never another mentor's mentee, a
+    full member, or anyone in branch B."""
+    from app.roster.services import assign_mentor
+
+    t = make_tree()
+    mentor = make_user("mentor_a", (Role.MENTOR, t.branch_a))
+    other = make_user("mentor_a2", (Role.MENTOR, t.branch_a))
+    mentor_b = make_user("mentor_b", (Role.MENTOR, t.branch_b))
+    probie = {"membership": "probationary", "full_member_on": None, "joined_on": "2026-03-01"}
+    mentee = make_member(t.group_a, **probie)
+    others = make_member(t.group_a, **probie)
+    unnamed = make_member(t.group_a, **probie)
+    full = make_member(t.group_a)
+    in_b = make_member(t.group_b, **probie)
+    cmte = make_user("cmte", (Role.COMMITTEE, t.committee))
+    assign_mentor(cmte, mentee, mentor)
+    assign_mentor(cmte, others, other)
+    assign_mentor(cmte, in_b, mentor_b)
+    db.session.commit()
+    appraisal_services.open_period(
+        None,
+        t.committee,
+        2026,
+        3,
+        appraisal_services.Deadlines(
+            date(2026, 9, 30), date(2026, 10, 7), date(2026, 10, 15), date(2026, 10, 25)
+        ),
+    )
+    db.session.commit()
+    rec = {a.member_id: a for a in db.session.scalars(select(Appraisal))}
+    expected = {mentee.id: True, unnamed.id: True, others.id: False, full.id: False, in_b.id: False}
+    for action in ("appraisal.view", "appraisal.sign"):
+        got = {m: policy.can(mentor, action, rec[m]) for m in expected}
+        assert got == expected, action
+    listed = db.session.scalars(policy.scope(select(Appraisal.member_id), mentor, Appraisal))
+    assert set(listed) == {mentee.id, unnamed.id}

@@ -87,11 +87,12 @@ def _own(user: User, stmt: Select) -> Select:
 
 
 def _reached(user: User, reach_name: str, stmt: Select) -> Select | None:
-    """``stmt`` narrowed to the subtrees ``user`` reaches for ``reach_name``, or None."""
+    """``stmt`` narrowed to the subtrees ``user`` reaches for ``reach_name`` and to the records
+    they may read (a mentor's are their mentees'), or None."""
     paths = policy.subtrees(user, reach_name)
     if not paths:
         return None
-    return stmt.where(in_subtrees(Appraisal.org_id, paths))
+    return policy.scope(stmt.where(in_subtrees(Appraisal.org_id, paths)), user, Appraisal)
 
 
 def _task_queries(user: User, base: Select) -> list[tuple[str, Select, str]]:
@@ -159,30 +160,35 @@ class Overview:
     excellent: int
     graded: int
     names: dict[int, str]
+    # Whether the reader reads every record of the org (not a mentor, who reads only their
+    # mentees'): only then does the page state the org's own figures, such as the 优秀 cap.
+    whole: bool = True
 
 
 def branch_overview(user: User, period: AppraisalPeriod, org: Org, status: str = "") -> Overview:
-    """Every record of ``org``'s subtree in the period, with counts per status: three queries
-    whatever the branch size."""
+    """The records of ``org``'s subtree in the period that ``user`` may read, with counts per
+    status: three queries whatever the branch size."""
     if not policy.can(user, "appraisal.overview", org):
         raise PermissionDenied(_l("This organisation is outside your scope."))
-    in_org = in_subtrees(Appraisal.org_id, [org.path])
-    where = [Appraisal.period_id == period.id, in_org]
+
+    def scoped(stmt: Select) -> Select:
+        where = (Appraisal.period_id == period.id, in_subtrees(Appraisal.org_id, [org.path]))
+        return policy.scope(stmt.where(*where), user, Appraisal)
+
     counts = dict(
         db.session.execute(
-            select(Appraisal.status, func.count()).where(*where).group_by(Appraisal.status)
+            scoped(select(Appraisal.status, func.count())).group_by(Appraisal.status)
         ).all()
     )
     grades = dict(
         db.session.execute(
-            select(Appraisal.grade, func.count())
-            .where(*where, Appraisal.is_probationary.is_(False))
+            scoped(select(Appraisal.grade, func.count()))
+            .where(Appraisal.is_probationary.is_(False))
             .group_by(Appraisal.grade)
         ).all()
     )
     stmt = (
-        select(Appraisal)
-        .where(*where)
+        scoped(select(Appraisal))
         .join(Member, Member.id == Appraisal.member_id)
         .options(joinedload(Appraisal.member), joinedload(Appraisal.org))
         .order_by(Appraisal.org_id, Member.surname_strokes, Member.name_pinyin)
@@ -196,4 +202,5 @@ def branch_overview(user: User, period: AppraisalPeriod, org: Org, status: str =
         excellent=grades.get("excellent", 0),
         graded=sum(n for g, n in grades.items() if g is not None),
         names={},
+        whole=any(org.path.startswith(p) for p in policy.subtrees(user, "appraisal.read_all")),
     )

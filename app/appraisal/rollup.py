@@ -40,12 +40,13 @@ class BranchCounts:
 
 def branch_counts(period: AppraisalPeriod, user: User | None = None) -> list[BranchCounts]:
     """Records of ``period`` per branch and state, in tree order; with ``user``, only the
-    branches whose overview they may open."""
-    rows = db.session.execute(
-        select(Appraisal.org_id, Appraisal.status, func.count())
-        .where(Appraisal.period_id == period.id)
-        .group_by(Appraisal.org_id, Appraisal.status)
-    ).all()
+    records they may read (a mentor's mentees') of the branches whose overview they may open."""
+    stmt = select(Appraisal.org_id, Appraisal.status, func.count()).where(
+        Appraisal.period_id == period.id
+    )
+    if user is not None:
+        stmt = policy.scope(stmt, user, Appraisal)
+    rows = db.session.execute(stmt.group_by(Appraisal.org_id, Appraisal.status)).all()
     orgs = _orgs({r[0] for r in rows})
     missing = {orgs[org_id].branch_id for org_id, _s, _n in rows} - set(orgs)
     orgs.update(_orgs(missing))

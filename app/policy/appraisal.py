@@ -10,7 +10,9 @@ from app.policy.core import _RULES, covers, has_role, rule
 
 # --- appraisal ----------------------------------------------------------------------------------
 
-APPRAISAL_READERS = (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY, Role.COMMITTEE)
+# Those who read every record of their subtree. A mentor is not one of them: a mentor reads
+# only the probation-year records they sign for (``mentor_reads``), never the rest of the branch.
+APPRAISAL_READERS = (Role.GROUP_LEADER, Role.BRANCH_SECRETARY, Role.COMMITTEE)
 BRANCH_ASSESSORS = (Role.BRANCH_SECRETARY, Role.COMMITTEE)
 
 
@@ -18,14 +20,29 @@ def _own_appraisal(user: User, a: Any) -> bool:
     return a.member.user_id is not None and a.member.user_id == user.id
 
 
+def mentor_reads(user: User, a: Any) -> bool:
+    """A mentor's record: a probationary quarter of a member in the mentor's subtree whose named
+    mentor is ``user``, or who has no named mentor yet (any mentor of the org signs for them
+    then, see ``_signer``, so may read what they sign). The same set as the Appraisal scope's
+    mentor part (``app.policy.scopes``)."""
+    if not a.is_probationary:
+        return False
+    named = a.member.mentor_user_id
+    if named is not None and named != user.id:
+        return False
+    return covers(user, a.org, [Role.MENTOR])
+
+
 @rule("appraisal.list")
 def _appraisal_list(user: User, target: Any) -> bool:
-    return has_role(user, *APPRAISAL_READERS)
+    return has_role(user, *APPRAISAL_READERS, Role.MENTOR)
 
 
 @rule("appraisal.view")
 def _appraisal_view(user: User, a: Any) -> bool:
-    return _own_appraisal(user, a) or covers(user, a.org, APPRAISAL_READERS)
+    return (
+        _own_appraisal(user, a) or covers(user, a.org, APPRAISAL_READERS) or mentor_reads(user, a)
+    )
 
 
 @rule("appraisal.edit_self")
@@ -53,10 +70,7 @@ def _signer(user: User, a: Any) -> bool:
     if covers(user, a.org, [Role.BRANCH_SECRETARY]):
         return True
     if a.is_probationary:
-        named = a.member.mentor_user_id
-        if named and user.id != named:
-            return False
-        return covers(user, a.org, [Role.MENTOR])
+        return mentor_reads(user, a)
     return covers(user, a.org, [Role.GROUP_LEADER])
 
 

@@ -18,7 +18,10 @@ _REACH: dict[str, tuple[str, ...]] = {
     "roster.read": ROSTER_READERS,
     "roster.edit": ROSTER_EDITORS,
     "roster.unmask": (Role.COMMITTEE,),
-    "appraisal.read": APPRAISAL_READERS,
+    # The quarters one opens: where one reads some records (a mentor, their mentees' only).
+    "appraisal.read": (*APPRAISAL_READERS, Role.MENTOR),
+    # Where one reads every record, so that a page may state the whole org's figures.
+    "appraisal.read_all": APPRAISAL_READERS,
     # The appraisal inbox: who is told of records waiting to be signed, given the branch
     # opinion, spot-checked, and of key persons still waiting for this month's talk.
     "appraisal.sign": (Role.GROUP_LEADER, Role.MENTOR, Role.BRANCH_SECRETARY),

@@ -106,12 +106,22 @@ def _members(stmt: Select, user: Any) -> Select:
 @scopes(Appraisal)
 def _appraisals(stmt: Select, user: Any) -> Select:
     paths = scope_paths(user, APPRAISAL_READERS)
-    own = Appraisal.member_id.in_(select(Member.id).where(Member.user_id == user.id))
-    if not paths:
-        return stmt.where(own)
-    if _covers_every_root(paths):
+    conds = [Appraisal.member_id.in_(select(Member.id).where(Member.user_id == user.id))]
+    mentor_paths = scope_paths(user, [Role.MENTOR])
+    if mentor_paths:
+        # As ``policy.appraisal.mentor_reads``: the probationary quarters of one's named mentees
+        # (or of members with no named mentor yet) in one's subtree; nothing else of the branch.
+        mine_or_unnamed = or_(Member.mentor_user_id == user.id, Member.mentor_user_id.is_(None))
+        conds.append(
+            Appraisal.is_probationary
+            & in_subtrees(Appraisal.org_id, mentor_paths)
+            & Appraisal.member_id.in_(select(Member.id).where(mine_or_unnamed))
+        )
+    if paths and _covers_every_root(paths):
         return stmt
-    return stmt.where(or_(in_subtrees(Appraisal.org_id, paths), own))
+    if paths:
+        conds.append(in_subtrees(Appraisal.org_id, paths))
+    return stmt.where(or_(*conds))
 
 
 @scopes(ServiceCase)

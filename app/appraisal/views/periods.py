@@ -201,7 +201,7 @@ def overview(period_id: int, org_id: int):
         coverage=coverage,
         coverage_met=sum(c.met for c in coverage.values()),
         coverage_total=sum(c.total for c in coverage.values()),
-        cap=excellent_cap(period, org) if states_a_cap(org) else None,
+        cap=excellent_cap(period, org) if ov.whole and states_a_cap(org) else None,
         status=status,
         org_names=org_labels({a.org for a in ov.rows}),
         **TEMPLATE_LABELS,
