@@ -21,6 +21,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import policy
@@ -59,6 +60,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     _check_production_secret(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    _trust_proxy(app)
     app.url_map.converters["int"] = _BoundedInt
     register_extensions(app)
     register_blueprints(app)
@@ -69,6 +71,16 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxy(app: Flask) -> None:
+    """Take the client's address (and scheme) from the proxy's headers, only when configured:
+    without a proxy anyone can send X-Forwarded-For. The login throttle, the rate limiter and
+    the audit log then see the real client instead of the proxy."""
+    x_for = app.config["PROXY_FIX_X_FOR"]
+    x_proto = app.config["PROXY_FIX_X_PROTO"]
+    if x_for or x_proto:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=x_for, x_proto=x_proto)  # type: ignore[method-assign]
 
 
 def _check_production_secret(app: Flask, config_name: str) -> None:
