@@ -17,6 +17,7 @@ from app.roster.models import Member
 
 REACH_TEXTS = {
     "own": _l("You see your own records only."),
+    "mentees": _l("You read the probation records of the members you mentor."),
     "service_point": _l("You handle cases at your service point."),
     "subtree": _l("Covers this organisation and everything under it."),
 }

@@ -75,10 +75,13 @@ def mentors_over(org: Org) -> Select:
 
 def grant_reach(role: str) -> str:
     """How far a grant of ``role`` reaches, for the home page to describe: ``"own"`` (one's
-    own records), ``"service_point"`` (the cases at one's service point) or ``"subtree"`` (the
-    org and everything under it)."""
+    own records), ``"mentees"`` (the probation records of those one mentors),
+    ``"service_point"`` (the cases at one's service point) or ``"subtree"`` (the org and
+    everything under it)."""
     if role == Role.MEMBER:
         return "own"
+    if role == Role.MENTOR:
+        return "mentees"
     if role == Role.AGENT:
         return "service_point"
     return "subtree"

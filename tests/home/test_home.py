@@ -8,7 +8,7 @@ import pytest
 
 from app.auth.models import Role
 from app.extensions import db
-from app.home.services import grant_lines
+from app.home.services import REACH_TEXTS, grant_lines
 from tests.factories import make_member, make_tree, make_user
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -42,6 +42,13 @@ def test_grant_lines_name_role_trail_and_point(app):
         (["测试党委", "乙党支部", "乙第一党小组"], ""),
     ]
     assert lines[0].reach != lines[1].reach
+
+
+def test_a_mentor_grant_says_it_reaches_the_mentees_only(app):
+    tree = make_tree()
+    user = make_user("mentor", (Role.MENTOR, tree.branch_a))
+    [line] = grant_lines(user)
+    assert line.reach == str(REACH_TEXTS["mentees"]) != str(REACH_TEXTS["subtree"])
 
 
 def test_a_member_with_a_roster_entry_gets_a_link_to_it(login_as):
