@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from flask import Flask, flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -148,6 +149,26 @@ def show_on_form(form, err: DomainError) -> None:
             flash(str(message), "danger")
 
 
+# SQLSTATEs of a write that lost a race: a unique key taken meanwhile (a double submit), a
+# serialisation failure and a deadlock (PostgreSQL picks one of the two transactions to fail).
+_CLASH_STATES = {"23505", "40001", "40P01"}
+
+
+def is_write_clash(e: DBAPIError) -> bool:
+    """Whether ``e`` means another request saved first: the loser reloads, as for a stale form."""
+    orig = e.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state:
+        return state in _CLASH_STATES
+    # SQLite names no SQLSTATE; its unique failures say so, and a busy database is a clash too.
+    if isinstance(e, IntegrityError):
+        return getattr(orig, "sqlite_errorname", "") in {
+            "SQLITE_CONSTRAINT_UNIQUE",
+            "SQLITE_CONSTRAINT_PRIMARYKEY",
+        } or str(orig).startswith("UNIQUE constraint failed")
+    return getattr(orig, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+
+
 def _render(code: int, message: str | None = None):
     return (
         render_template(
@@ -179,6 +200,15 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return _render(409)
 
+    @app.errorhandler(DBAPIError)
+    def database_error(e: DBAPIError):
+        # Roll back first: the error page reads the session (the user, the navigation).
+        db.session.rollback()
+        if is_write_clash(e):
+            return _render(409)
+        log.exception("database error, incident %s", request_id())
+        return _render(500)
+
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
         return _render(e.code or 500)
@@ -186,4 +216,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unhandled(e: Exception):
         log.exception("unhandled error, incident %s", request_id())
+        db.session.rollback()
         return _render(500)
