@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.appraisal.models import Appraisal, AppraisalPeriod, Grade
+from app.common.locks import hold_row
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
 from app.orgs.tree import branch_org_ids
@@ -62,6 +63,14 @@ def cap_share(period: AppraisalPeriod) -> float:
     if share is None:
         share = current_app.config.get("EXCELLENT_CAP", 1 / 3)
     return share
+
+
+def lock_cap(org: Org) -> None:
+    """Hold the cap of ``org``'s branch until commit: an assessor who grades excellent takes
+    it before counting, so two grades for the last place are counted one after the other
+    (PostgreSQL; SQLite serialises writers by itself). The branch's own row stands for its
+    quarters' caps."""
+    hold_row(Org, org.branch_id)
 
 
 def excellent_cap(

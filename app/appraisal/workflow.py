@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit, policy
-from app.appraisal.cap import excellent_cap
+from app.appraisal.cap import excellent_cap, lock_cap
 from app.appraisal.models import (
     Appraisal,
     AppraisalStep,
@@ -350,7 +350,9 @@ def _lift_veto(a: Appraisal, step: Step) -> None:
 
 def _check_excellent_cap(appraisal: Appraisal, errors: dict[str, str]) -> None:
     """优秀 is capped per branch and quarter (a share of the members graded, default 1/3):
-    refused, with the same figures the pages state, when one more would break it."""
+    refused, with the same figures the pages state, when one more would break it. The cap is
+    locked first, so the count and the grade written after it are one step."""
+    lock_cap(appraisal.org)
     cap = excellent_cap(appraisal.period, appraisal.org, excluding=appraisal.id)
     if not cap.admits_one_more():
         errors["grade"] = " ".join(

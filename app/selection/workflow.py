@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app import audit, policy
 from app.common import timeutil
+from app.common.locks import hold_row
 from app.extensions import db
 from app.roster.models import Member
 from app.selection.models import (
@@ -66,7 +67,7 @@ ROUND_TRANSITIONS: dict[tuple[str, str], str] = {
 def lock_round(r: SelectionRound) -> None:
     """Hold the round's row until commit (PostgreSQL), so that concurrent nominations of one
     round are counted one after the other. SQLite serialises writers by itself."""
-    db.session.execute(select(SelectionRound.id).where(SelectionRound.id == r.id).with_for_update())
+    hold_row(SelectionRound, r.id)
 
 
 def pending(r: SelectionRound) -> int:
