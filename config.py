@@ -83,6 +83,14 @@ class Config:
     # Rows a web upload may carry; larger rosters go through `flask roster import`.
     ROSTER_WEB_IMPORT_MAX_ROWS = 20_000
     PAGE_SIZE = 50
+    # Background jobs: RQ on Redis when REDIS_URL is set (run `flask --app wsgi jobs worker`),
+    # else a worker thread in each app process. Larger uploads and exports than these leave
+    # the request (about a second a thousand rows checked, two written).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    JOBS_INLINE = False
+    IMPORT_SYNC_MAX_ROWS = 1000
+    EXPORT_SYNC_MAX_ROWS = 3000
+    JOB_RESULT_TTL = 3600
 
     SEED_DEMO_ALLOWED = True
 
@@ -93,6 +101,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    JOBS_INLINE = True  # a job runs to its end before the request that started it answers
+    REDIS_URL = ""
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

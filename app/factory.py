@@ -38,6 +38,7 @@ from app.errors import register_error_handlers
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from app.home.forms import LanguageForm
 from app.home.views import bp as home_bp
+from app.jobs.views import bp as jobs_bp
 from app.orgs.views import bp as orgs_bp
 from app.roster.views import bp as roster_bp
 from app.selection.views import bp as selection_bp
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_cases_bp, url_prefix="/guide")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(jobs_bp, url_prefix="/jobs")
 
 
 # Endpoints a user who must change their password may still reach.

@@ -54,6 +54,7 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "roster.export_unmasked": (None, {"committee"}, False),
     "roster.import": (None, EDITORS, False),
     "roster.import_rollback": ("batch", set(), False),  # neither its author nor a root admin
+    "job.view": ("job", set(), False),  # its owner only, whatever their roles
     "roster.unmask": ("member", {"committee"}, True),
     "roster.sanction": ("member", EDITORS, True),
     "roster.view_sanctions": ("member", READERS, True),
@@ -222,6 +223,7 @@ class Targets:
             "member": member,
             "appraisal": records[member.id],
             "batch": SimpleNamespace(user_id=-1),
+            "job": SimpleNamespace(user_id=-1),
             # A round opened over the branch, and a nomination of one of its members.
             "round": SimpleNamespace(org=branch),
             "nomination": SimpleNamespace(

@@ -14,6 +14,7 @@ Only this package knows role names:
 from app.orgs.tree import in_subtrees
 from app.policy import appraisal as _appraisal  # noqa: F401 - registers the appraisal's rules
 from app.policy import cases as _cases  # noqa: F401 - registers the service cases' rules
+from app.policy import jobs as _jobs  # noqa: F401 - registers the background jobs' rule
 from app.policy import rules as _rules  # noqa: F401 - registers the other named rules
 from app.policy import selection as _selection  # noqa: F401 - registers the 七一 selection's
 from app.policy.core import (
