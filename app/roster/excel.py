@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import audit, policy
@@ -233,6 +233,12 @@ def export_members(
     )
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
     return ExportResult(path=path, rows=count, filename=f"党员花名册-{stamp}.xlsx")
+
+
+def count_members(actor: User | None, filters: search.MemberFilters, *, unmasked: bool) -> int:
+    """How many rows export_members would write (one indexed count)."""
+    stmt = _export_stmt(actor, filters, unmasked).order_by(None).options()
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def _export_stmt(actor: User | None, filters: search.MemberFilters, unmasked: bool):

@@ -64,6 +64,10 @@ class ImportPlan:
     def updates(self) -> int:
         return sum(1 for r in self.rows if r.member_id is not None)
 
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
 
 def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> ImportPlan:
     """Read and check every row of an uploaded roster without writing anything.

@@ -1,15 +1,16 @@
 """An uploaded roster between its preview and its confirmation.
 
-The file waits on disk (``<instance>/imports/<token>.xlsx``, an hour at most: it holds
-personal data) and the user's session keeps only its random token and name. The caller passes
-the session mapping and the instance folder, so nothing here reads the request.
+The file waits on disk sealed with the field key (``<instance>/imports/<token>.sealed``, an
+hour at most: it holds personal data in full) and the user's session keeps only its random
+token and name. Every new upload, confirmation and cancellation sweeps the files nobody
+confirmed in time (as does ``flask --app wsgi jobs sweep``). The caller passes the session
+mapping and the instance folder, so nothing here reads the request. A file of more rows than
+a request may check or write in a few seconds is handed to a background job instead.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
-import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,89 +19,115 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
-from app.common.excel import SpreadsheetError
+from app.common.excel import SpreadsheetError, count_rows
 from app.errors import FieldErrors, ValidationError
+from app.jobs import files
+from app.jobs import services as jobs
+from app.jobs.models import Job
 from app.roster import importer
 from app.roster.models import ImportBatch
 
 SESSION_KEY = "roster_import"
 MAX_AGE_S = 3600
+FOLDER = "imports"
 
 
 @dataclass
 class Staged:
-    """What a confirmation did: the batch written, or the plan whose problems stopped it."""
+    """What a step did: the batch written, the plan (whose problems stopped it), or the
+    background job that does it."""
 
     filename: str
     plan: importer.ImportPlan | None = None
     batch: ImportBatch | None = None
+    job: Job | None = None
 
 
 def _folder(instance_path: str) -> Path:
-    path = Path(instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return files.folder(instance_path, FOLDER)
 
 
-def _pending(store: MutableMapping, folder: Path) -> tuple[Path, str] | None:
-    pending = store.get(SESSION_KEY)
-    if not pending:
-        return None
-    token = pending.get("token", "")
-    if not token.isalnum():
-        return None
-    path = folder / f"{token}.xlsx"
-    return (path, pending.get("filename", "")) if path.exists() else None
+def sweep(instance_path: str) -> int:
+    """Remove uploads nobody confirmed within the hour: they hold personal data."""
+    return files.sweep(_folder(instance_path), MAX_AGE_S)
 
 
-def _sweep(folder: Path, max_age_s: int = MAX_AGE_S) -> None:
-    """Remove uploads nobody confirmed: they hold personal data."""
-    cutoff = time.time() - max_age_s
-    for path in folder.glob("*.xlsx"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+def load(instance_path: str, token: str) -> bytes | None:
+    return files.load(_folder(instance_path), token, MAX_AGE_S)
+
+
+def remove(instance_path: str, token: str) -> None:
+    files.remove(_folder(instance_path), token)
 
 
 def discard(store: MutableMapping, instance_path: str) -> None:
-    """Forget the staged upload, and remove its file."""
-    found = _pending(store, _folder(instance_path))
-    if found:
-        found[0].unlink(missing_ok=True)
-    store.pop(SESSION_KEY, None)
+    """Forget the staged upload, remove its file, and sweep the expired ones."""
+    pending = store.pop(SESSION_KEY, None) or {}
+    remove(instance_path, str(pending.get("token", "")))
+    sweep(instance_path)
+
+
+def _stage(store: MutableMapping, instance_path: str, data: bytes, filename: str) -> str:
+    token = files.store(_folder(instance_path), data)
+    store[SESSION_KEY] = {"token": token, "filename": filename}
+    return token
 
 
 def check_upload(
-    actor: User, store: MutableMapping, instance_path: str, upload: FileStorage, max_rows: int
-) -> tuple[importer.ImportPlan, str]:
+    actor: User,
+    store: MutableMapping,
+    instance_path: str,
+    upload: FileStorage,
+    max_rows: int,
+    sync_rows: int,
+) -> Staged:
     """Read an upload and check every row (writing nothing); a clean file is staged for the
-    confirmation, replacing any earlier one. Returns the plan and the file's name. Raises
-    FieldErrors on ``file`` when the upload is not a spreadsheet we read."""
+    confirmation, replacing any earlier one. A file of more than ``sync_rows`` rows is staged
+    at once and checked by a background job (returned; the caller commits and submits it).
+    Raises FieldErrors on ``file`` when the upload is not a spreadsheet we read."""
     data = upload.read()
     filename = os.path.basename(upload.filename or "upload.xlsx")[:200]
+    discard(store, instance_path)
     try:
+        if count_rows(data, max_rows) > sync_rows:
+            token = _stage(store, instance_path, data, filename)
+            job = jobs.create_job(
+                actor,
+                "roster.import_check",
+                {"token": token, "filename": filename, "max_rows": max_rows},
+            )
+            return Staged(filename=filename, job=job)
         plan = importer.plan_import(actor, data, max_rows=max_rows)
     except SpreadsheetError as err:
         raise FieldErrors({"file": str(err)}) from err
-    folder = _folder(instance_path)
-    discard(store, instance_path)
-    _sweep(folder)
     if not plan.errors:
-        token = secrets.token_hex(16)
-        (folder / f"{token}.xlsx").write_bytes(data)
-        store[SESSION_KEY] = {"token": token, "filename": filename}
-    return plan, filename
+        _stage(store, instance_path, data, filename)
+    return Staged(filename=filename, plan=plan)
 
 
-def import_staged(actor: User, store: MutableMapping, instance_path: str, max_rows: int) -> Staged:
+def import_staged(
+    actor: User, store: MutableMapping, instance_path: str, max_rows: int, sync_rows: int
+) -> Staged:
     """Check the staged upload again and, when every row passes, write it as one batch (the
     caller commits, then discards the upload). A file whose rows fail now comes back with its
-    plan and writes nothing. Raises ValidationError when nothing is staged any more."""
-    found = _pending(store, _folder(instance_path))
-    if found is None:
+    plan and writes nothing. A file of more than ``sync_rows`` rows goes to a background job
+    (returned, the upload now its; the caller commits and submits it). Raises ValidationError
+    when nothing is staged any more."""
+    pending = store.get(SESSION_KEY) or {}
+    token, filename = str(pending.get("token", "")), str(pending.get("filename", ""))
+    data = load(instance_path, token)
+    if data is None:
+        store.pop(SESSION_KEY, None)
         raise ValidationError(_l("The uploaded file has expired. Upload it again."))
-    path, filename = found
-    data = path.read_bytes()
     try:
+        if count_rows(data, max_rows) > sync_rows:
+            store.pop(SESSION_KEY, None)
+            job = jobs.create_job(
+                actor,
+                "roster.import_commit",
+                {"token": token, "filename": filename, "max_rows": max_rows},
+            )
+            return Staged(filename=filename, job=job)
         plan = importer.plan_import(actor, data, max_rows=max_rows)
     except SpreadsheetError as err:
         raise ValidationError(str(err)) from err

@@ -23,6 +23,8 @@ from app.common.excel import send_xlsx
 from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db, limiter
+from app.jobs import runner
+from app.jobs import services as jobs
 from app.orgs.services import scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
 from app.roster import bp, excel, importer, privacy, sanctions, search, services, staging
@@ -288,9 +290,21 @@ def export_xlsx():
     full = request.args.get("full") == "1"
     if full:
         policy.require(current_user, "roster.export_unmasked")
-    result = excel.export_members(
-        current_user, _filters(), unmasked=full, official=request.args.get("layout") == "official"
-    )
+    official = request.args.get("layout") == "official"
+    f = _filters()
+    rows = excel.count_members(current_user, f, unmasked=full)
+    if rows > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
+        # Too long for a request: a background job writes it and the job's page offers it.
+        job = jobs.create_job(
+            current_user,
+            "roster.export",
+            {"filters": f.as_dict(), "unmasked": full, "official": official},
+            total=rows,
+        )
+        db.session.commit()
+        runner.submit(job)
+        return redirect(url_for("jobs.job_page", job_id=job.id))
+    result = excel.export_members(current_user, f, unmasked=full, official=official)
     db.session.commit()  # the audit row
     return send_xlsx(result.path, result.filename)
 
@@ -314,15 +328,20 @@ def import_upload():
     form = ImportUploadForm()
     if form.validate_on_submit():
         with errors_on(form) as done:
-            plan, filename = staging.check_upload(
+            staged = staging.check_upload(
                 current_user,
                 session,
                 current_app.instance_path,
                 form.file.data,
                 max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
+                sync_rows=current_app.config["IMPORT_SYNC_MAX_ROWS"],
             )
         if done:
-            return render_template("roster/import_preview.html", plan=plan, filename=filename)
+            if staged.job is not None:
+                return _follow(staged.job)
+            return render_template(
+                "roster/import_preview.html", plan=staged.plan, filename=staged.filename
+            )
     return render_template(
         "roster/import.html", form=form, batches=importer.recent_batches(current_user)
     )
@@ -338,9 +357,12 @@ def import_commit():
             session,
             current_app.instance_path,
             max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
+            sync_rows=current_app.config["IMPORT_SYNC_MAX_ROWS"],
         )
     if not done:
         return redirect(url_for("roster.import_upload"))
+    if staged.job is not None:
+        return _follow(staged.job)
     if staged.batch is None:
         return render_template(
             "roster/import_preview.html", plan=staged.plan, filename=staged.filename
@@ -356,6 +378,13 @@ def import_commit():
         "success",
     )
     return redirect(url_for("roster.import_upload"))
+
+
+def _follow(job):
+    """Start a committed background job and send the user to its page."""
+    db.session.commit()
+    runner.submit(job)
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/import/cancel", methods=["POST"])
