@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.auth import throttle
 from app.auth.models import Role, RoleGrant, User, UserSession
+from app.auth.password_policy import check_password_policy
 from app.auth.passwords import (
-    check_password_policy,
     generate_initial_password,
     hash_password,
     needs_rehash,

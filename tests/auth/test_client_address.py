@@ -13,7 +13,10 @@ from tests.factories import PASSWORD, make_user
 PROXY = "10.0.0.2"
 
 
-def _attempt(app, forwarded_for: str, username: str = "nobody", password: str = "wrong"):
+WRONG = "not the password"  # noqa: S105
+
+
+def _attempt(app, forwarded_for: str, username: str = "nobody", password: str = WRONG):
     c = app.test_client()
     return c.post(
         "/auth/login",
