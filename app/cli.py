@@ -16,6 +16,8 @@ from app.common.excel import SpreadsheetError
 from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
+from app.jobs.cli import jobs_cli
+from app.ops.cli import register_ops_cli
 from app.orgs.models import Org, OrgKind
 from app.orgs.services import create_org
 from app.roster.excel import export_members
@@ -170,6 +172,8 @@ def reset_password_command(username: str) -> None:
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(roster_cli)
+    register_ops_cli(app)  # backup, restore, audit verify
+    app.cli.add_command(jobs_cli)
     app.cli.command("seed-demo")(seed_demo_command)
     app.cli.command("create-admin")(create_admin_command)
     app.cli.command("unlock")(unlock_command)
