@@ -28,6 +28,9 @@ extract-messages: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg --ignore-dirs=".* __pycache__" -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
+# The demo's data is made up, so it may run on the public development keys (DEMO_MODE=1);
+# anything else must set SECRET_KEY, FIELD_ENCRYPTION_KEY and BLIND_INDEX_KEY (README).
+run: export DEMO_MODE := 1
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

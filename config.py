@@ -19,7 +19,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # Keys for personal data at rest (base64 of 32 bytes each); kept outside the database.
-    # Development derives them from SECRET_KEY when unset; production refuses to start.
+    # Unset, they are derived from SECRET_KEY: allowed only in the tests and the demo
+    # (DEMO_MODE=1, set by `make run`); otherwise the app refuses to start (app/factory.py).
     FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
     BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
 
@@ -93,6 +94,8 @@ class Config:
     JOB_RESULT_TTL = 3600
 
     SEED_DEMO_ALLOWED = True
+    # A demo with made-up data: the public development keys are allowed. Never in production.
+    DEMO_MODE = os.environ.get("DEMO_MODE", "") == "1"
 
 
 class DevelopmentConfig(Config):
@@ -118,6 +121,7 @@ class ProductionConfig(Config):
     LOGIN_DEVICE_COOKIE_NAME = "__Host-login_device"
     PREFERRED_URL_SCHEME = "https"
     SEED_DEMO_ALLOWED = False
+    DEMO_MODE = False
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -59,6 +59,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _check_production_secret(app, config_name)
+    _refuse_public_keys(app, config_name)
     os.makedirs(app.instance_path, exist_ok=True)
 
     _trust_proxy(app)
@@ -97,6 +98,26 @@ def _check_production_secret(app: Flask, config_name: str) -> None:
             raise RuntimeError(
                 f"Production needs {name} (base64 of 32 random bytes) to protect ID numbers."
             )
+
+
+def _refuse_public_keys(app: Flask, config_name: str) -> None:
+    """Outside the tests and the demo (``make run`` sets DEMO_MODE=1), refuse to start with the
+    public development SECRET_KEY or without the ID-number keys: the development fallback
+    derives those from the public default, so anyone could read the ID numbers."""
+    if config_name == "testing" or (config_name != "production" and app.config.get("DEMO_MODE")):
+        return
+    missing = [n for n in ("FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY") if not app.config.get(n)]
+    if app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY):
+        missing.insert(0, "SECRET_KEY")
+    if missing:
+        raise RuntimeError(
+            f"Refusing to start: {', '.join(missing)} not set, so ID numbers and sessions would "
+            "be protected by keys anyone can derive from the public default. Set "
+            "FIELD_ENCRYPTION_KEY and BLIND_INDEX_KEY (each: python3 -c 'import base64,os; "
+            "print(base64.b64encode(os.urandom(32)).decode())') and SECRET_KEY (python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))') in the environment, and keep "
+            "them. For a demo with made-up data only, set DEMO_MODE=1 (make run does)."
+        )
 
 
 def _select_locale() -> str:

@@ -170,7 +170,11 @@ def main() -> None:
 
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = create_app(
-        "development", SQLALCHEMY_DATABASE_URI=url, PAGE_SIZE=50, WTF_CSRF_ENABLED=False
+        "development",
+        SQLALCHEMY_DATABASE_URI=url,
+        PAGE_SIZE=50,
+        WTF_CSRF_ENABLED=False,
+        DEMO_MODE=True,  # made-up data: the public development keys will do
     )
     build(app, args.members)
     for key, value in measure(app).items():

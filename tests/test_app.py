@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -31,6 +32,35 @@ def test_production_refuses_the_development_secret(monkeypatch):
     app = create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", **PRODUCTION_KEYS)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+@pytest.mark.parametrize("config_name", ["development", "production"])
+def test_outside_tests_and_demo_the_public_keys_are_refused(monkeypatch, config_name):
+    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "DEMO_MODE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY") as err:
+        create_app(config_name, SQLALCHEMY_DATABASE_URI="sqlite://", DEMO_MODE=False)
+    if config_name == "development":  # the message says what to set, and how
+        for needed in ("FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY", "os.urandom(32)", "DEMO_MODE=1"):
+            assert needed in str(err.value)
+    with pytest.raises(RuntimeError, match="FIELD_ENCRYPTION_KEY"):
+        create_app(config_name, SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
+    create_app(config_name, SQLALCHEMY_DATABASE_URI="sqlite://", **PRODUCTION_KEYS)
+
+
+def test_the_demo_may_run_on_the_development_keys_but_production_never(monkeypatch):
+    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "BLIND_INDEX_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://", DEMO_MODE=True)
+    assert not app.config["FIELD_ENCRYPTION_KEY"]
+    with pytest.raises(RuntimeError):
+        create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", DEMO_MODE=True)
+    create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", DEMO_MODE=False)
+
+
+def test_make_run_starts_the_demo_on_a_fresh_clone_without_setup():
+    makefile = (Path(__file__).parent.parent / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^run: export DEMO_MODE := 1$", makefile, re.MULTILINE)
 
 
 def test_security_headers_on_every_response(client):

@@ -1,8 +1,8 @@
 """Field encryption for personal data at rest: AES-256-GCM plus an HMAC blind index.
 
 Keys come from the configuration (FIELD_ENCRYPTION_KEY, BLIND_INDEX_KEY, base64 of 32 bytes)
-and never from the database. Without them, development and tests derive both from SECRET_KEY;
-production refuses to start without them.
+and never from the database. Without them both are derived from SECRET_KEY, which only the tests
+and the demo (DEMO_MODE=1) may do: the app refuses to start otherwise (app/factory.py).
 """
 
 from __future__ import annotations
