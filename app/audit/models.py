@@ -1,4 +1,5 @@
-"""The audit row and its guard: events are appended, never changed or deleted."""
+"""The audit row and its guards: events are appended, never changed or deleted (the ORM
+refuses here, the database's triggers below it: app/audit/guard.py)."""
 
 from __future__ import annotations
 
@@ -32,9 +33,28 @@ class AuditEvent(db.Model):
     ip: Mapped[str] = mapped_column(String(64), default="")
     request_id: Mapped[str] = mapped_column(String(36), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (app/audit/chain.py): the previous row's hash, and the keyed hash of that
+    # and this row's content. An edited, removed or inserted row breaks the chain after it.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditChainHead(db.Model):
+    """The one row that holds the chain's last hash. Appending takes it first (an UPDATE: a
+    row lock on PostgreSQL, the write lock on SQLite), so concurrent writers never fork the
+    chain, and ``audit verify`` finds rows missing from the end."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
 def _refuse_change(mapper, connection, target) -> None:
     raise RuntimeError("audit events are append-only")
+
+
+# Imported for its side effect: the tables refuse UPDATE and DELETE however they are created.
+from app.audit import guard  # noqa: E402, F401
