@@ -41,6 +41,15 @@ def _area_of(sp: ServicePoint | None, orgs: dict[int, Org]) -> int | None:
     return sp.org_id
 
 
+def _readable(user: User, stmt):
+    """``stmt`` (over Member) narrowed to the members whose profile ``user`` may open."""
+    readable = or_(
+        in_subtrees(Member.org_id, policy.subtrees(user, "volunteers.read")),
+        Member.user_id == user.id,
+    )
+    return policy.scope(stmt, user, Member).where(readable)
+
+
 def candidates(user: User) -> list[Candidate]:
     """Active volunteer profiles of members whose profile the user may open, as matcher
     candidates (so every candidate shown links to a page the user may see).
@@ -57,11 +66,7 @@ def candidates(user: User) -> list[Candidate]:
             joinedload(VolunteerProfile.service_point),
         )
     )
-    readable = or_(
-        in_subtrees(Member.org_id, policy.subtrees(user, "volunteers.read")),
-        Member.user_id == user.id,
-    )
-    in_scope = policy.scope(select(Member.id), user, Member).where(readable)
+    in_scope = _readable(user, select(Member.id))
     stmt = stmt.where(VolunteerProfile.member_id.in_(in_scope))
     profiles = list(db.session.scalars(stmt).unique())
     loads = stats.open_loads(in_scope)
@@ -269,11 +274,24 @@ def item_page(
     weekday = weekday if weekday in WEEKDAYS else None
     point_names = {p.id: p.name for p in points}
     people = candidates(user)
+    designated = [d for d in designations(item) if d.service_point_id in point_names]
+    # A designation at a point in one's scope may name a member of another branch (the
+    # committee designates across branches): their name only where one reaches them.
+    ids = {d.member_id for d in designated}
+    names = (
+        dict(
+            db.session.execute(
+                _readable(user, select(Member.id, Member.name)).where(Member.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
     return ItemPage(
         points=points,
         sp=sp,
         matches=rank(need_for(item, sp, weekday), people, 10) if sp else [],
-        designations=[d for d in designations(item) if d.service_point_id in point_names],
-        names={c.member_id: c.name for c in people},
+        designations=designated,
+        names={**names, **{c.member_id: c.name for c in people}},
         point_names=point_names,
     )
