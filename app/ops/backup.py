@@ -1,9 +1,10 @@
 """Backup and restore of the whole database, with a manifest that refuses a damaged file.
 
 A backup is one tar file: ``manifest.json`` (format, dialect, migration revision, the payload's
-size and SHA-256, every table's row count and checksum, and the key canary) and the payload:
-a consistent copy made with SQLite's online backup API, or a ``pg_dump -Fc`` taken on the same
-snapshot the checksums were computed on. Restore checks the file, the dialect and the keys
+size and SHA-256, every table's row count and checksum, and the key canary) and the payload,
+sealed under the field-encryption key (app/ops/sealing.py): a consistent copy made with
+SQLite's online backup API, or a ``pg_dump -Fc`` taken on the same snapshot the checksums were
+computed on. Restore checks the file, the dialect and the keys
 before it touches the database, and checks every table's rows after.
 """
 
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,10 +31,12 @@ from sqlalchemy.engine import Connection, make_url
 
 from app.extensions import db
 from app.ops.keycheck import ensure_canary, opens
+from app.ops.sealing import SealBroken, open_file, seal_file
 
 FORMAT = "dangjian-backup/1"
 MANIFEST = "manifest.json"
 PAYLOADS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+SEALED = ".sealed"  # the payload as stored: AES-256-GCM under the field-encryption key
 
 
 class BackupError(Exception):
@@ -103,14 +107,18 @@ def create_backup(target: Path) -> dict[str, Any]:
                 engine.dispose()
         else:
             tables, revision = _pg_dump(payload)
+        backup_id = uuid.uuid4().hex
+        sealed = payload.with_name(payload.name + SEALED)
+        seal_file(payload, sealed, backup_id)
         manifest = {
             "format": FORMAT,
+            "id": backup_id,
             "dialect": dialect,
             "created_at": datetime.now(UTC).isoformat(),
             "revision": revision,
-            "payload": payload.name,
-            "size": payload.stat().st_size,
-            "sha256": _sha256(payload),
+            "payload": sealed.name,
+            "size": sealed.stat().st_size,
+            "sha256": _sha256(sealed),
             "tables": tables,
             "canary": {"sealed": canary.sealed, "fingerprint": canary.fingerprint},
         }
@@ -119,7 +127,7 @@ def create_backup(target: Path) -> dict[str, Any]:
         partial = target.with_name(target.name + ".part")
         with tarfile.open(partial, "w") as tar:
             tar.add(manifest_file, arcname=MANIFEST)
-            tar.add(payload, arcname=payload.name)
+            tar.add(sealed, arcname=sealed.name)
         os.replace(partial, target)  # a backup cut short never takes the final name
     return manifest
 
@@ -218,7 +226,8 @@ def read_backup(source: Path, workdir: Path) -> tuple[dict[str, Any], Path]:
             if manifest.get("format") != FORMAT:
                 raise BackupError("This file is not a backup of this app (unknown format).")
             name = manifest.get("payload")
-            if name not in PAYLOADS.values() or name not in members or not members[name].isfile():
+            known = {p + SEALED for p in PAYLOADS.values()}
+            if name not in known or name not in members or not members[name].isfile():
                 raise BackupError("The backup is incomplete: its database is missing.")
             payload = workdir / name
             with tar.extractfile(members[name]) as src, payload.open("wb") as dst:
@@ -247,12 +256,18 @@ def restore_backup(source: Path) -> Restored:
                 "FIELD_ENCRYPTION_KEY and BLIND_INDEX_KEY (and SECRET_KEY, if the keys were "
                 "derived from it) to the values kept with the backup. Nothing was restored."
             )
+        plain = payload.with_name(payload.name.removesuffix(SEALED))
+        try:
+            open_file(payload, plain, manifest["id"])
+        except SealBroken as err:
+            raise BackupError(f"The backup does not open under these keys ({err}).") from err
+        payload.unlink()
         db.session.remove()
         db.engine.dispose()
         if dialect == "sqlite":
-            _sqlite_copy(payload, _sqlite_path())
+            _sqlite_copy(plain, _sqlite_path())
         else:
-            _pg_restore(payload)
+            _pg_restore(plain)
     db.engine.dispose()
     with db.engine.connect() as conn:
         found = table_digests(conn)

@@ -46,6 +46,7 @@ def _round_trip(src_url: str, dst_url: str, backup: Path) -> None:
     src = _seeded(src_url)
     r = _cli(src, "backup", str(backup))
     assert r.exit_code == 0, r.output
+    assert "备份0".encode() not in backup.read_bytes()  # sealed: no name in the clear
     before = _digests(src)
     dst = build_app(dst_url)
     r = _cli(dst, "restore", "--yes", str(backup))
