@@ -162,3 +162,28 @@ def test_the_worker_thread_runs_a_job(tree, app, small_sync, monkeypatch):
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert job.state == "done" and job.result == {"rows": 1} and job.result_token
+
+
+def test_with_redis_url_the_job_goes_to_rq(tree, app, small_sync, monkeypatch):
+    redis = pytest.importorskip("redis")
+    from rq import Queue, SimpleWorker
+
+    url = "redis://127.0.0.1:6379/15"
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", url)
+    make_member(tree.group_a, name="甲一")
+    sec = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
+    job = services.create_job(sec, "roster.export", {"filters": {}}, total=1)
+    db.session.commit()
+    queue = Queue(runner.QUEUE_NAME, connection=connection)
+    queue.empty()
+    runner.submit(job)
+    assert db.session.get(Job, job.id).state == "queued"  # nothing ran in the request
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).state == "done"
