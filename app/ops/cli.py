@@ -21,7 +21,8 @@ def audit_verify() -> None:
     count, broken = verify(db.session)
     if broken is not None:
         raise click.ClickException(
-            f"audit log broken at event {broken.event_id}: {broken.reason} ({count} rows read)"
+            f"audit log broken at event {broken.event_id}: {broken.reason} ({count} rows read). "
+            "If no row was touched, BLIND_INDEX_KEY is not the key the log was written with."
         )
     click.echo(f"audit log intact: {count} events chained")
 
