@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from html.parser import HTMLParser
 
 from flask import url_for
 
@@ -69,3 +70,21 @@ def html_pages(app, client) -> Iterator[tuple[str, str]]:
         r = client.get(url)
         if r.status_code == 200 and r.mimetype == "text/html":
             yield url, r.get_data(as_text=True)
+
+
+class _VisibleText(HTMLParser):
+    """The text nodes of a page (no attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    """A page's text, for tests that check what a reader sees (names, not ids in links)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return " ".join(parser.parts)

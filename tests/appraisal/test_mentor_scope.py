@@ -5,7 +5,6 @@ counts, the summary export and the inbox."""
 from __future__ import annotations
 
 import io
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -16,22 +15,8 @@ from app.auth.models import Role
 from app.extensions import db
 from app.roster.services import assign_mentor
 from tests.appraisal.conftest import walk_to
+from tests.crawl import text_of
 from tests.factories import make_member, make_user
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def text_of(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
 
 
 @pytest.fixture

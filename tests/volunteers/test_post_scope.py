@@ -4,31 +4,14 @@ they did only by those whose scope reaches the holder: never another branch (iss
 from __future__ import annotations
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 
 from app.auth.models import Role
 from app.extensions import db
 from app.volunteers import posts
+from tests.crawl import text_of
 from tests.factories import make_member, make_service_point, make_user
-
-
-class _Text(HTMLParser):
-    """The visible text of a page (no attributes, no script)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def text_of(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
 
 
 @pytest.fixture
