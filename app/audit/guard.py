@@ -7,7 +7,7 @@ attached to the table, so ``metadata.create_all`` (the tests) builds them too. `
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event, text
+from sqlalchemy import DDL, Table, event, text
 from sqlalchemy.engine import Connection
 
 MESSAGE = "audit_event is append-only"
@@ -56,18 +56,13 @@ def drop(conn: Connection) -> None:
         conn.execute(text(sql))
 
 
-def _attach() -> None:
-    from app.audit.models import AuditChainHead, AuditEvent
-
+def attach(events: Table, head: Table) -> None:
+    """Have ``create_all`` create the triggers on the events table and start the chain's head
+    (the models call it with their tables, so this module needs none of them)."""
     for dialect in ("sqlite", "postgresql"):
         for sql in _statements(dialect, dropping=False):
-            event.listen(AuditEvent.__table__, "after_create", DDL(sql).execute_if(dialect=dialect))
+            event.listen(events, "after_create", DDL(sql).execute_if(dialect=dialect))
     # The chain starts from an empty head (appending recreates it when missing).
     event.listen(
-        AuditChainHead.__table__,
-        "after_create",
-        DDL("INSERT INTO audit_chain_head (id, last_hash) VALUES (1, '')"),
+        head, "after_create", DDL("INSERT INTO audit_chain_head (id, last_hash) VALUES (1, '')")
     )
-
-
-_attach()

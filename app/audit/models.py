@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.audit.guard import attach
 from app.common.timeutil import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -56,5 +57,5 @@ def _refuse_change(mapper, connection, target) -> None:
     raise RuntimeError("audit events are append-only")
 
 
-# Imported for its side effect: the tables refuse UPDATE and DELETE however they are created.
-from app.audit import guard  # noqa: E402, F401
+# The tables refuse UPDATE and DELETE however they are created (migration or create_all).
+attach(AuditEvent.__table__, AuditChainHead.__table__)

@@ -21,8 +21,9 @@ def worker_command(burst: bool) -> None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set: the app runs jobs on its own thread.")
+    # Redis and RQ are loaded only by deployments that set REDIS_URL.
     from redis import Redis
-    from rq import Queue, SimpleWorker
+    from rq import Queue, SimpleWorker  # (likewise)
 
     connection = Redis.from_url(url)
     # SimpleWorker runs each job in this process, inside this app context (no fork, so the

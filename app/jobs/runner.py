@@ -39,8 +39,9 @@ def submit(job: Job) -> None:
 
 
 def _rq_queue(app: Flask):
+    # Redis and RQ are loaded only by deployments that set REDIS_URL.
     from redis import Redis
-    from rq import Queue
+    from rq import Queue  # (likewise)
 
     return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
 
@@ -51,6 +52,7 @@ def run_in_worker(job_id: int) -> None:
     if has_app_context():
         execute(job_id)
         return
+    # A plain RQ worker has no app yet; the factory imports this module, so import it late.
     from app import create_app
 
     with create_app().app_context():

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, select, table, text
+from sqlalchemy import column, create_engine, inspect, select, table, text
 from sqlalchemy.engine import Connection, make_url
 
 from app.extensions import db
@@ -72,8 +72,6 @@ def table_digests(conn: Connection) -> dict[str, dict[str, Any]]:
 
 
 def _col(name: str):
-    from sqlalchemy import column
-
     return column(name)
 
 
