@@ -109,6 +109,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # A test that leaves an audited transaction open while a request audits fails fast.
+    AUDIT_CHAIN_LOCK_TIMEOUT_MS = 3000
     # Cheap hashes keep the suite fast; production keeps the OWASP parameters.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

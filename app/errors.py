@@ -150,8 +150,9 @@ def show_on_form(form, err: DomainError) -> None:
 
 
 # SQLSTATEs of a write that lost a race: a unique key taken meanwhile (a double submit), a
-# serialisation failure and a deadlock (PostgreSQL picks one of the two transactions to fail).
-_CLASH_STATES = {"23505", "40001", "40P01"}
+# serialisation failure, a deadlock (PostgreSQL picks one of the two transactions to fail) and
+# a lock not granted in time (the audit chain's head waits at most AUDIT_CHAIN_LOCK_TIMEOUT_MS).
+_CLASH_STATES = {"23505", "40001", "40P01", "55P03"}
 
 
 def is_write_clash(e: DBAPIError) -> bool:

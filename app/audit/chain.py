@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, select, update
+from flask import current_app, has_app_context
+from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEvent
@@ -68,17 +69,29 @@ def row_hash(prev_hash: str, ev: Any) -> str:
 
 
 def _take_head(session: Session) -> str:
-    """Lock the chain's head for this transaction and return its last hash."""
+    """Lock the chain's head for this transaction and return its last hash. On PostgreSQL the
+    wait is bounded (a transaction left open holding the head must not stall every writer):
+    past it the write fails as a clash, 409, and is tried again by the user."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        ms = int(_config("AUDIT_CHAIN_LOCK_TIMEOUT_MS", 15000))
+        session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
     done = session.execute(
         update(AuditChainHead)
         .where(AuditChainHead.id == _HEAD_ID)
         .values(last_hash=AuditChainHead.last_hash),
         execution_options={"synchronize_session": False},
     )
+    if postgres:
+        session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
     if done.rowcount == 0:  # an emptied database: the chain starts again
         session.execute(AuditChainHead.__table__.insert().values(id=_HEAD_ID, last_hash=""))
         return ""
     return session.scalar(select(AuditChainHead.last_hash).where(AuditChainHead.id == _HEAD_ID))
+
+
+def _config(name: str, default: object) -> object:
+    return current_app.config.get(name, default) if has_app_context() else default
 
 
 @event.listens_for(Session, "before_flush")

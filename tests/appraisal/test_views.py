@@ -187,6 +187,7 @@ def test_committee_edits_the_template_and_open_quarters_keep_theirs(world, login
             date(2026, 12, 31), date(2027, 1, 7), date(2027, 1, 15), date(2027, 1, 25)
         ),
     )
+    db.session.commit()  # a request below writes the audit log too
     labels = [x["label"] for x in new.templates["no_post"]]
     assert labels[0] == "维度0" and labels[-1] == "安全生产"
     assert login_as(world.sec_a).get("/appraisal/templates").status_code == 403
