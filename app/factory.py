@@ -39,7 +39,10 @@ from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 from app.home.forms import LanguageForm
 from app.home.views import bp as home_bp
 from app.jobs.views import bp as jobs_bp
+from app.network.views import bp as network_bp
+from app.network.views import public_bp as network_public_bp
 from app.orgs.views import bp as orgs_bp
+from app.reports.views import bp as reports_bp
 from app.roster.views import bp as roster_bp
 from app.selection.views import bp as selection_bp
 from app.volunteers.views import bp as volunteers_bp
@@ -187,6 +190,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
+    app.register_blueprint(network_bp, url_prefix="/network")
+    app.register_blueprint(network_public_bp, url_prefix="/guide")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 # Endpoints a user who must change their password may still reach.

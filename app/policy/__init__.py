@@ -13,10 +13,14 @@ Only this package knows role names:
 
 from app.orgs.tree import in_subtrees
 from app.policy import appraisal as _appraisal  # noqa: F401 - registers the appraisal's rules
+from app.policy import assessment as _assessment  # noqa: F401 - agents' training and awards
 from app.policy import cases as _cases  # noqa: F401 - registers the service cases' rules
+from app.policy import duty as _duty  # noqa: F401 - registers the duty rotas' and visits' rules
 from app.policy import jobs as _jobs  # noqa: F401 - registers the background jobs' rule
+from app.policy import reports as _reports  # noqa: F401 - registers the reports' rules
 from app.policy import rules as _rules  # noqa: F401 - registers the other named rules
 from app.policy import selection as _selection  # noqa: F401 - registers the 七一 selection's
+from app.policy import supervision as _supervision  # noqa: F401 - complaints and inspections
 from app.policy.core import (
     actions,
     can,

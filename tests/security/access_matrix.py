@@ -25,6 +25,8 @@ Notes on rows that look odd but are right:
 
 from __future__ import annotations
 
+from tests.security.access_matrix_network import TABLE as NETWORK_TABLE
+from tests.security.access_matrix_reports import TABLE as REPORTS_TABLE
 from tests.security.world import IDENTITIES
 
 COLUMNS = IDENTITIES
@@ -170,6 +172,10 @@ TABLE: dict[str, str] = {
     "GET /volunteers/team.xlsx":                                                "L   403 403 403 403 ok  ok  ok  403 ok",
 }
 # fmt: on
+
+# The network's and the reports' routes, each area's rows in a module of its own (same columns).
+TABLE.update(NETWORK_TABLE)
+TABLE.update(REPORTS_TABLE)
 
 # Cases known to fail until a fix of issue 11 lands: (key, identity) -> the finding. Each is
 # marked xfail(strict=True), so the run fails once the fix makes it pass: remove it then.

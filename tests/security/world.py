@@ -29,6 +29,8 @@ from app.volunteers import services as vs
 from app.volunteers.models import ProfileSkill, VolunteerProfile
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, Tree, make_member, make_tree, make_user
+from tests.security.world_network import build_network
+from tests.security.world_reports import build_reports
 
 # Every identity of the matrix: anonymous, one login per role over branch A (the mentor twice:
 # one whose mentee the target member is, one who mentors somebody else), and branch B's
@@ -183,6 +185,11 @@ def build_site() -> Site:
         "job_id": job.id,
     }
     names_a = ["甲组自己", "甲组预备", "甲组另一预备", "甲村申办人"]
+    for build in (build_network, build_reports):
+        more_ids, more_names = build(t, users, case)
+        ids.update(more_ids)
+        names_a += more_names
+    db.session.commit()
     return Site(
         tree=t,
         users=users,

@@ -1,0 +1,8 @@
+"""Network pages: duty rotas and the letters-and-visits register (``duty``), complaints,
+inspections and accountability (``supervision``), agents' training and assessment
+(``assessment``). Importing this package registers every route on ``bp`` and ``public_bp``."""
+
+from app.network import bp, models, public_bp  # noqa: F401 - models: the tables for Alembic
+from app.network.views import assessment, duty, supervision  # noqa: F401 - each adds its routes
+
+__all__ = ["bp", "public_bp"]

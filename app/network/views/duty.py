@@ -1,0 +1,1 @@
+"""duty pages (being built)."""

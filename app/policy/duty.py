@@ -1,0 +1,1 @@
+"""The named rules of duty (being built)."""

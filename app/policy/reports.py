@@ -1,0 +1,1 @@
+"""The named rules of reports (being built)."""

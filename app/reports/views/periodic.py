@@ -1,0 +1,1 @@
+"""periodic pages (being built)."""

@@ -1,0 +1,1 @@
+"""rates pages (being built)."""
