@@ -122,6 +122,10 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "case.reveal_phone": ("case", VOLUNTEERS, True),
     "case.ledger": ("service_point", VOLUNTEERS, True),
     "case.board": ("service_point", VOLUNTEERS, True),
+    # Dashboards: an org's for the committee and secretaries over it; a point's for its staff.
+    "report.view": (None, VOLUNTEERS, False),
+    "report.org": ("branch", ASSESSORS, True),
+    "report.point": ("service_point", VOLUNTEERS, True),
     "audit.view": (None, {"admin"}, False),
     # The 七一 selection: the committee over a round runs it; branch staff nominate.
     "selection.list": (None, ASSESSORS, False),
