@@ -171,6 +171,7 @@ DETAIL_LABELS: dict[str, Any] = {
     "decided_on": _l("Decided on"),
     "ends_on": _l("In effect until"),
     "delete_reason": _l("Why it was deleted"),
+    "email_changed": _l("E-mail address changed"),
 }
 
 # Kept in the row for investigators, not shown: the org names beside them say the same.

@@ -52,6 +52,11 @@ class UserEditForm(VersionedForm):
     display_name = StringField(
         _l("Full name"), validators=[InputRequired(REQUIRED), Length(max=64)]
     )
+    email = StringField(
+        _l("E-mail address"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Optional: the daily reminders are mailed here."),
+    )
 
 
 class GrantForm(FlaskForm):

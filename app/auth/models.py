@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
+    # Where `flask remind` mails the day's to-do list; none: the user is only listed.
+    email: Mapped[str | None] = mapped_column(String(254), info={"pi_class": "personal"})
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)

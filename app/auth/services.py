@@ -29,6 +29,8 @@ from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+# One address, no display name, no spaces or angle brackets (it goes into a mail header).
+EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 # A hash of a random password, verified against when the user name is unknown so the
 # response time does not reveal which names exist.
@@ -221,16 +223,41 @@ def _require_edit(actor: User | None, user: User) -> None:
         raise PermissionDenied(_l("This account is outside your reach."))
 
 
-def update_user(actor: User, user: User, *, display_name: str, expected_version: int) -> None:
+def clean_email(email: str | None) -> str | None:
+    """The address trimmed and lower-cased, None when blank; raises ValidationError on
+    ``email`` for anything but one plain address."""
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationError(_l("Give one e-mail address, such as name@example.com."), "email")
+    return email
+
+
+def update_user(
+    actor: User,
+    user: User,
+    *,
+    display_name: str,
+    expected_version: int,
+    email: str | None = None,
+) -> None:
+    """Rename an account and (when ``email`` is given, blank clears it) set its e-mail address.
+    The address is personal data: the audit row says only that it changed."""
     _require_edit(actor, user)
     if user.version != expected_version:
         raise StaleRecord()
     display_name = display_name.strip()
     if not display_name:
         raise ValidationError(_l("This field is required."), field="display_name")
+    new_email = clean_email(email) if email is not None else user.email
     if display_name != user.display_name:
         audit.record(actor, "user.update", user, old=user.display_name, new=display_name)
         user.display_name = display_name
+        user.version += 1
+    if new_email != user.email:
+        audit.record(actor, "user.update", user, email_changed=True)
+        user.email = new_email
         user.version += 1
 
 

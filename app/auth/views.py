@@ -215,6 +215,7 @@ def user_edit(user_id: int):
                 current_user,
                 user,
                 display_name=form.display_name.data,
+                email=form.email.data,
                 expected_version=form.version.data,
             )
         if done:

@@ -1,4 +1,4 @@
-"""assessment: schema changes of the assessment work (none yet)
+"""assessment: an e-mail address on accounts (for the reminders)
 
 Revision ID: c0de0d070003
 Revises: c0de0d070002
@@ -20,8 +20,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("email")
