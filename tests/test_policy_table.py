@@ -126,7 +126,17 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "report.view": (None, VOLUNTEERS, False),
     "report.org": ("branch", ASSESSORS, True),
     "report.point": ("service_point", VOLUNTEERS, True),
+    "report.compare": ("branch", {"committee"}, True),
+    "report.settings": ("branch", {"committee"}, True),
     "audit.view": (None, {"admin"}, False),
+    # Agents' assessment and training: an agent reads their own figures (not these targets').
+    "assessment.list": (None, ASSESSORS | {"agent"}, False),
+    "assessment.view": ("member", ASSESSORS, True),
+    "assessment.export": (None, ASSESSORS, False),
+    "award.record": ("member", ASSESSORS, True),
+    "training.list": (None, ASSESSORS, False),
+    "training.manage": ("branch", ASSESSORS, True),
+    "training.view": ("training", ASSESSORS, True),
     # The 七一 selection: the committee over a round runs it; branch staff nominate.
     "selection.list": (None, ASSESSORS, False),
     "selection.open": ("branch", {"committee"}, True),
@@ -230,6 +240,7 @@ class Targets:
             "job": SimpleNamespace(user_id=-1),
             # A round opened over the branch, and a nomination of one of its members.
             "round": SimpleNamespace(org=branch),
+            "training": SimpleNamespace(org=branch),
             "nomination": SimpleNamespace(
                 branch=branch, round=SimpleNamespace(org=branch), member=member
             ),

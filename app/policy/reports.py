@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.auth.models import Role, User
+from sqlalchemy import Select, select
+
+from app.auth.models import Role, RoleGrant, User
+from app.orgs.models import Org
 from app.policy.cases import agent_point_ids, point_staff
 from app.policy.core import covers, has_role, rule, scope_paths
 
@@ -33,3 +36,30 @@ def _report_org(user: User, org: Any) -> bool:
 def _report_point(user: User, sp: Any) -> bool:
     # A point's dashboard: its agents and the secretaries and committee over its org.
     return point_staff(user, sp)
+
+
+# The six rates' settings and the October comparison of townships: the committee over the tree.
+RATE_STEWARDS = (Role.COMMITTEE,)
+
+
+def agent_account_points() -> Select:
+    """The ids of the service points where an active account holds an agent grant on an active
+    org (one meaning of "an agent on duty" in 组织机构健全率)."""
+    return (
+        select(RoleGrant.service_point_id)
+        .join(User, User.id == RoleGrant.user_id)
+        .join(Org, Org.id == RoleGrant.org_id)
+        .where(RoleGrant.role == Role.AGENT, User.is_active, Org.is_active)
+    )
+
+
+@rule("report.compare")
+def _report_compare(user: User, org: Any) -> bool:
+    # The October comparison of the townships of ``org``'s tree (plan 四.2).
+    return covers(user, org, RATE_STEWARDS)
+
+
+@rule("report.settings")
+def _report_settings(user: User, org: Any) -> bool:
+    # The rates' open definitions and the ranking rule of ``org``'s tree.
+    return covers(user, org, RATE_STEWARDS)

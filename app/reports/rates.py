@@ -1,0 +1,343 @@
+"""The six rates (六率, plan 三.2) of any org subtree and any period, computed in SQL.
+
+Use::
+
+    from app.reports.periods import Period
+    from app.reports.rates import RATE_CODES, six_rates, six_rates_over, six_rates_by_org
+
+    rates = six_rates(["/1/4/"], Period("quarter", 2026, 3))   # {"health": Rate, ...}
+    rates["acceptance"].num, rates["acceptance"].den, rates["acceptance"].value  # 9, 10, 0.9
+    str(rates["satisfaction"])  # "90.0%", or "—" when nobody rated anything
+    series = six_rates_over(paths, Period("quarter", 2026, 4).last(4))  # one dict per period
+    by_town = six_rates_by_org(townships, period)  # {org.id: {"health": Rate, ...}, ...}
+
+``paths`` are materialized org paths like ``policy.scope_paths`` returns (the caller decides
+what the user may see; an empty list gives only "—"). ``point_ids`` narrows to some service
+points (an agent's own point). Every function runs a fixed number of queries whatever the
+number of cases, periods or orgs: points (1), catalogue items (1), cases (1) and the settings
+(1, skipped when ``rules`` is given). Rows are grouped by service point / org in SQL; Python
+only adds up those few group rows.
+
+The definitions (our defaults where the plan is silent; ``RateRules`` holds the committee's
+choices, see ``app.reports.settings``):
+
+``health`` 组织机构健全率
+    points in order / points that should exist. Should exist: the active service points of the
+    subtree (``expected_rule`` "all": also the closed ones, never in order). In order: active,
+    a hotline, an agent on duty (``duty_rule`` "staffed": an agent account or an active
+    volunteer profile attached to the point; "account": an agent account; "rota": a published
+    duty rota for a month of the period) and a published catalogue (``catalogue_rule`` "own":
+    a published item kept by the point's org or designated at the point; "inherited": also the
+    published items of the orgs above). The points' state is today's (no history is kept),
+    except the rota, which is the period's.
+``openness`` 代理事项公开率
+    published catalogue items / all items kept by orgs of the subtree (today's state).
+``acceptance`` 申请事项受理率
+    accepted / applied: the cases registered (``created_at``) in the period by points of the
+    subtree, not still ``new``; withdrawn before acceptance left out unless
+    ``count_withdrawn``; accepted = has an acceptance time.
+``completion`` 代理事项办结率
+    completed by the period's end / accepted in the period.
+``punctuality`` 承诺期限兑现率
+    completed on or before the promised date / completed in the period with a promised date.
+``satisfaction`` 群众评价满意率
+    satisfied (latest rating 非常满意 or 满意, level ≥ 4) / cases whose latest rating was
+    given in the period.
+
+Cases count with the point that registered them (``origin_point_id``), which sees an
+escalated case through (代理办结), so a township's figures include what its villages forwarded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, exists, false, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from app.cases.models import Evaluation, ServiceCase, Status
+from app.extensions import db
+from app.network.models import DutyRota, RotaStatus
+from app.orgs.models import Org, ServicePoint
+from app.orgs.tree import path_filter
+from app.policy.reports import agent_account_points
+from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
+from app.reports.periods import Period
+from app.reports.settings import RateRules, rules_for
+from app.volunteers.models import ItemAgent, ServiceItem, VolunteerProfile
+
+RATE_CODES = ("health", "openness", "acceptance", "completion", "punctuality", "satisfaction")
+CASE_RATES = RATE_CODES[2:]
+SATISFIED_LEVEL = 4  # 满意 (4) and 非常满意 (5)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``num`` over ``den``. With ``den == 0`` the rate is undefined: ``value`` is None and it
+    prints as "—" (never 0 % or 100 %)."""
+
+    num: int = 0
+    den: int = 0
+
+    @property
+    def value(self) -> float | None:
+        """The rate as a fraction 0..1, or None when there is nothing to count."""
+        return self.num / self.den if self.den else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.value is None else self.value * 100
+
+    @property
+    def text(self) -> str:
+        """ "87.5%" or "—"."""
+        return "—" if self.percent is None else f"{self.percent:.1f}%"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __add__(self, other: Rate) -> Rate:
+        return Rate(self.num + other.num, self.den + other.den)
+
+    def change(self, previous: Rate | None) -> float | None:
+        """Percentage points gained since ``previous`` (None when either is undefined)."""
+        if previous is None or self.percent is None or previous.percent is None:
+            return None
+        return self.percent - previous.percent
+
+    def change_text(self, previous: Rate | None) -> str:
+        """ "+2.5", "-1.0", "0.0" (percentage points) or "—"."""
+        diff = self.change(previous)
+        return "—" if diff is None else f"{diff:+.1f}".replace("+0.0", "0.0")
+
+
+Rates = dict[str, Rate]
+
+
+def empty_rates() -> Rates:
+    return {code: Rate() for code in RATE_CODES}
+
+
+# --- the definitions as SQL conditions (shared with the pages listing the rows) -----------------
+
+
+def latest_rating():
+    """Each rated case's latest evaluation: (case_id, level, created_at)."""
+    latest = select(func.max(Evaluation.id)).group_by(Evaluation.case_id)
+    return (
+        select(Evaluation.case_id, Evaluation.level, Evaluation.created_at)
+        .where(Evaluation.id.in_(latest))
+        .subquery("latest_rating")
+    )
+
+
+def case_conditions(period: Period, rules: RateRules, rating: Any) -> dict[str, tuple]:
+    """Rate code -> (denominator condition, numerator condition) over ``ServiceCase`` joined
+    (outer) to ``rating`` (``latest_rating()``)."""
+    c = ServiceCase
+    s, e = period.start_utc(), period.end_utc()
+    counted = c.status != Status.NEW
+    if not rules.count_withdrawn:
+        counted = and_(counted, ~and_(c.status == Status.WITHDRAWN, c.accepted_at.is_(None)))
+    applied = and_(c.created_at >= s, c.created_at < e, counted)
+    accepted_in = and_(c.accepted_at >= s, c.accepted_at < e)
+    promised = and_(c.done_on >= period.start, c.done_on < period.end, c.due_on.is_not(None))
+    rated = and_(rating.c.created_at >= s, rating.c.created_at < e)
+    return {
+        "acceptance": (applied, and_(applied, c.accepted_at.is_not(None))),
+        "completion": (accepted_in, and_(accepted_in, c.done_on < period.end)),
+        "punctuality": (promised, and_(promised, c.done_on <= c.due_on)),
+        "satisfaction": (rated, and_(rated, rating.c.level >= SATISFIED_LEVEL)),
+    }
+
+
+def point_conditions(period: Period, rules: RateRules) -> tuple:
+    """(should exist, in order) over ``ServicePoint`` joined to its ``Org``."""
+    sp = ServicePoint
+    expected = true() if rules.expected_rule == ExpectedRule.ALL else sp.is_active
+    in_order = and_(sp.is_active, func.trim(sp.hotline) != "", _staffed(period, rules))
+    return expected, and_(in_order, _catalogued(rules))
+
+
+def _staffed(period: Period, rules: RateRules):
+    sp = ServicePoint
+    if rules.duty_rule == DutyRule.ROTA:
+        months = or_(*(and_(DutyRota.year == y, DutyRota.month == m) for y, m in period.months()))
+        rota = select(DutyRota.service_point_id).where(
+            DutyRota.status == RotaStatus.PUBLISHED, months
+        )
+        return sp.id.in_(rota)
+    accounts = sp.id.in_(agent_account_points())
+    if rules.duty_rule == DutyRule.ACCOUNT:
+        return accounts
+    volunteers = select(VolunteerProfile.service_point_id).where(
+        VolunteerProfile.is_active, VolunteerProfile.service_point_id.is_not(None)
+    )
+    return or_(accounts, sp.id.in_(volunteers))
+
+
+def _catalogued(rules: RateRules):
+    sp = ServicePoint
+    designated = select(ItemAgent.service_point_id).join(
+        ServiceItem, ServiceItem.id == ItemAgent.item_id
+    )
+    designated = sp.id.in_(designated.where(ServiceItem.is_published))
+    if rules.catalogue_rule == CatalogueRule.INHERITED:
+        keeper = aliased(Org)
+        above = (
+            exists()
+            .where(ServiceItem.is_published, ServiceItem.org_id == keeper.id)
+            .where(Org.path.startswith(keeper.path))
+        )
+        return or_(above, designated)
+    own = sp.org_id.in_(select(ServiceItem.org_id).where(ServiceItem.is_published))
+    return or_(own, designated)
+
+
+def _points_in(paths: Sequence[str], point_ids: Collection[int] | None):
+    cond = path_filter(Org.path, paths)
+    if point_ids is not None:
+        cond = and_(cond, ServicePoint.id.in_(list(point_ids)) if point_ids else false())
+    return cond
+
+
+# --- the three grouped queries ------------------------------------------------------------------
+
+
+def _flag(cond) -> Any:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _point_rows(paths, point_ids, periods, rules) -> list[tuple]:
+    """(point id, org path, then per period: should exist, in order)."""
+    cols: list[Any] = [ServicePoint.id, Org.path]
+    for p in periods:
+        expected, in_order = point_conditions(p, rules)
+        cols += [case((expected, 1), else_=0), case((and_(expected, in_order), 1), else_=0)]
+    stmt = select(*cols).join(Org, Org.id == ServicePoint.org_id)
+    return list(db.session.execute(stmt.where(_points_in(paths, point_ids))))
+
+
+def _item_rows(paths) -> list[tuple]:
+    """(org path, items, published items) per org keeping items."""
+    stmt = (
+        select(Org.path, func.count(ServiceItem.id), _flag(ServiceItem.is_published))
+        .join(Org, Org.id == ServiceItem.org_id)
+        .where(path_filter(Org.path, paths))
+        .group_by(Org.path)
+    )
+    return list(db.session.execute(stmt))
+
+
+def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
+    """Point id -> per period, per case rate: denominator, numerator (a flat list)."""
+    rating = latest_rating()
+    cols: list[Any] = [ServiceCase.origin_point_id]
+    anywhere = []  # a case outside every denominator counts nowhere: leave it in the table
+    for p in periods:
+        for den, num in case_conditions(p, rules, rating).values():
+            cols += [_flag(den), _flag(num)]
+            anywhere.append(den)
+    points = select(ServicePoint.id).join(Org, Org.id == ServicePoint.org_id)
+    stmt = (
+        select(*cols)
+        .outerjoin(rating, rating.c.case_id == ServiceCase.id)
+        .where(ServiceCase.origin_point_id.in_(points.where(_points_in(paths, point_ids))))
+        .where(or_(*anywhere))
+        .group_by(ServiceCase.origin_point_id)
+    )
+    return {row[0]: [int(v) for v in row[1:]] for row in db.session.execute(stmt)}
+
+
+@dataclass
+class _Facts:
+    periods: list[Period]
+    points: list[tuple]
+    items: list[tuple]
+    cases: dict[int, list[int]]
+
+    def rates(self, i: int, prefix: str | None = None) -> Rates:
+        """Period ``i``'s rates over the rows under ``prefix`` (an org path; None: all)."""
+        out = empty_rates()
+        health = Rate()
+        per_case = 2 * len(CASE_RATES)
+        for row in self.points:
+            if prefix is None or row[1].startswith(prefix):
+                health += Rate(row[3 + 2 * i], row[2 + 2 * i])
+                counts = self.cases.get(row[0])
+                if counts:
+                    chunk = counts[i * per_case : (i + 1) * per_case]
+                    for k, code in enumerate(CASE_RATES):
+                        out[code] += Rate(chunk[2 * k + 1], chunk[2 * k])
+        out["health"] = health
+        for path, total, published in self.items:
+            if prefix is None or path.startswith(prefix):
+                out["openness"] += Rate(int(published), int(total))
+        return out
+
+
+def _gather(paths, periods, rules, point_ids) -> _Facts:
+    paths = list(paths)
+    rules = rules or rules_for(paths)
+    return _Facts(
+        periods=list(periods),
+        points=_point_rows(paths, point_ids, periods, rules),
+        items=_item_rows(paths) if point_ids is None else _item_rows_of_points(point_ids),
+        cases=_case_rows(paths, point_ids, periods, rules) if periods else {},
+    )
+
+
+def _item_rows_of_points(point_ids: Collection[int]) -> list[tuple]:
+    """For a set of points: the items of their orgs (an agent's point: its org's catalogue)."""
+    orgs = select(ServicePoint.org_id).where(ServicePoint.id.in_(list(point_ids) or [-1]))
+    stmt = (
+        select(Org.path, func.count(ServiceItem.id), _flag(ServiceItem.is_published))
+        .join(Org, Org.id == ServiceItem.org_id)
+        .where(ServiceItem.org_id.in_(orgs))
+        .group_by(Org.path)
+    )
+    return list(db.session.execute(stmt))
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def six_rates(
+    paths: Sequence[str],
+    period: Period,
+    *,
+    rules: RateRules | None = None,
+    point_ids: Collection[int] | None = None,
+) -> Rates:
+    """The six rates of the subtrees ``paths`` in ``period``, keyed by ``RATE_CODES`` in order.
+    ``rules`` defaults to the tree's settings; ``point_ids`` limits to those service points."""
+    return _gather(paths, [period], rules, point_ids).rates(0)
+
+
+def six_rates_over(
+    paths: Sequence[str],
+    periods: Sequence[Period],
+    *,
+    rules: RateRules | None = None,
+    point_ids: Collection[int] | None = None,
+) -> list[Rates]:
+    """The six rates for each of ``periods`` (any kinds, any order; e.g. ``p.last(8)``), one
+    dict per period in the same order. Still three queries (plus the settings): each period
+    is a set of CASE columns of the same grouped queries."""
+    facts = _gather(paths, periods, rules, point_ids)
+    return [facts.rates(i) for i in range(len(periods))]
+
+
+def six_rates_by_org(
+    orgs: Sequence[Org], period: Period, *, rules: RateRules | None = None
+) -> dict[int, Rates]:
+    """The six rates of each org's subtree in ``period``: ``{org.id: rates}`` in the order of
+    ``orgs`` (e.g. the townships, or the branches under a township). Orgs may nest: each one
+    counts its whole subtree. Three queries whatever the number of orgs."""
+    paths = [o.path for o in orgs]
+    if rules is None and paths:
+        rules = rules_for(paths)
+    facts = _gather(paths, [period], rules or RateRules(), None)
+    return {o.id: facts.rates(0, o.path) for o in orgs}
