@@ -17,6 +17,11 @@ from app.appraisal.labels import STATUS_LABELS
 from app.auth.models import ROLE_LABELS
 from app.cases.labels import ACTION_LABELS as CASE_STEP_LABELS
 from app.cases.labels import STATUS_LABELS as CASE_STATUS_LABELS
+from app.network.assessment_labels import AWARD_KIND_LABELS
+from app.network.duty_labels import KIND_LABELS as ROTA_KIND_LABELS
+from app.network.duty_labels import ROTA_STATUS_LABELS, VISIT_CHANNEL_LABELS, VISIT_STATUS_LABELS
+from app.network.supervision_labels import COMPLAINT_ACTION_LABELS, COMPLAINT_STATUS_LABELS
+from app.network.supervision_labels import MEASURE_LABELS
 from app.orgs.models import ORG_KIND_LABELS, SERVICE_LEVEL_LABELS
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
@@ -93,6 +98,37 @@ ACTION_LABELS: dict[str, Any] = {
     },
     "case.ledger_export": _l("Case ledger exported"),
     "case.reveal_phone": _l("Applicant's full phone number viewed"),
+    "duty_rota.generate": _l("Duty rota planned"),
+    "duty_rota.regenerate": _l("Duty rota planned again"),
+    "duty_rota.delete": _l("Draft duty rota deleted"),
+    "duty_rota.publish": _l("Duty rota published"),
+    "duty_rota.withdraw": _l("Duty rota withdrawn to a draft"),
+    "duty_rota.export": _l("Duty rota exported"),
+    "duty_shift.add": _l("Person added to a duty rota"),
+    "duty_shift.replace": _l("Person on a duty shift replaced"),
+    "duty_shift.remove": _l("Person taken off a duty rota"),
+    "duty_shift.kept": _l("Duty shift recorded as kept or missed"),
+    "visit.register": _l("Letter or visit entered in the register"),
+    "visit.handle": _l("Handling of a letter or visit recorded"),
+    "visit.to_case": _l("Letter or visit turned into a case"),
+    "assessment.export": _l("Agents' quarterly figures exported"),
+    "training.create": _l("Training session set up"),
+    "training.update": _l("Training session edited"),
+    "training.attendance": _l("Training attendance recorded"),
+    "award.record": _l("Agent's reward or penalty recorded"),
+    # Supervision: one per complaint step, worded as on the complaint's timeline.
+    **{
+        f"complaint.{step}": _l("Complaint: %(step)s", step=label)
+        for step, label in COMPLAINT_ACTION_LABELS.items()
+    },
+    "complaint.reveal_phone": _l("Complainant's full phone number viewed"),
+    "inspection.create": _l("Inspection recorded"),
+    "inspection.update": _l("Inspection or its notice edited"),
+    "inspection.finding_add": _l("Inspection finding added"),
+    "inspection.finding_rectify": _l("Rectification of an inspection finding recorded"),
+    "inspection.publish": _l("Inspection notice published"),
+    "inspection.export": _l("Inspection findings exported"),
+    "accountability.create": _l("Accountability measure recorded"),
     "selection.open_round": _l("七一 selection opened"),
     "selection.export": _l("七一 selection list exported"),
     # One per step of a round and of a nomination, worded as on the round's timeline.
@@ -171,7 +207,20 @@ DETAIL_LABELS: dict[str, Any] = {
     "decided_on": _l("Decided on"),
     "ends_on": _l("In effect until"),
     "delete_reason": _l("Why it was deleted"),
+    "rota_kind": _l("Kind of rota"),
+    "settings": _l("Planning settings"),
+    "day": _l("Day"),
+    "kept": _l("Kept or missed"),
+    "visit_channel": _l("Channel"),
+    "complaint_number": _l("Complaint number"),
+    "inspection_title": _l("Inspection"),
+    "measure": _l("Measure"),
     "email_changed": _l("E-mail address changed"),
+    "title": _l("Title"),
+    "held_on": _l("Held on"),
+    "expected": _l("Expected attendees"),
+    "attended": _l("Attended"),
+    "award_kind": _l("Reward or penalty"),
 }
 
 # Kept in the row for investigators, not shown: the org names beside them say the same.
@@ -217,6 +266,9 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "via": VIA_LABELS,
     "fields": FIELD_LABELS,
     "removed_by": APPRAISAL_STEP_LABELS,
+    "rota_kind": ROTA_KIND_LABELS,
+    "visit_channel": VISIT_CHANNEL_LABELS,
+    "award_kind": AWARD_KIND_LABELS,
 }
 # Details that are a dict keyed by codes (counts per status); other dicts are keyed by details.
 DICT_KEY_LABELS: dict[str, Mapping[str, Any]] = {"unfinished": STATUS_LABELS}
@@ -227,6 +279,23 @@ ACTION_VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {
     **{
         (f"case.{step}", key): CASE_STATUS_LABELS
         for step in CASE_STEP_LABELS
+        for key in ("from_status", "to_status")
+    },
+    # So are a complaint's.
+    **{
+        (f"complaint.{step}", key): COMPLAINT_STATUS_LABELS
+        for step in COMPLAINT_ACTION_LABELS
+        for key in ("from_status", "to_status")
+    },
+    # So are a duty rota's and a letter's or visit's.
+    **{
+        (f"duty_rota.{step}", key): ROTA_STATUS_LABELS
+        for step in ("publish", "withdraw")
+        for key in ("from_status", "to_status")
+    },
+    **{
+        (f"visit.{step}", key): VISIT_STATUS_LABELS
+        for step in ("handle", "to_case")
         for key in ("from_status", "to_status")
     },
     # So are a selection round's and a nomination's.
