@@ -1,0 +1,176 @@
+"""The dashboards: an org's (the committee's whole tree, a general branch's or a branch's
+subtree) and a service point's, gathered in a fixed number of grouped queries whatever the
+size of the data. Who may open which is asked of policy (``report.org``, ``report.point``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+
+from app import policy
+from app.auth.models import User
+from app.common import timeutil
+from app.errors import NotFound
+from app.extensions import db
+from app.orgs.models import Org, OrgKind, ServicePoint, branch_id_of
+from app.orgs.tree import path_filter
+from app.policy.reports import dashboard_paths
+from app.reports import dashboard_appraisal as appraisal
+from app.reports import dashboard_cases as cases
+from app.reports import dashboard_rates as rates
+from app.reports.periods import Period
+
+QUARTERS_SHOWN = 4  # the charts over time cover the last four quarters
+BUSIEST_SHOWN = 30  # the load table lists the busiest agents first, this many at most
+
+
+@dataclass(frozen=True)
+class PointRow:
+    id: int
+    name: str
+    level: str
+    org_id: int
+
+
+@dataclass
+class CasePanels:
+    """What both kinds of dashboard show of the cases, and the rates of the same scope."""
+
+    periods: list[Period]
+    figures: cases.CaseFigures
+    open: cases.OpenCases
+    rates: rates.RatesPanel
+    today: date
+
+    @property
+    def busiest(self) -> list[cases.AgentLoad]:
+        return self.open.agents[:BUSIEST_SHOWN]
+
+
+@dataclass
+class OrgDashboard:
+    org: appraisal.OrgRow
+    choices: list[appraisal.OrgRow]  # the org picker: the dashboards the user may open
+    points: list[PointRow]
+    progress: appraisal.Progress
+    quarters: list[appraisal.QuarterFigures]
+    panels: CasePanels
+    org_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def point_names(self) -> dict[int, str]:
+        return {p.id: p.name for p in self.points}
+
+
+@dataclass
+class PointDashboard:
+    point: ServicePoint
+    choices: list[ServicePoint]  # the other points whose dashboards the user may open
+    panels: CasePanels
+
+    @property
+    def point_names(self) -> dict[int, str]:
+        return {self.point.id: self.point.name}
+
+
+def _org_rows(paths: list[str]) -> list[appraisal.OrgRow]:
+    """Every active org in the subtrees ``paths``, in tree order. One query."""
+    if not paths:
+        return []
+    stmt = (
+        select(Org.id, Org.name, Org.kind, Org.parent_id, Org.path)
+        .where(path_filter(Org.path, paths), Org.is_active)
+        .order_by(Org.path)
+    )
+    return [
+        appraisal.OrgRow(i, name, kind, parent, path, branch_id_of(i, kind, parent))
+        for i, name, kind, parent, path in db.session.execute(stmt)
+    ]
+
+
+def _case_panels(user: User, points: Select, paths: list[str], point: ServicePoint | None):
+    today = timeutil.today()
+    periods = Period.containing(today).last(QUARTERS_SHOWN)
+    return CasePanels(
+        periods=periods,
+        figures=cases.case_figures(user, points, periods),
+        open=cases.open_cases(user, points, today),
+        rates=rates.rates_panel(paths, point, today, periods),
+        today=today,
+    )
+
+
+def has_dashboards(user: User) -> bool:
+    """The user opens an org's dashboard (not only a service point's)."""
+    return bool(dashboard_paths(user))
+
+
+def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
+    """The dashboard of ``org_id`` (by default the top of the user's scope): its subtree's
+    appraisal progress, grades, vetoes and spot checks, cases, open and overdue cases, the
+    agents' load and the six rates. Raises NotFound for an org out of the user's reach or a
+    party group (its figures are its branch's)."""
+    in_scope = _org_rows(dashboard_paths(user))
+    choices = [o for o in in_scope if o.kind != OrgKind.GROUP]
+    if not choices:
+        raise NotFound(_l("No organisation in your scope."))
+    org = next((o for o in choices if o.id == org_id), None) if org_id else choices[0]
+    if org is None:
+        raise NotFound(_l("No such organisation in your scope."))
+    paths = [org.path]
+    subtree = {o.id: o for o in in_scope if o.path.startswith(org.path)}
+    point_rows = _points(paths)
+    points = select(ServicePoint.id).where(
+        ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
+    )
+    quarter = appraisal.latest_quarter(paths)
+    back = appraisal.quarters_back(quarter, QUARTERS_SHOWN) if quarter else []
+    return OrgDashboard(
+        org=org,
+        choices=choices,
+        points=point_rows,
+        progress=appraisal.progress(user, paths, quarter, subtree),
+        quarters=appraisal.quarter_figures(user, paths, back),
+        panels=_case_panels(user, points, paths, None),
+        org_names={i: o.name for i, o in subtree.items()},
+    )
+
+
+def _points(paths: list[str]) -> list[PointRow]:
+    """The service points under the subtrees ``paths``, by level then name. One query."""
+    order = {"district": 0, "township": 1, "village": 2}
+    stmt = select(
+        ServicePoint.id, ServicePoint.name, ServicePoint.level, ServicePoint.org_id
+    ).where(ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths))))
+    rows = [PointRow(*r) for r in db.session.execute(stmt)]
+    return sorted(rows, key=lambda p: (order.get(p.level, 9), p.name))
+
+
+def get_point(user: User, sp_id: int) -> ServicePoint:
+    """A point whose dashboard ``user`` may open; NotFound otherwise (nothing is revealed)."""
+    sp = db.session.get(ServicePoint, sp_id)
+    if sp is None or not policy.can(user, "report.point", sp):
+        raise NotFound(_l("No such service point in your scope."))
+    return sp
+
+
+def point_choices(user: User) -> list[ServicePoint]:
+    """The active points whose dashboards ``user`` may open, by level then name."""
+    stmt = select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)
+    order = {"district": 0, "township": 1, "village": 2}
+    allowed = [sp for sp in db.session.scalars(stmt) if policy.can(user, "report.point", sp)]
+    return sorted(allowed, key=lambda sp: (order.get(sp.level, 9), sp.name))
+
+
+def point_dashboard(user: User, sp: ServicePoint) -> PointDashboard:
+    """A service point's dashboard: its cases, open and overdue ones, its agents' load and
+    the six rates of its org."""
+    points = select(ServicePoint.id).where(ServicePoint.id == sp.id)
+    return PointDashboard(
+        point=sp,
+        choices=point_choices(user),
+        panels=_case_panels(user, points, [sp.org.path], sp),
+    )

@@ -1,0 +1,201 @@
+"""The dashboards' appraisal figures: a quarter's records per branch and step, and the grades,
+vetoes and spot checks of the last four quarters. One grouped query each, whatever the number
+of members; a group's records count with its branch (``Org.branch_id``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_, select
+
+from app import policy
+from app.appraisal.models import Appraisal, AppraisalPeriod, Status
+from app.auth.models import User
+from app.extensions import db
+from app.orgs.tree import in_subtrees
+
+# The steps in the order a record passes them.
+STEPS = [s.value for s in Status]
+# A record is through the quarter's work once the branch opinion is recorded.
+DONE_STEPS = (Status.ASSESSED.value, Status.CLOSED.value)
+UNGRADED = "ungraded"
+SPOT_PENDING = "pending"
+SPOT_RESULTS = ("confirmed", "adjusted", "returned", SPOT_PENDING)
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    """What the dashboards need of an org: enough to name it and find its branch."""
+
+    id: int
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+    branch_id: int
+
+
+@dataclass
+class StepCounts:
+    """Records per step (``Status`` value) and the share already through the branch opinion."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.get(s, 0) for s in DONE_STEPS)
+
+    @property
+    def percent_done(self) -> int | None:
+        """Whole percent through the branch opinion, None with no record."""
+        return round(100 * self.done / self.total) if self.total else None
+
+    def add(self, step: str, n: int) -> None:
+        self.counts[step] = self.counts.get(step, 0) + n
+
+
+@dataclass
+class BranchProgress:
+    branch: OrgRow
+    steps: StepCounts
+
+
+@dataclass
+class Progress:
+    """The records of one quarter (``year``, ``quarter``; None: no quarter opened yet)."""
+
+    year: int | None
+    quarter: int | None
+    branches: list[BranchProgress]
+    totals: StepCounts
+
+
+@dataclass
+class QuarterFigures:
+    """One quarter's grades (``UNGRADED`` while none), vetoes and spot-check outcomes."""
+
+    year: int
+    quarter: int
+    grades: dict[str, int] = field(default_factory=dict)
+    vetoed: int = 0
+    sampled: int = 0
+    spot: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.grades.values())
+
+
+def latest_quarter(paths: Sequence[str]) -> tuple[int, int] | None:
+    """The (year, quarter) of the most recent appraisal quarter opened over or inside the
+    subtrees ``paths``, or None. One query on the (small) period table."""
+    if not paths:
+        return None
+    above = {int(i) for p in paths for i in p.strip("/").split("/") if i}
+    row = db.session.execute(
+        select(AppraisalPeriod.year, AppraisalPeriod.quarter)
+        .where(or_(AppraisalPeriod.org_id.in_(above), in_subtrees(AppraisalPeriod.org_id, paths)))
+        .order_by(AppraisalPeriod.year.desc(), AppraisalPeriod.quarter.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def _records(user: User, paths: Sequence[str], *columns):
+    stmt = select(*columns).where(in_subtrees(Appraisal.org_id, paths))
+    return policy.scope(stmt, user, Appraisal)
+
+
+def progress(
+    user: User,
+    paths: Sequence[str],
+    quarter: tuple[int, int] | None,
+    orgs: Mapping[int, OrgRow],
+) -> Progress:
+    """The records of ``quarter`` in the subtrees ``paths`` per branch and step, in tree order
+    (``orgs`` names the branches). One grouped query."""
+    if quarter is None:
+        return Progress(None, None, [], StepCounts())
+    year, q = quarter
+    stmt = _records(user, paths, Appraisal.org_id, Appraisal.status, func.count()).where(
+        Appraisal.year == year, Appraisal.quarter == q
+    )
+    rows = db.session.execute(stmt.group_by(Appraisal.org_id, Appraisal.status)).all()
+    by_branch: dict[int, StepCounts] = {}
+    totals = StepCounts()
+    for org_id, status, n in rows:
+        org = orgs.get(org_id)
+        branch_id = org.branch_id if org else org_id
+        by_branch.setdefault(branch_id, StepCounts()).add(status, n)
+        totals.add(status, n)
+    branches = [BranchProgress(orgs[b], steps) for b, steps in by_branch.items() if b in orgs]
+    branches.sort(key=lambda bp: bp.branch.path)
+    return Progress(year, q, branches, totals)
+
+
+def step_totals(user: User, paths: Sequence[str], quarter: tuple[int, int] | None) -> StepCounts:
+    """The records of ``quarter`` in ``paths`` per step (the home page's figure). One query."""
+    out = StepCounts()
+    if quarter is None or not paths:
+        return out
+    stmt = _records(user, paths, Appraisal.status, func.count()).where(
+        Appraisal.year == quarter[0], Appraisal.quarter == quarter[1]
+    )
+    for status, n in db.session.execute(stmt.group_by(Appraisal.status)):
+        out.add(status, n)
+    return out
+
+
+def quarters_back(quarter: tuple[int, int], count: int = 4) -> list[tuple[int, int]]:
+    """``count`` quarters ending with ``quarter``, oldest first."""
+    year, q = quarter
+    out = [(year, q)]
+    while len(out) < count:
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+        out.append((year, q))
+    return out[::-1]
+
+
+def quarter_figures(
+    user: User, paths: Sequence[str], quarters: Sequence[tuple[int, int]]
+) -> list[QuarterFigures]:
+    """Grades, vetoes and spot checks of each of ``quarters`` in ``paths``, in that order.
+    One grouped query (the quarters are matched on the indexed year and quarter)."""
+    out = {yq: QuarterFigures(*yq) for yq in quarters}
+    if not quarters:
+        return []
+    which = or_(*(and_(Appraisal.year == y, Appraisal.quarter == q) for y, q in quarters))
+    stmt = _records(
+        user,
+        paths,
+        Appraisal.year,
+        Appraisal.quarter,
+        Appraisal.grade,
+        Appraisal.is_vetoed,
+        Appraisal.is_sampled,
+        Appraisal.spot_result,
+        func.count(),
+    ).where(which)
+    stmt = stmt.group_by(
+        Appraisal.year,
+        Appraisal.quarter,
+        Appraisal.grade,
+        Appraisal.is_vetoed,
+        Appraisal.is_sampled,
+        Appraisal.spot_result,
+    )
+    for year, q, grade, vetoed, sampled, spot, n in db.session.execute(stmt):
+        fig = out[(year, q)]
+        key = grade or UNGRADED
+        fig.grades[key] = fig.grades.get(key, 0) + n
+        fig.vetoed += n if vetoed else 0
+        if sampled:
+            fig.sampled += n
+            result = spot or SPOT_PENDING
+            fig.spot[result] = fig.spot.get(result, 0) + n
+    return [out[yq] for yq in quarters]

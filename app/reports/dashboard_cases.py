@@ -1,0 +1,173 @@
+"""The dashboards' case figures for a set of service points: the cases registered in a window
+by category, level and state, and the open cases now, overdue ones and each agent's load.
+One grouped query each, whatever the number of cases; ``points`` is a select of point ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+
+from app import policy
+from app.auth.models import User
+from app.cases.models import OPEN_STATUSES, ServiceCase, Status
+from app.cases.pages import late_clause
+from app.extensions import db
+from app.reports.periods import Period
+from app.roster.models import Member
+from app.volunteers.models import ServiceItem, VolunteerProfile
+
+# How a state counts in the summaries: still being worked on, completed, or not handled.
+IN_HAND, COMPLETED, NOT_HANDLED = "in_hand", "completed", "not_handled"
+BUCKETS = (IN_HAND, COMPLETED, NOT_HANDLED)
+_BUCKET_OF = {
+    Status.APPLIED.value: IN_HAND,
+    Status.SUPPLEMENT.value: IN_HAND,
+    Status.HANDLING.value: IN_HAND,
+    Status.FOLLOW_UP.value: IN_HAND,
+    Status.DONE.value: COMPLETED,
+    Status.DELIVERED.value: COMPLETED,
+    Status.EVALUATED.value: COMPLETED,
+    Status.REFUSED.value: NOT_HANDLED,
+    Status.WITHDRAWN.value: NOT_HANDLED,
+}
+# The states a registered case can be in, in workflow order (a "new" case is not registered).
+STATES = [s.value for s in Status if s != Status.NEW]
+
+
+@dataclass
+class Buckets:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, bucket: str, n: int) -> None:
+        self.counts[bucket] = self.counts.get(bucket, 0) + n
+
+
+@dataclass
+class CaseFigures:
+    """Cases registered from ``start`` to ``end`` (exclusive), by item category, item level
+    and state."""
+
+    start: date
+    end: date
+    by_category: dict[str, Buckets] = field(default_factory=dict)
+    by_level: dict[str, Buckets] = field(default_factory=dict)
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state.values())
+
+
+@dataclass
+class AgentLoad:
+    member_id: int
+    name: str
+    point_id: int | None
+    open: int = 0
+    overdue: int = 0
+    capacity: int | None = None  # the profile's "at most N cases at once"
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.capacity is not None and self.open > self.capacity
+
+
+@dataclass
+class OpenCases:
+    """The open cases of the points now: how many, how many overdue, nobody's yet, per point
+    and per agent (the agents of the points with no open case too)."""
+
+    total: int = 0
+    overdue: int = 0
+    unassigned: int = 0
+    by_point: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (open, overdue)
+    agents: list[AgentLoad] = field(default_factory=list)  # busiest first
+
+
+def case_figures(user: User, points: Select, periods: Sequence[Period]) -> CaseFigures:
+    """The cases owned by ``points`` registered from the first of ``periods`` to the end of
+    the last (local days), grouped by the item's category and level and the case's state.
+    One query."""
+    stmt = (
+        select(ServiceItem.category, ServiceItem.level, ServiceCase.status, func.count())
+        .join(ServiceItem, ServiceItem.id == ServiceCase.item_id)
+        .where(
+            ServiceCase.service_point_id.in_(points),
+            ServiceCase.status != Status.NEW,
+            ServiceCase.created_at >= periods[0].start_utc(),
+            ServiceCase.created_at < periods[-1].end_utc(),
+        )
+        .group_by(ServiceItem.category, ServiceItem.level, ServiceCase.status)
+    )
+    out = CaseFigures(periods[0].start, periods[-1].end)
+    for category, level, status, n in db.session.execute(policy.scope(stmt, user, ServiceCase)):
+        bucket = _BUCKET_OF.get(status, IN_HAND)
+        out.by_category.setdefault(category, Buckets()).add(bucket, n)
+        out.by_level.setdefault(level, Buckets()).add(bucket, n)
+        out.by_state[status] = out.by_state.get(status, 0) + n
+    return out
+
+
+def open_cases(user: User, points: Select, today: date, *, with_agents: bool = True) -> OpenCases:
+    """The open cases owned by ``points``, overdue ones (``ServiceCase.is_overdue``) counted,
+    per point and per agent; with ``with_agents`` also the agents whose volunteer profile
+    places them at one of the points. Two queries (one without agents)."""
+    late = func.sum(case((late_clause(today), 1), else_=0))
+    stmt = (
+        select(
+            ServiceCase.service_point_id,
+            ServiceCase.agent_member_id,
+            Member.name,
+            func.count(),
+            late,
+        )
+        .outerjoin(Member, Member.id == ServiceCase.agent_member_id)
+        .where(ServiceCase.service_point_id.in_(points), ServiceCase.status.in_(OPEN_STATUSES))
+        .group_by(ServiceCase.service_point_id, ServiceCase.agent_member_id, Member.name)
+    )
+    out = OpenCases()
+    agents: dict[int, AgentLoad] = {}
+    for sp_id, member_id, name, n, n_late in db.session.execute(
+        policy.scope(stmt, user, ServiceCase)
+    ):
+        n_late = int(n_late or 0)
+        out.total += n
+        out.overdue += n_late
+        sp_open, sp_late = out.by_point.get(sp_id, (0, 0))
+        out.by_point[sp_id] = (sp_open + n, sp_late + n_late)
+        if member_id is None:
+            out.unassigned += n
+            continue
+        load = agents.setdefault(member_id, AgentLoad(member_id, name or "", sp_id))
+        load.open += n
+        load.overdue += n_late
+    if with_agents:
+        _add_profiles(agents, points)
+    out.agents = sorted(agents.values(), key=lambda a: (-a.open, -a.overdue, a.name))
+    return out
+
+
+def _add_profiles(agents: dict[int, AgentLoad], points: Select) -> None:
+    """The agents placed at ``points`` by their active volunteer profile, with their capacity
+    (those with no open case join with a load of nought). One query."""
+    rows = db.session.execute(
+        select(
+            VolunteerProfile.member_id,
+            Member.name,
+            VolunteerProfile.service_point_id,
+            VolunteerProfile.max_cases,
+        )
+        .join(Member, Member.id == VolunteerProfile.member_id)
+        .where(VolunteerProfile.is_active, VolunteerProfile.service_point_id.in_(points))
+    )
+    for member_id, name, sp_id, capacity in rows:
+        load = agents.setdefault(member_id, AgentLoad(member_id, name, sp_id))
+        load.point_id = sp_id
+        load.capacity = capacity
