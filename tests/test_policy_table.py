@@ -172,6 +172,26 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
             "read_objections",
         )
     },
+    # Supervision: the point's staff take complaints in; its supervisors (and the handler)
+    # read and decide them. Inspections: the committee holds them, those over an inspected
+    # point see its findings. Accountability: the committee over the person only.
+    "complaint.list": (None, EDITORS, False),
+    "complaint.view": ("complaint", EDITORS, True),
+    "complaint.intake": ("service_point", VOLUNTEERS, True),
+    "complaint.register": ("complaint", VOLUNTEERS, True),
+    **{
+        f"complaint.{step}": ("complaint", EDITORS, True)
+        for step in ("assign", "uphold", "dismiss", "close", "reveal_phone")
+    },
+    "inspection.list": (None, VOLUNTEERS, False),
+    "inspection.create": ("branch", {"committee"}, True),
+    "inspection.manage": ("inspection", {"committee"}, True),
+    "inspection.view": ("inspection", VOLUNTEERS, True),
+    "inspection.view_finding": ("finding", VOLUNTEERS, True),
+    "inspection.rectify": ("finding", EDITORS, True),
+    "accountability.list": (None, {"committee"}, False),
+    "accountability.create": ("member", {"committee"}, True),
+    "accountability.view": ("accountability", {"committee"}, True),
 }
 
 
@@ -244,6 +264,16 @@ class Targets:
             "nomination": SimpleNamespace(
                 branch=branch, round=SimpleNamespace(org=branch), member=member
             ),
+            # A complaint about the point naming no agent; an inspection of the branch with
+            # one finding there; an accountability record against the member.
+            "complaint": SimpleNamespace(
+                service_point=room, agent_member_id=None, handler_id=None, status="received"
+            ),
+            "inspection": SimpleNamespace(
+                org=branch, findings=[SimpleNamespace(service_point=room)]
+            ),
+            "finding": SimpleNamespace(service_point=room, inspection=SimpleNamespace(org=branch)),
+            "accountability": SimpleNamespace(member=member),
         }
 
 
