@@ -131,6 +131,9 @@ ACTION_LABELS: dict[str, Any] = {
     "accountability.create": _l("Accountability measure recorded"),
     "selection.open_round": _l("七一 selection opened"),
     "selection.export": _l("七一 selection list exported"),
+    "report.settings": _l("Six rates and ranking settings changed"),
+    "report.export": _l("Periodic report exported"),
+    "report.comparison_export": _l("Townships' comparison exported"),
     # One per step of a round and of a nomination, worded as on the round's timeline.
     **{
         f"selection.{step}": _l("七一 selection: %(step)s", step=label)

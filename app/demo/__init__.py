@@ -9,6 +9,7 @@ from collections.abc import Callable
 from app.demo.appraisal import seed_appraisals
 from app.demo.cases import SCENARIOS, seed_cases
 from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
+from app.demo.network_duty import seed_network_duty
 from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
 from app.demo.roster import GIVEN, LINKED, PER_BRANCH, SURNAMES, seed_members
 from app.demo.selection import seed_selection
@@ -45,4 +46,5 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     db.session.flush()
     say("the 七一 selection: next July's round, the first nominations…")
     report.nominations = seed_selection(by_name)
+    seed_network_duty()  # duty rotas and the letters-and-visits register (app.demo.network_duty)
     return report

@@ -7,10 +7,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from app.appraisal.labels import TASK_LABELS
+from app.common import timeutil
 from app.common.urls import safe_next
 from app.extensions import db
 from app.home.forms import LanguageForm
 from app.home.services import home_page
+from app.network.duty_labels import SLOT_LABELS
+from app.network.duty_pages import on_duty_today
 
 bp = Blueprint("home", __name__)
 
@@ -18,7 +21,13 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    return render_template("home/index.html", page=home_page(current_user), task_labels=TASK_LABELS)
+    return render_template(
+        "home/index.html",
+        page=home_page(current_user),
+        task_labels=TASK_LABELS,
+        on_duty_today=on_duty_today(current_user, timeutil.today()),
+        duty_slot_labels=SLOT_LABELS,
+    )
 
 
 @bp.route("/lang", methods=["POST"])

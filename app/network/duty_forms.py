@@ -44,7 +44,9 @@ class SettingsMixin:
         _l("Reception weekday"),
         coerce=int,
         choices=[SelectChoice(i, WEEKDAY_NAMES[i]) for i in range(5)],
-        description=_l("Reception rotas only. Our default is Wednesday; the committee may change it."),
+        description=_l(
+            "Reception rotas only. Our default is Wednesday; the committee may change it."
+        ),
     )
 
 
@@ -52,9 +54,7 @@ class GenerateForm(SettingsMixin, FlaskForm):
     """Plan a month for a point: the kind, the month and the settings."""
 
     kind = SelectField(_l("Kind of rota"))
-    month = StringField(
-        _l("Month"), validators=[InputRequired(REQUIRED), MONTH], filters=[_strip]
-    )
+    month = StringField(_l("Month"), validators=[InputRequired(REQUIRED), MONTH], filters=[_strip])
 
     def set_kinds(self, kinds: list[str]) -> None:
         self.kind.choices = [SelectChoice(k, KIND_LABELS[k]) for k in kinds]
@@ -143,6 +143,4 @@ class VisitFilterForm(FilterForm):
         + [SelectChoice(k, v) for k, v in VISIT_STATUS_LABELS.items()],
         default="",
     )
-    month = StringField(
-        _l("Month"), validators=[Optional(), MONTH], filters=[_strip]
-    )
+    month = StringField(_l("Month"), validators=[Optional(), MONTH], filters=[_strip])

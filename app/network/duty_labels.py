@@ -46,3 +46,10 @@ VISIT_STATUS_LABELS = {
 }
 VISIT_CHANNEL_LABELS = {"letter": _l("Letter"), "visit": _l("Visit"), "phone": _l("Phone call")}
 VISIT_ACTION_LABELS = {"handle": _l("Handling recorded"), "to_case": _l("Turned into a case")}
+# The other network pages linked from the network's home page (when they exist).
+SECTION_LABELS = {
+    "network.complaint_list": _l("Complaints"),
+    "network.inspection_list": _l("Inspections"),
+    "network.training_list": _l("Training"),
+    "network.agent_list": _l("Agents' assessment"),
+}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
 
 from app import policy
 from app.common import timeutil
@@ -27,6 +28,7 @@ from app.network.duty_labels import (
     KIND_LABELS,
     POOL_LABELS,
     ROTA_STATUS_LABELS,
+    SECTION_LABELS,
     SLOT_LABELS,
     UNPLACED_LABELS,
     WEEKDAY_NAMES,
@@ -42,17 +44,18 @@ LABELS = {
     "unplaced_labels": UNPLACED_LABELS,
     "pool_labels": POOL_LABELS,
 }
-# The other network pages, linked from the home page once they exist.
-SECTIONS = [
-    ("network.complaint_list", "chat-left-text"),
-    ("network.inspection_list", "clipboard-check"),
-    ("network.training_list", "mortarboard"),
-    ("network.agent_list", "people"),
-]
 
 
-def _sections() -> list[str]:
-    return [ep for ep, _icon in SECTIONS if ep in current_app.view_functions]
+def _sections() -> list[tuple[str, str]]:
+    """(label, address) of the other network pages that exist and need no argument."""
+    found = []
+    for ep, label in SECTION_LABELS.items():
+        if ep in current_app.view_functions:
+            try:
+                found.append((label, url_for(ep)))
+            except BuildError:
+                continue
+    return found
 
 
 @bp.route("/")
@@ -85,9 +88,11 @@ def _settings(form) -> Settings:
 def _report(plan: Plan) -> None:
     if plan.short:
         days = "、".join(sorted({d.strftime("%m-%d") for d, _s, _n in plan.short}))
-        flash(_("Too few people could stand on %(days)s: add someone by hand.", days=days), "warning")
+        message = _("Too few people could stand on %(days)s: add someone by hand.", days=days)
+        flash(message, "warning")
     if plan.unplaced:
-        flash(_("%(n)d people of the pool have no shift; the rota page says why.", n=len(plan.unplaced)), "info")
+        n = len(plan.unplaced)
+        flash(_("%(n)d people of the pool have no shift; the rota page says why.", n=n), "info")
 
 
 @bp.route("/points/<int:sp_id>/duty", methods=["GET", "POST"])
