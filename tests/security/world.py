@@ -54,6 +54,7 @@ ACTIONS = {
     "cases.case_step": "accept",
     "selection.round_step": "close_nominations",
     "selection.nomination_step": "approve",
+    "network.complaint_step": "assign",
 }
 OTHER_ARGS = {"op": "deactivate", "what": "person"}
 FILENAMES = {"static": "css/app.css", "bootstrap.static": "css/bootstrap.min.css"}
