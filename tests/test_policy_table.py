@@ -129,6 +129,16 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     "report.compare": ("branch", {"committee"}, True),
     "report.settings": ("branch", {"committee"}, True),
     "audit.view": (None, {"admin"}, False),
+    # Duty rotas and the letters-and-visits register: a point's agents and the supervisors over it;
+    # the rotas are planned and published by the secretaries and the committee only.
+    "network.view": (None, VOLUNTEERS, False),
+    "duty.view": ("service_point", VOLUNTEERS, True),
+    "duty.manage": ("service_point", EDITORS, True),
+    "duty.record": ("service_point", VOLUNTEERS, True),
+    **{
+        f"visit.{step}": ("service_point", VOLUNTEERS, True)
+        for step in ("view", "register", "handle", "to_case")
+    },
     # Agents' assessment and training: an agent reads their own figures (not these targets').
     "assessment.list": (None, ASSESSORS | {"agent"}, False),
     "assessment.view": ("member", ASSESSORS, True),
