@@ -87,7 +87,9 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not self.labels or not any(v for d in self.datasets for v in d.data if v is not None)
+        """Nothing to draw: no value at all (a rate of 0 % is a value; a count of 0 is not)."""
+        values = [v for d in self.datasets for v in d.data if v is not None]
+        return not self.labels or not values or (not self.percent and not any(values))
 
 
 def progress_chart(progress: appraisal.Progress) -> Chart:

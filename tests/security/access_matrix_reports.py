@@ -8,5 +8,8 @@ from __future__ import annotations
 # ruff: noqa: E501
 #                                                                                ano mem ldr mnt omt sec agt cmt adm osc
 TABLE: dict[str, str] = {
+    # Dashboards: an org's for the committee and secretaries (an agent is sent to their point's).
+    "GET /reports/":                                                            "L   403 403 403 403 ok  ok  ok  403 ok",
+    "GET /reports/points/<int:sp_id>":                                          "L   404 404 404 404 ok  ok  ok  404 404",
 }
 # fmt: on
