@@ -157,11 +157,16 @@ def point_conditions(period: Period, rules: RateRules) -> tuple:
     """(should exist, in order) over ``ServicePoint`` joined to its ``Org``."""
     sp = ServicePoint
     expected = true() if rules.expected_rule == ExpectedRule.ALL else sp.is_active
-    in_order = and_(sp.is_active, func.trim(sp.hotline) != "", _staffed(period, rules))
-    return expected, and_(in_order, _catalogued(rules))
+    in_order = and_(sp.is_active, has_hotline(), staffed(period, rules))
+    return expected, and_(in_order, catalogued(rules))
 
 
-def _staffed(period: Period, rules: RateRules):
+def has_hotline():
+    return func.trim(ServicePoint.hotline) != ""
+
+
+def staffed(period: Period, rules: RateRules):
+    """The point has an agent on duty, as ``rules.duty_rule`` understands it."""
     sp = ServicePoint
     if rules.duty_rule == DutyRule.ROTA:
         months = or_(*(and_(DutyRota.year == y, DutyRota.month == m) for y, m in period.months()))
@@ -178,7 +183,8 @@ def _staffed(period: Period, rules: RateRules):
     return or_(accounts, sp.id.in_(volunteers))
 
 
-def _catalogued(rules: RateRules):
+def catalogued(rules: RateRules):
+    """The point has a published catalogue, as ``rules.catalogue_rule`` understands it."""
     sp = ServicePoint
     designated = select(ItemAgent.service_point_id).join(
         ServiceItem, ServiceItem.id == ItemAgent.item_id
@@ -196,7 +202,8 @@ def _catalogued(rules: RateRules):
     return or_(own, designated)
 
 
-def _points_in(paths: Sequence[str], point_ids: Collection[int] | None):
+def points_in(paths: Sequence[str], point_ids: Collection[int] | None):
+    """Over ``ServicePoint`` joined to its ``Org``: the points of the subtrees (and ids)."""
     cond = path_filter(Org.path, paths)
     if point_ids is not None:
         cond = and_(cond, ServicePoint.id.in_(list(point_ids)) if point_ids else false())
@@ -217,7 +224,7 @@ def _point_rows(paths, point_ids, periods, rules) -> list[tuple]:
         expected, in_order = point_conditions(p, rules)
         cols += [case((expected, 1), else_=0), case((and_(expected, in_order), 1), else_=0)]
     stmt = select(*cols).join(Org, Org.id == ServicePoint.org_id)
-    return list(db.session.execute(stmt.where(_points_in(paths, point_ids))))
+    return list(db.session.execute(stmt.where(points_in(paths, point_ids))))
 
 
 def _item_rows(paths) -> list[tuple]:
@@ -244,7 +251,7 @@ def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
     stmt = (
         select(*cols)
         .outerjoin(rating, rating.c.case_id == ServiceCase.id)
-        .where(ServiceCase.origin_point_id.in_(points.where(_points_in(paths, point_ids))))
+        .where(ServiceCase.origin_point_id.in_(points.where(points_in(paths, point_ids))))
         .where(or_(*anywhere))
         .group_by(ServiceCase.origin_point_id)
     )

@@ -64,17 +64,20 @@ def save_settings(
     ``report.settings``). Audited with the before/after values. Raises ``StaleRecord``
     when the row changed since the form was loaded."""
     row = settings_row(root.id)
+    # Version 0 stands for "no row yet" (the defaults were shown).
+    current = row.version if row is not None else 0
+    if expected_version is not None and current != expected_version:
+        raise StaleRecord()
     if row is None:
         row = ReportSettings(org_id=root.id)
         db.session.add(row)
         before: dict[str, Any] = {}
     else:
-        if expected_version is not None and row.version != expected_version:
-            raise StaleRecord()
         before = {f.name: getattr(row, f.name) for f in fields(RateRules)}
     for f in fields(RateRules):
         if f.name in data:
-            setattr(row, f.name, data[f.name])
+            value = data[f.name]
+            setattr(row, f.name, float(value) if f.name == "complaint_penalty" else value)
     row.updated_by_id = actor.id
     db.session.flush()
     after = {f.name: getattr(row, f.name) for f in fields(RateRules)}
