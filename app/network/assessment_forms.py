@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm
@@ -48,7 +49,7 @@ class AttendanceForm(VersionedForm):
 class AwardForm(FlaskForm):
     kind = SelectField(
         _l("Reward or penalty"),
-        choices=list(AWARD_KIND_LABELS.items()),
+        choices=[SelectChoice(k, v) for k, v in AWARD_KIND_LABELS.items()],
         validators=[InputRequired(REQUIRED)],
     )
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])

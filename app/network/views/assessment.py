@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
+from wtforms.fields.choices import SelectChoice
 
 from app import policy
 from app.common import timeutil
@@ -44,10 +45,12 @@ def _asked_quarter() -> Quarter:
 
 def _quarter_form(q: Quarter, orgs) -> QuarterForm:
     form = QuarterForm()
-    form.quarter.choices = [(f"{x.year}-{x.quarter}", quarter_label(x)) for x in quarter_choices(q)]
+    form.quarter.choices = [
+        SelectChoice(f"{x.year}-{x.quarter}", quarter_label(x)) for x in quarter_choices(q)
+    ]
     form.quarter.data = f"{q.year}-{q.quarter}"
-    form.org_id.choices = [(0, _("All in my scope"))] + [
-        (o.id, "　" * o.depth + o.name) for o in orgs
+    form.org_id.choices = [SelectChoice(0, _("All in my scope"))] + [
+        SelectChoice(o.id, "　" * o.depth + o.name) for o in orgs
     ]
     return form
 
@@ -100,7 +103,9 @@ def _render_agent(member, q: Quarter, award_form: AwardForm | None = None, statu
     form = None
     if can_award:
         form = award_form or AwardForm(formdata=None, decided_on=timeutil.today())
-        form.org_id.choices = [(o.id, o.name) for o in deciding_orgs(current_user, member)]
+        form.org_id.choices = [
+            SelectChoice(o.id, o.name) for o in deciding_orgs(current_user, member)
+        ]
     return (
         render_template(
             "network/assessment/agent.html",
@@ -130,7 +135,7 @@ def award_new(member_id: int):
     member = load_agent(current_user, member_id)
     policy.require(current_user, "award.record", member)
     form = AwardForm()
-    form.org_id.choices = [(o.id, o.name) for o in deciding_orgs(current_user, member)]
+    form.org_id.choices = [SelectChoice(o.id, o.name) for o in deciding_orgs(current_user, member)]
     if form.validate_on_submit():
         with errors_on(form) as done:
             record_award(

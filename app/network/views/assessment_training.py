@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app import policy
 from app.common import timeutil
@@ -41,12 +42,12 @@ def training_list():
 
 def _set_choices(form: TrainingForm, orgs, training: Training | None) -> None:
     """The org and attendee choices: the agents of the chosen (or first) org's subtree."""
-    form.org_id.choices = [(o.id, "　" * o.depth + o.name) for o in orgs]
+    form.org_id.choices = [SelectChoice(o.id, "　" * o.depth + o.name) for o in orgs]
     chosen = form.org_id.data or (training.org_id if training else orgs[0].id)
     org = next((o for o in orgs if o.id == chosen), orgs[0])
     held_on = form.held_on.data or (training.held_on if training else timeutil.today())
     pool = candidates(current_user, org, held_on)
-    form.members.choices = [(m.id, f"{m.name}（{m.org.name}）") for m in pool]
+    form.members.choices = [SelectChoice(m.id, f"{m.name}（{m.org.name}）") for m in pool]
     if request.method == "GET" and training is None:
         form.members.data = [m.id for m in pool]  # our default: every agent of the org
 
@@ -116,7 +117,7 @@ def training_detail(training_id: int):
     form = None
     if policy.can(current_user, "training.manage", training.org):
         form = AttendanceForm(formdata=None, obj=training)
-        form.attended.choices = [(a.member_id, a.member.name) for a in rows]
+        form.attended.choices = [SelectChoice(a.member_id, a.member.name) for a in rows]
         form.attended.data = [a.member_id for a in rows if a.attended]
     return render_template(
         "network/assessment/training.html", training=training, rows=rows, form=form
@@ -130,7 +131,7 @@ def training_attendance(training_id: int):
     policy.require(current_user, "training.manage", training.org)
     rows = attendance(training)
     form = AttendanceForm()
-    form.attended.choices = [(a.member_id, a.member.name) for a in rows]
+    form.attended.choices = [SelectChoice(a.member_id, a.member.name) for a in rows]
     if form.validate_on_submit():
         with errors_on(form) as done:
             n = record_attendance(
