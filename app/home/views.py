@@ -14,6 +14,7 @@ from app.home.forms import LanguageForm
 from app.home.services import home_page
 from app.network.duty_labels import SLOT_LABELS
 from app.network.duty_pages import on_duty_today
+from app.reports.dashboard_home import home_figures
 
 bp = Blueprint("home", __name__)
 
@@ -27,6 +28,7 @@ def index():
         task_labels=TASK_LABELS,
         on_duty_today=on_duty_today(current_user, timeutil.today()),
         duty_slot_labels=SLOT_LABELS,
+        report_figures=home_figures(current_user, timeutil.today()),
     )
 
 
