@@ -15,7 +15,8 @@ from app.appraisal.labels import STATUS_LABELS as STEP_LABELS
 from app.cases.labels import STATUS_LABELS as CASE_STATE_LABELS
 from app.reports import dashboard_appraisal as appraisal
 from app.reports import dashboard_cases as cases
-from app.reports.dashboard_rates import RATE_NAMES, RatesPanel
+from app.reports.dashboard_rates import RatesPanel
+from app.reports.labels import RATE_NAMES
 from app.reports.periods import QUARTER, Period
 from app.volunteers.labels import CATEGORY_LABELS
 

@@ -7,22 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from app.orgs.models import ServicePoint
 from app.reports.periods import Period
 from app.reports.rates import RATE_CODES, Rate, Rates, six_rates_over
 
 QUARTERS_SHOWN = 4
-
-RATE_NAMES = {
-    "health": _l("Organisation soundness rate"),
-    "openness": _l("Item publication rate"),
-    "acceptance": _l("Application acceptance rate"),
-    "completion": _l("Completion rate"),
-    "punctuality": _l("Promised deadline kept rate"),
-    "satisfaction": _l("Citizen satisfaction rate"),
-}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from app.appraisal.labels import STATUS_LABELS as STEP_LABELS
 from app.cases.labels import STATUS_LABELS as CASE_STATE_LABELS
 from app.orgs.models import SERVICE_LEVEL_LABELS
 from app.reports import bp, dashboard, dashboard_charts
-from app.reports.dashboard_rates import RATE_NAMES
+from app.reports.labels import RATE_NAMES
 from app.volunteers.labels import CATEGORY_LABELS, LEVEL_LABELS
 
 
