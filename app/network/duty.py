@@ -22,6 +22,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -239,9 +240,7 @@ def regenerate_rota(
         raise Conflict(_l("Withdraw the rota to a draft before planning it again."))
     check_settings(rota.kind, settings)
     settings = _effective(rota.kind, settings)
-    for shift in list(rota.shifts):
-        db.session.delete(shift)
-    db.session.flush()
+    _drop_shifts(rota)
     plan = plan_month(rota.year, rota.month, _people(rota.service_point, rota.kind), settings)
     _fill(rota, plan)
     _touch(rota)
@@ -272,13 +271,14 @@ def delete_rota(actor: User, rota: DutyRota, *, expected_version: int) -> None:
         rota_kind=rota.kind,
         period=f"{rota.year}-{rota.month:02d}",
     )
+    _drop_shifts(rota)
     db.session.delete(rota)
     db.session.flush()
 
 
 def publish_rota(actor: User, rota: DutyRota, *, expected_version: int) -> None:
     """Publish a draft: from now on it is shown as who is on duty."""
-    if not rota.shifts:
+    if db.session.scalar(select(DutyShift.id).where(DutyShift.rota_id == rota.id).limit(1)) is None:
         raise Conflict(_l("The rota has nobody on it yet: add people before publishing."))
     duty_workflow.move(rota, "publish", actor, expected_version=expected_version)
 
@@ -294,6 +294,12 @@ def withdraw_rota(actor: User, rota: DutyRota, *, expected_version: int) -> None
 def _check_version(rota: DutyRota, expected_version: int | None) -> None:
     if expected_version is not None and rota.version != expected_version:
         raise StaleRecord()
+
+
+def _drop_shifts(rota: DutyRota) -> None:
+    # One statement, whether or not the rota's shifts were loaded.
+    db.session.execute(sql_delete(DutyShift).where(DutyShift.rota_id == rota.id))
+    db.session.expire(rota, ["shifts"])
 
 
 def _touch(rota: DutyRota) -> None:
