@@ -9,7 +9,8 @@ from tests.factories import Tree
 
 def build_reports(
     t: Tree, users: dict[str, User], case: ServiceCase
-) -> tuple[dict[str, int], list[str]]:
+) -> tuple[dict[str, int | str], list[str]]:
     """Make branch A's reports objects; return the ids by URL argument name and the names of
     people that no other branch may see."""
-    return {}, []
+    # The six rates' rows pages take a rate and a part, not an id.
+    return {"rate_code": "acceptance", "rate_part": "den"}, []

@@ -42,9 +42,9 @@ def rates_index():
     )
 
 
-@bp.route("/rates/<code>/<part>")
+@bp.route("/rates/<rate_code>/<rate_part>")
 @login_required
-def rates_rows(code: str, part: str):
+def rates_rows(rate_code: str, rate_part: str):
     policy.require(current_user, "report.view")
     subject, _choices = resolve(current_user, request.args.get("of"))
     period = _period()
@@ -52,8 +52,8 @@ def rates_rows(code: str, part: str):
         current_user,
         subject,
         period,
-        code,
-        part,
+        rate_code,
+        rate_part,
         rules_for(subject.paths),
         request.args.get("page", 1, type=int),
     )
