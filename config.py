@@ -93,6 +93,14 @@ class Config:
     EXPORT_SYNC_MAX_ROWS = 3000
     JOB_RESULT_TTL = 3600
 
+    # Mail for `flask remind`: without MAIL_SERVER and MAIL_FROM it only lists what is due.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587") or 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1").lower() in ("1", "true", "yes", "on")
+
     SEED_DEMO_ALLOWED = True
     # A demo with made-up data: the public development keys are allowed. Never in production.
     DEMO_MODE = os.environ.get("DEMO_MODE", "") == "1"
@@ -109,6 +117,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    MAIL_SERVER = ""  # a test that mails sets it (and fakes smtplib)
     # A test that leaves an audited transaction open while a request audits fails fast.
     AUDIT_CHAIN_LOCK_TIMEOUT_MS = 3000
     # Cheap hashes keep the suite fast; production keeps the OWASP parameters.

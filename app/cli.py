@@ -20,6 +20,7 @@ from app.jobs.cli import jobs_cli
 from app.ops.cli import register_ops_cli
 from app.orgs.models import Org, OrgKind
 from app.orgs.services import create_org
+from app.reminders.cli import remind_command
 from app.roster.excel import export_members
 from app.roster.importer import ImportRejected, commit_import, plan_import
 from app.roster.search import MemberFilters
@@ -178,3 +179,4 @@ def register_cli(app: Flask) -> None:
     app.cli.command("create-admin")(create_admin_command)
     app.cli.command("unlock")(unlock_command)
     app.cli.command("reset-password")(reset_password_command)
+    app.cli.command("remind")(remind_command)

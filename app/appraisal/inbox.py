@@ -51,12 +51,13 @@ _ROLE_TASKS = (
 )
 
 
-def inbox(user: User, *, limit: int = 200) -> Inbox:
+def inbox(user: User, *, limit: int = 200, today: date | None = None) -> Inbox:
     """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks,
-    and key persons still waiting for this month's talk.
+    and key persons still waiting for this month's talk; overdue as of ``today`` (the
+    reminders pass the day they are run for).
 
     One query per kind of task, each loading member, org and period with it."""
-    today = timeutil.today()
+    today = today or timeutil.today()
     base = _open_records(limit)
     out = Inbox(items=_talk_items(user, base, today))
     for task, stmt, due_attr in _task_queries(user, base):
