@@ -20,8 +20,11 @@ from app.cases.labels import STATUS_LABELS as CASE_STATUS_LABELS
 from app.network.assessment_labels import AWARD_KIND_LABELS
 from app.network.duty_labels import KIND_LABELS as ROTA_KIND_LABELS
 from app.network.duty_labels import ROTA_STATUS_LABELS, VISIT_CHANNEL_LABELS, VISIT_STATUS_LABELS
-from app.network.supervision_labels import COMPLAINT_ACTION_LABELS, COMPLAINT_STATUS_LABELS
-from app.network.supervision_labels import MEASURE_LABELS
+from app.network.supervision_labels import (
+    COMPLAINT_ACTION_LABELS,
+    COMPLAINT_STATUS_LABELS,
+    MEASURE_LABELS,
+)
 from app.orgs.models import ORG_KIND_LABELS, SERVICE_LEVEL_LABELS
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
@@ -272,6 +275,7 @@ VALUE_LABELS: dict[str, Mapping[str, Any]] = {
     "rota_kind": ROTA_KIND_LABELS,
     "visit_channel": VISIT_CHANNEL_LABELS,
     "award_kind": AWARD_KIND_LABELS,
+    "measure": MEASURE_LABELS,
 }
 # Details that are a dict keyed by codes (counts per status); other dicts are keyed by details.
 DICT_KEY_LABELS: dict[str, Mapping[str, Any]] = {"unfinished": STATUS_LABELS}
