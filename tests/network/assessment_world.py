@@ -98,7 +98,8 @@ class World:
         return s
 
     def training(self, held_on: date, attendees: dict[Member, bool], org=None):
-        tr = Training(org_id=(org or self.t.branch_a).id, title=f"培训{next(_seq)}", held_on=held_on)
+        org_id = (org or self.t.branch_a).id
+        tr = Training(org_id=org_id, title=f"培训{next(_seq)}", held_on=held_on)
         db.session.add(tr)
         db.session.flush()
         for m, came in attendees.items():
