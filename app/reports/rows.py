@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, select
 
 from app import policy
@@ -64,7 +65,7 @@ def rows(
     """The page ``page`` of the rows behind ``subject``'s ``code`` rate (``part`` "num" or
     "den") in ``period``. Raises NotFound for an unknown rate or part."""
     if code not in RATE_CODES or part not in PARTS:
-        raise NotFound()
+        raise NotFound(_l("No such figure."))
     if code == "health":
         return _point_rows(subject, period, part, rules, page)
     if code == "openness":
