@@ -31,12 +31,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from app.appraisal.models import Appraisal, AppraisalPeriod
 from app.auth.models import Role
 from app.cases.models import Applicant, Evaluation, ServiceCase
 from app.extensions import db
+from app.network.models import Complaint
 from app.orgs.models import ServiceLevel, ServicePoint
 from app.volunteers.models import ServiceItem
-from tests.factories import Tree, make_service_point, make_tree, make_user
+from tests.factories import Tree, make_member, make_service_point, make_tree, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _seq = itertools.count(1)
@@ -136,3 +138,66 @@ def build_network() -> Network:
     }  # fmt: skip
     db.session.commit()
     return Network(t, township, room_b, item_a, cases)
+
+
+# --- appraisal records and complaints -----------------------------------------------------------
+
+
+def add_appraisals(t: Tree) -> None:
+    """Appraisal records (``grade``/veto/sample/spot result), members m1-m4 in group A and m5
+    in branch B:
+
+    - 2026 Q2: m1 qualified;
+    - 2026 Q3: m1 excellent (sampled, confirmed), m2 qualified, m3 unqualified with a veto,
+      m4 not graded yet, m5 basically qualified (sampled, grade adjusted);
+    - 2026 Q4: m1 excellent, m2 excellent.
+    """
+    members = [make_member(t.group_a, name=f"甲组{i}") for i in range(1, 5)]
+    members.append(make_member(t.branch_b, name="乙支部5"))
+    periods = {}
+    for q in (2, 3, 4):
+        d = date(2026, 3 * q, 28)
+        dues = {"self_due": d, "sign_due": d, "opinion_due": d, "spot_due": d}
+        periods[q] = AppraisalPeriod(
+            org_id=t.committee.id, year=2026, quarter=q, templates={}, **dues
+        )
+        db.session.add(periods[q])
+    db.session.flush()
+    rows = [
+        (2, 0, "qualified", False, False, None),
+        (3, 0, "excellent", False, True, "confirmed"),
+        (3, 1, "qualified", False, False, None),
+        (3, 2, "unqualified", True, False, None),
+        (3, 3, None, False, False, None),
+        (3, 4, "basically_qualified", False, True, "adjusted"),
+        (4, 0, "excellent", False, False, None),
+        (4, 1, "excellent", False, False, None),
+    ]
+    for q, i, grade, vetoed, sampled, spot in rows:
+        m = members[i]
+        db.session.add(
+            Appraisal(
+                period_id=periods[q].id,
+                member_id=m.id,
+                org_id=m.org_id,
+                year=2026,
+                quarter=q,
+                status="assessed" if grade else "draft",
+                grade=grade,
+                is_vetoed=vetoed,
+                veto_category="discipline" if vetoed else None,
+                is_sampled=sampled,
+                spot_result=spot,
+            )  # fmt: skip
+        )
+    db.session.commit()
+
+
+def add_complaint(point: ServicePoint, received: date, finding: str | None) -> Complaint:
+    n = next(_seq)
+    c = Complaint(number=f"投诉{n:05d}", service_point_id=point.id, content="态度不好",
+                  received_on=received, status="closed" if finding else "received",
+                  finding=finding)  # fmt: skip
+    db.session.add(c)
+    db.session.flush()
+    return c
