@@ -1,5 +1,6 @@
 """Service cases as evidence in the self-record: the member's cases completed in the record's
-quarter, offered to the 思想工作 dimension (为群众办实事), and the lines citing those chosen."""
+quarter, offered to the 思想工作 dimension (为群众办实事), and the lines citing those chosen;
+and, for an agent, their quarter in figures (app/network/assessment.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
+from app import policy
 from app.appraisal.dimensions import EVIDENCE_KEY
 from app.appraisal.models import Appraisal
 from app.appraisal.services import quarter_bounds
@@ -15,6 +18,9 @@ from app.appraisal.workflow import dimensions_for
 from app.cases.labels import RATING_LABELS
 from app.cases.stats import CompletedCase, completed_cases
 from app.errors import FieldErrors
+from app.extensions import db
+from app.network.assessment import Figures, Quarter, member_figures
+from app.roster.models import Member
 
 
 def offered_cases(appraisal: Appraisal) -> list[CompletedCase]:
@@ -73,3 +79,15 @@ def cite_cases(
     lines = [citation(offered[i]) for i in dict.fromkeys(case_ids)]
     entry["text"] = "\n".join(x for x in (text, *(s for s in lines if s not in text)) if x)
     return {**content, EVIDENCE_KEY: entry}
+
+
+def agent_figures(appraisal: Appraisal) -> Figures | None:
+    """The member's figures as an agent in the record's quarter (cases, ratings, complaints,
+    duty, training, awards; one query), or None when they have none."""
+    return member_figures(appraisal.member_id, Quarter(appraisal.year, appraisal.quarter))
+
+
+def agent_page_visible(user: Any, appraisal: Appraisal) -> bool:
+    """``user`` may open the member's page of agents' figures (one query)."""
+    member = db.session.get(Member, appraisal.member_id, options=[joinedload(Member.org)])
+    return policy.can(user, "assessment.view", member)

@@ -154,3 +154,35 @@ def test_the_list_says_what_to_do_when_there_are_no_agents(app, login_as):
     db.session.commit()
     text = c.get("/network/agents").get_data(as_text=True)
     assert "乙代理" not in text
+
+
+def test_one_members_figures_in_one_query_match_the_grouped_ones(w, count_queries):
+    from app.network.assessment import member_figures
+
+    _facts(w)
+    mid = w.agent_member.id
+    with count_queries() as q:
+        one = member_figures(mid, Q3, today=date(2026, 12, 1))
+    assert q.count == 1, q.statements
+    assert one == figures([mid], Q3, today=date(2026, 12, 1))[mid]
+    assert member_figures(w.plain.id, Q3) is None  # no fact at all
+
+
+def test_the_appraisal_record_shows_the_agents_quarter(w, login_as):
+    from app.appraisal import services as ap
+    from app.appraisal.models import Appraisal
+
+    _facts(w)
+    deadlines = ap.Deadlines(*[date(2026, 10, 10)] * 4)
+    period = ap.open_period(w.cmte, w.t.committee, 2026, 3, deadlines)
+    db.session.commit()
+    records = {
+        a.member_id: a.id
+        for a in db.session.scalars(select(Appraisal).where(Appraisal.period_id == period.id))
+    }
+    c = login_as(w.sec)
+    page = c.get(f"/appraisal/{records[w.agent_member.id]}").get_data(as_text=True)
+    assert 'id="agent-figures"' in page and "2/3" in page
+    assert f"/network/agents/{w.agent_member.id}" in page
+    plain = c.get(f"/appraisal/{records[w.plain.id]}").get_data(as_text=True)
+    assert 'id="agent-figures"' not in plain

@@ -98,6 +98,7 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
 def _render(a: Appraisal, area: list, forms: RecordForms):
     branch = a.org if a.org.branch_id == a.org_id else db.session.get(Org, a.org.branch_id)
     coverage = responsibility.coverage(a)
+    figures = evidence.agent_figures(a)
     return render_template(
         "appraisal/record.html",
         a=a,
@@ -111,6 +112,8 @@ def _render(a: Appraisal, area: list, forms: RecordForms):
         dims=dimensions_for(a),
         facts=FACTS,
         evidence_key=EVIDENCE_KEY,
+        agent_figures=figures,
+        agent_page=figures is not None and evidence.agent_page_visible(current_user, a),
         steps=services.timeline(a),
         forms=forms,
         org_label=org_labels({a.org})[a.org_id],
