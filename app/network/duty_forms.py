@@ -44,6 +44,9 @@ class SettingsMixin:
         _l("Reception weekday"),
         coerce=int,
         choices=[SelectChoice(i, WEEKDAY_NAMES[i]) for i in range(5)],
+        default=2,
+        # Shown for reception rotas only; the service checks it when it matters.
+        validate_choice=False,
         description=_l(
             "Reception rotas only. Our default is Wednesday; the committee may change it."
         ),

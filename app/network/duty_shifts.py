@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app import audit, policy
 from app.auth.models import User
@@ -173,10 +172,3 @@ def record_kept(
         kept=value or "-",
     )
     db.session.flush()
-
-
-def member_names(ids: set[int]) -> dict[int, str]:
-    """Names of members by id (for the audit-free parts of the page)."""
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Member.id, Member.name).where(Member.id.in_(ids))).all())

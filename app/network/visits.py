@@ -191,7 +191,3 @@ def visit_to_case(
 
 def linked_case(visit: Visit) -> ServiceCase | None:
     return db.session.get(ServiceCase, visit.case_id) if visit.case_id else None
-
-
-def visits_of_case(case_id: int) -> list[Visit]:
-    return list(db.session.scalars(select(Visit).where(Visit.case_id == case_id)))

@@ -25,7 +25,8 @@ def w(app):
 
 
 def _plan(client, w, month="2026-10", **extra):
-    data = {"kind": "rotation", "month": month, "per_day": 1, "weekday": 2, **extra}
+    # A village room's form has no reception weekday field.
+    data = {"kind": "rotation", "month": month, "per_day": 1, **extra}
     return client.post(f"/network/points/{w.room.id}/duty", data=data)
 
 
@@ -216,3 +217,37 @@ def test_a_draft_may_be_planned_again_and_deleted_but_not_a_published_one(w, log
     v = db.session.get(DutyRota, rota.id).version
     assert c.post(f"/network/rotas/{rota.id}/delete", data={"version": v}).status_code == 302
     assert db.session.scalar(select(func.count(DutyShift.id))) == 0
+
+
+def test_a_district_centre_keeps_cadres_duty_and_a_reception_day(w, login_as):
+    from app.orgs.models import ServiceLevel
+    from app.volunteers.models import VolunteerProfile
+    from tests.factories import make_member, make_service_point, make_user
+
+    centre = make_service_point(w.t.committee, "新区为民服务中心", level=ServiceLevel.DISTRICT)
+    # The centre's staff: volunteer profiles naming the centre (members sit in branches).
+    for i, kind in enumerate(["cadre", "cadre", "cadre", "no_post"]):
+        m = make_member(w.t.branch_b, name=f"中心人员{i}", post_kind=kind)
+        db.session.add(VolunteerProfile(member_id=m.id, service_point_id=centre.id))
+    db.session.commit()
+    cmte = make_user("d_cmte", ("committee", w.t.committee))
+    c = login_as(cmte)
+    page = c.get(f"/network/points/{centre.id}/duty").get_data(as_text=True)
+    assert "reception" in page and "rotation" not in page
+    r = c.post(
+        f"/network/points/{centre.id}/duty",
+        data={"kind": "reception", "month": "2026-10", "per_day": 1, "weekday": 2},
+    )
+    assert r.status_code == 302
+    rota = db.session.scalar(select(DutyRota).where(DutyRota.service_point_id == centre.id))
+    shifts = _shifts(rota)
+    assert sorted(s.day for s in shifts) == [
+        date(2026, 10, 14),
+        date(2026, 10, 21),
+        date(2026, 10, 28),
+    ]
+    assert "中心人员3" not in {s.member.name for s in shifts}  # no post: no reception day
+    duty.generate_rota(cmte, centre, "duty", 2026, 10, duty.DEFAULTS["duty"])
+    pool = {m.name for m, _a in duty.pool(centre, "duty")}
+    assert pool == {"中心人员0", "中心人员1", "中心人员2", "中心人员3"}
+    assert c.get(f"/network/points/{w.room.id}/duty").status_code == 200  # the committee's too
