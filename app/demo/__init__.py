@@ -10,6 +10,7 @@ from app.demo.appraisal import seed_appraisals
 from app.demo.cases import SCENARIOS, seed_cases
 from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
 from app.demo.network_duty import seed_network_duty
+from app.demo.network_supervision import seed_network_supervision
 from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
 from app.demo.roster import GIVEN, LINKED, PER_BRANCH, SURNAMES, seed_members
 from app.demo.selection import seed_selection
@@ -47,4 +48,5 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     say("the 七一 selection: next July's round, the first nominations…")
     report.nominations = seed_selection(by_name)
     seed_network_duty()  # duty rotas and the letters-and-visits register (app.demo.network_duty)
+    seed_network_supervision()  # complaints, an inspection, accountability (network_supervision)
     return report
