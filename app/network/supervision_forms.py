@@ -71,7 +71,7 @@ class InspectionEditForm(VersionedForm):
 
 
 class PublishForm(VersionedForm):
-    submit = SubmitField(_l("Publish the notice"))
+    submit = SubmitField(_l("Publish the inspection notice"))
 
 
 class FindingForm(FlaskForm):
@@ -112,7 +112,7 @@ class RectifyForm(FlaskForm):
 
 class AccountabilityForm(FlaskForm):
     member_id = SelectField(
-        _l("Person"),
+        _l("Person held accountable"),
         coerce=int_or_zero,
         validate_choice=False,
         validators=[chosen(_l("Choose the person from the list."))],
@@ -130,7 +130,7 @@ class AccountabilityForm(FlaskForm):
         render_kw={"rows": 4},
     )
     decided_on = DateField(
-        _l("Decided on"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
+        _l("Date of the decision"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
     )
     complaint_id = SelectField(
         _l("Complaint behind it"),

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 COMPLAINT_STATUS_LABELS = {
-    "received": _l("Received"),
+    "received": _l("Received, awaiting a handler"),
     "handling": _l("Being looked into"),
     "rectifying": _l("Rectification under way"),
-    "closed": _l("Closed"),
+    "closed": _l("Closed: answered"),
 }
 COMPLAINT_ACTION_LABELS = {
     "register": _l("Complaint received"),
@@ -24,7 +24,7 @@ FINDING_LABELS = {
     "not_upheld": _l("Not upheld"),
 }
 COMPLAINT_CHANNEL_LABELS = {
-    "online": _l("Online"),
+    "online": _l("Online complaint"),
     "counter": _l("At the counter"),
     "phone": _l("By phone"),
     "letter": _l("By letter"),

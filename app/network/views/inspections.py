@@ -74,6 +74,8 @@ def _page(i: Inspection, pressed: str = "", status: int = 200, **forms):
     edit = forms.get("edit") or (
         page_form(InspectionEditForm, "edit", pressed=pressed == "edit", obj=i) if manage else None
     )
+    if edit is not None and i.notice_published_on is not None:
+        edit.notice.render_kw = {**(edit.notice.render_kw or {}), "readonly": True}
     finding = forms.get("finding")
     if manage and finding is None:
         finding = page_form(FindingForm, "finding", pressed=pressed == "finding")
