@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.auth.models import User
 from app.cases.models import ServiceCase
 from tests.factories import Tree
+from tests.security.world_assessment import build_assessment
 from tests.security.world_duty import build_duty
 from tests.security.world_supervision import build_supervision
 
@@ -16,7 +17,7 @@ def build_network(
     people that no other branch may see."""
     ids: dict[str, int] = {}
     names: list[str] = []
-    for part in (build_duty, build_supervision):
+    for part in (build_duty, build_supervision, build_assessment):
         more_ids, more_names = part(t, users, case)
         ids.update(more_ids)
         names += more_names
