@@ -36,7 +36,8 @@
         borderWidth: line ? 2 : 0,
         pointRadius: line ? 4 : 0,
         spanGaps: false,
-        fill: false
+        fill: false,
+        maxBarThickness: 32
       };
     });
     var scales = horizontal
