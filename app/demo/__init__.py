@@ -9,6 +9,7 @@ from collections.abc import Callable
 from app.demo.appraisal import seed_appraisals
 from app.demo.cases import SCENARIOS, seed_cases
 from app.demo.common import COMMITTEE, DEMO_PASSWORD, SeedReport
+from app.demo.network_assessment import seed_network_assessment
 from app.demo.network_duty import seed_network_duty
 from app.demo.network_supervision import seed_network_supervision
 from app.demo.orgs import BRANCHES, seed_logins, seed_orgs
@@ -49,4 +50,5 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     report.nominations = seed_selection(by_name)
     seed_network_duty()  # duty rotas and the letters-and-visits register (app.demo.network_duty)
     seed_network_supervision()  # complaints, an inspection, accountability (network_supervision)
+    seed_network_assessment()  # training sessions, a reward, a penalty (network_assessment)
     return report
