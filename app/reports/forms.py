@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from app.common.forms import REQUIRED, VersionedForm
 from app.reports.labels import CATALOGUE_RULE_LABELS, DUTY_RULE_LABELS, EXPECTED_RULE_LABELS
@@ -33,3 +33,7 @@ class SettingsForm(VersionedForm):
         places=None,
         validators=[InputRequired(REQUIRED), NumberRange(min=0, max=100)],
     )
+
+    def validate_complaint_penalty(self, field) -> None:
+        if field.data is not None and not field.data.is_finite():
+            raise ValidationError(_l("Enter a number from 0 to 100."))

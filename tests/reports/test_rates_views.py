@@ -127,6 +127,11 @@ def test_the_committee_changes_a_definition(net, cmte_client):
         "/reports/settings", data={**data, "version": "1", "complaint_penalty": "x"}
     )
     assert bad.status_code == 200 and "is-invalid" in bad.get_data(as_text=True)
+    for junk in ("NaN", "-1", "1e9"):
+        r = cmte_client.post(
+            "/reports/settings", data={**data, "version": 1, "complaint_penalty": junk}
+        )
+        assert r.status_code == 200
     db.session.refresh(row)
     assert row.complaint_penalty == 3.5
 
