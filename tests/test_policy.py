@@ -93,6 +93,8 @@ PUBLIC_ENDPOINTS = {
     "guide.guide_item",
     "public_cases.apply",  # the online agency: no login, rate limited, CSRF
     "public_cases.track",
+    "network_public.complaint",  # the public complaint form: rate limited, CSRF
+    "network_public.complaint_track",
 }
 
 
