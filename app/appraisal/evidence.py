@@ -19,7 +19,8 @@ from app.cases.labels import RATING_LABELS
 from app.cases.stats import CompletedCase, completed_cases
 from app.errors import FieldErrors
 from app.extensions import db
-from app.network.assessment import Figures, Quarter, member_figures
+from app.network.assessment import Figures, Quarter
+from app.network.assessment_member import member_figures
 from app.roster.models import Member
 
 

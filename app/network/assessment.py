@@ -168,14 +168,6 @@ def agents_stmt(user: User, q: Quarter, org: Org | None = None) -> Select:
     return stmt
 
 
-def is_agent(member: Member, q: Quarter) -> bool:
-    """``member`` counts as an agent in ``q`` (one query)."""
-    found = db.session.scalar(
-        select(Member.id).where(Member.id == member.id, agent_condition(q)).limit(1)
-    )
-    return found is not None
-
-
 def scope_orgs(user: User) -> list[Org]:
     """The orgs whose agents ``user`` reads as a whole (for the org filter), in tree order."""
     paths = assessment_paths(user)
@@ -306,87 +298,3 @@ def figures(member_ids: MemberIds, q: Quarter, today: date | None = None) -> dic
     for mid, rewards, penalties in _award_rows(ids, q):
         get(mid).rewards, get(mid).penalties = int(rewards or 0), int(penalties or 0)
     return out
-
-
-def member_figures(member_id: int, q: Quarter, today: date | None = None) -> Figures | None:
-    """One member's figures for ``q`` in one statement (scalar subqueries), or None when
-    there is no fact at all: the appraisal's evidence for a single record."""
-    today = today or timeutil.today()
-    ids = [member_id]
-    latest = _latest_ratings()
-    has_due = ServiceCase.due_on.is_not(None)
-    cases = (
-        select(
-            func.count(ServiceCase.id).label("done"),
-            func.sum(case((has_due, 1), else_=0)).label("with_due"),
-            func.sum(
-                case((and_(has_due, ServiceCase.done_on <= ServiceCase.due_on), 1), else_=0)
-            ).label("on_time"),
-            func.count(latest.c.level).label("rated"),
-            func.avg(latest.c.level).label("mean"),
-            func.sum(case((latest.c.level >= SATISFIED_LEVEL, 1), else_=0)).label("satisfied"),
-        )
-        .outerjoin(latest, latest.c.case_id == ServiceCase.id)
-        .where(ServiceCase.agent_member_id == member_id, _in(ServiceCase.done_on, q))
-        .subquery("cases")
-    )
-
-    def scalar(stmt: Select):
-        return stmt.scalar_subquery()
-
-    complaints = select(func.count(Complaint.id)).where(
-        Complaint.agent_member_id.in_(ids),
-        Complaint.finding.in_(UPHELD),
-        _in(Complaint.received_on, q),
-    )
-    shifts = (
-        select(DutyShift.kept)
-        .join(DutyRota, DutyRota.id == DutyShift.rota_id)
-        .where(
-            DutyShift.member_id == member_id,
-            DutyRota.status == RotaStatus.PUBLISHED,
-            _in(DutyShift.day, q),
-        )
-        .subquery("shifts")
-    )
-    until = min(q.end, today + timedelta(days=1))
-    trainings = (
-        select(TrainingAttendance.attended)
-        .join(Training, Training.id == TrainingAttendance.training_id)
-        .where(
-            TrainingAttendance.member_id == member_id,
-            Training.held_on >= q.start,
-            Training.held_on < until,
-        )
-        .subquery("trainings")
-    )
-    awards = (
-        select(AgentAward.kind)
-        .where(AgentAward.member_id == member_id, _in(AgentAward.decided_on, q))
-        .subquery("awards")
-    )
-    row = db.session.execute(
-        select(
-            cases.c.done,
-            cases.c.with_due,
-            cases.c.on_time,
-            cases.c.rated,
-            cases.c.mean,
-            cases.c.satisfied,
-            scalar(complaints),
-            scalar(select(func.sum(case((shifts.c.kept.is_(True), 1), else_=0)))),
-            scalar(select(func.count(shifts.c.kept))),
-            scalar(select(func.sum(case((trainings.c.attended.is_(True), 1), else_=0)))),
-            scalar(select(func.count()).select_from(trainings)),
-            scalar(select(func.sum(case((awards.c.kind == AwardKind.REWARD, 1), else_=0)))),
-            scalar(select(func.sum(case((awards.c.kind == AwardKind.PENALTY, 1), else_=0)))),
-        )  # fmt: skip
-    ).one()
-    n = [int(v or 0) for v in row]
-    f = Figures(
-        cases_done=n[0], with_due=n[1], on_time=n[2], rated=n[3],
-        rating_mean=float(row[4]) if row[4] is not None else None, satisfied=n[5],
-        complaints_upheld=n[6], shifts_kept=n[7], shifts_recorded=n[8],
-        trainings_attended=n[9], trainings_expected=n[10], rewards=n[11], penalties=n[12],
-    )  # fmt: skip
-    return None if f.is_empty else f

@@ -118,73 +118,82 @@ def load_agent(user: User, member_id: int) -> Member:
     return member
 
 
+def _cases(user: User, member: Member, start: date, end: date) -> list[ServiceCase]:
+    visible = policy.scope(select(ServiceCase.id), user, ServiceCase)
+    stmt = (
+        select(ServiceCase)
+        .where(
+            ServiceCase.agent_member_id == member.id,
+            ServiceCase.id.in_(visible),
+            ServiceCase.done_on >= start,
+            ServiceCase.done_on < end,
+        )
+        .options(lazyload(ServiceCase.parts))
+        .order_by(ServiceCase.done_on.desc(), ServiceCase.id.desc())
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def _complaints(member: Member, start: date, end: date) -> list[Complaint]:
+    stmt = (
+        select(Complaint)
+        .where(
+            Complaint.agent_member_id == member.id,
+            Complaint.received_on >= start,
+            Complaint.received_on < end,
+        )
+        .order_by(Complaint.received_on.desc(), Complaint.id.desc())
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def _shifts(member: Member, start: date, end: date) -> list[DutyShift]:
+    stmt = (
+        select(DutyShift)
+        .join(DutyRota, DutyRota.id == DutyShift.rota_id)
+        .where(
+            DutyShift.member_id == member.id,
+            DutyRota.status == RotaStatus.PUBLISHED,
+            DutyShift.day >= start,
+            DutyShift.day < end,
+        )
+        .options(joinedload(DutyShift.rota))
+        .order_by(DutyShift.day.desc(), DutyShift.id.desc())
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def _trainings(member: Member, start: date, end: date) -> list[tuple[Training, TrainingAttendance]]:
+    stmt = (
+        select(TrainingAttendance, Training)
+        .join(Training, Training.id == TrainingAttendance.training_id)
+        .where(
+            TrainingAttendance.member_id == member.id,
+            Training.held_on >= start,
+            Training.held_on < end,
+        )
+        .order_by(Training.held_on.desc(), Training.id.desc())
+    )
+    return [(t, a) for a, t in db.session.execute(stmt).unique()]
+
+
 def agent_record(user: User, member: Member, q: Quarter, today: date | None = None) -> AgentRecord:
-    """``member``'s last four quarters up to ``q`` and the rows behind them; the cases listed
-    are those ``user`` may list."""
+    """``member``'s last four quarters up to ``q`` and the rows behind them (a fixed number of
+    queries); the cases listed are those ``user`` may list."""
     today = today or timeutil.today()
     quarters = q.last(4)
     start, end = quarters[-1].start, q.end
-    rec = AgentRecord(
+    awards = select(AgentAward).where(AgentAward.member_id == member.id)
+    return AgentRecord(
         member=member,
         quarters=[(x, figures([member.id], x, today)[member.id]) for x in quarters],
+        cases=_cases(user, member, start, end),
+        complaints=_complaints(member, start, end),
+        shifts=_shifts(member, start, end),
+        trainings=_trainings(member, start, end),
+        awards=list(
+            db.session.scalars(
+                awards.order_by(AgentAward.decided_on.desc(), AgentAward.id.desc())
+            ).unique()
+        ),
     )
-    visible = policy.scope(select(ServiceCase.id), user, ServiceCase)
-    rec.cases = list(
-        db.session.scalars(
-            select(ServiceCase)
-            .where(
-                ServiceCase.agent_member_id == member.id,
-                ServiceCase.id.in_(visible),
-                ServiceCase.done_on >= start,
-                ServiceCase.done_on < end,
-            )
-            .options(lazyload(ServiceCase.parts))
-            .order_by(ServiceCase.done_on.desc(), ServiceCase.id.desc())
-        ).unique()
-    )
-    rec.complaints = list(
-        db.session.scalars(
-            select(Complaint)
-            .where(
-                Complaint.agent_member_id == member.id,
-                Complaint.received_on >= start,
-                Complaint.received_on < end,
-            )
-            .order_by(Complaint.received_on.desc(), Complaint.id.desc())
-        ).unique()
-    )
-    rec.shifts = list(
-        db.session.scalars(
-            select(DutyShift)
-            .join(DutyRota, DutyRota.id == DutyShift.rota_id)
-            .where(
-                DutyShift.member_id == member.id,
-                DutyRota.status == RotaStatus.PUBLISHED,
-                DutyShift.day >= start,
-                DutyShift.day < end,
-            )
-            .options(joinedload(DutyShift.rota))
-            .order_by(DutyShift.day.desc(), DutyShift.id.desc())
-        ).unique()
-    )
-    rec.trainings = [
-        (t, a)
-        for a, t in db.session.execute(
-            select(TrainingAttendance, Training)
-            .join(Training, Training.id == TrainingAttendance.training_id)
-            .where(
-                TrainingAttendance.member_id == member.id,
-                Training.held_on >= start,
-                Training.held_on < end,
-            )
-            .order_by(Training.held_on.desc(), Training.id.desc())
-        ).unique()
-    ]
-    rec.awards = list(
-        db.session.scalars(
-            select(AgentAward)
-            .where(AgentAward.member_id == member.id)
-            .order_by(AgentAward.decided_on.desc(), AgentAward.id.desc())
-        ).unique()
-    )
-    return rec

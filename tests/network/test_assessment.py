@@ -157,7 +157,7 @@ def test_the_list_says_what_to_do_when_there_are_no_agents(app, login_as):
 
 
 def test_one_members_figures_in_one_query_match_the_grouped_ones(w, count_queries):
-    from app.network.assessment import member_figures
+    from app.network.assessment_member import member_figures
 
     _facts(w)
     mid = w.agent_member.id
