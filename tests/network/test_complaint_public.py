@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEvent
-from app.common import timeutil
+from app.common import timeutil, workdays
 from app.extensions import db
 from app.network.complaints_workflow import apply
 from app.network.models import Complaint, ComplaintStep
@@ -154,3 +154,18 @@ def test_a_post_without_a_token_is_refused(w, csrf_app):
     token = csrf_token(c, "/guide/complaint")
     r = c.post("/guide/complaint", data={**_form(w), "csrf_token": token})
     assert r.status_code == 200 and 'id="tracking-code"' in r.get_data(as_text=True)
+
+
+def test_the_supervising_body_and_the_deadline_are_settings(w, app, client):
+    app.config.update(
+        SUPERVISION_BODY="区纪委监委派驻组", SUPERVISION_PHONE="0937-1111222", COMPLAINT_DAYS=5
+    )
+    try:
+        page = client.get("/guide/complaint").get_data(as_text=True)
+        assert "区纪委监委派驻组" in page and "0937-1111222" in page
+        client.post("/guide/complaint", data=_form(w))
+        c = db.session.scalar(select(Complaint))
+        assert c.due_on == workdays.add_workdays(c.received_on, 5)
+    finally:
+        for key in ("SUPERVISION_BODY", "SUPERVISION_PHONE", "COMPLAINT_DAYS"):
+            app.config.pop(key)

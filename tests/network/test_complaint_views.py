@@ -146,3 +146,18 @@ def test_the_full_phone_is_shown_on_a_recorded_request(w, login_as):
         select(AuditEvent).where(AuditEvent.action == "complaint.reveal_phone")
     )
     assert event.details["complaint_number"] == c.number and PHONE not in str(event.details)
+
+
+def test_a_stale_form_is_refused(w, login_as):
+    c = w.complaint()
+    client = login_as(w.sec)
+    old = c.version
+    apply(c, "assign", w.cmte, expected_version=c.version, data={"handler_id": w.cmte.id})
+    db.session.commit()
+    r = client.post(
+        f"/network/complaints/{c.id}/step/assign",
+        data={"step_assign-version": old, "step_assign-handler_id": w.sec.id},
+    )
+    assert r.status_code == 409
+    db.session.refresh(c)
+    assert c.handler_id == w.cmte.id

@@ -196,3 +196,15 @@ def test_creating_over_http(w, login_as):
     db.session.expire(i)
     assert [f.problem for f in i.findings] == ["服务牌缺失"]
     assert login_as(w.sec).get("/network/inspections/new").status_code == 403
+
+
+def test_a_general_branch_secretary_holds_their_own_inspections(w, login_as):
+    gen = general_secretary(w)
+    i, a, _b = _inspection(w, org=w.t.general, actor=gen)
+    client = login_as(gen)
+    assert i.title in client.get("/network/inspections").get_data(as_text=True)
+    page = client.get(f"/network/inspections/{i.id}").get_data(as_text=True)
+    assert f"/inspections/{i.id}/publish" in page and "台账不全" in page
+    # The committee's inspection of the whole tree is not theirs to change.
+    j, _c, _d = _inspection(w)
+    assert client.post(f"/network/inspections/{j.id}/publish", data={}).status_code == 403
