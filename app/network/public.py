@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.errors import errors_on
 from app.extensions import db, limiter
-from app.network import complaints, public_bp
+from app.network import complaints, complaints_pages, public_bp
 from app.network.complaints_forms import PublicComplaintForm, PublicTrackForm
 from app.network.models import ComplaintChannel
 from app.network.supervision_labels import (
@@ -95,7 +95,7 @@ def complaint_track():
     page = render_template(
         "guide/complaint_status.html",
         c=c,
-        steps=complaints.public_timeline(c),
+        steps=complaints_pages.public_timeline(c),
         supervisor=complaints.supervisor_for(c.service_point),
         **LABELS,
     )

@@ -13,7 +13,7 @@ from app.common import timeutil
 from app.common.forms import ButtonForm, page_form
 from app.errors import errors_on
 from app.extensions import db
-from app.network import bp, complaints
+from app.network import bp, complaints, complaints_pages
 from app.network.complaints_forms import (
     STEP_FORMS,
     ComplaintFilterForm,
@@ -41,17 +41,17 @@ LABELS = {
 def complaint_list():
     policy.require(current_user, "complaint.list")
     form = ComplaintFilterForm()
-    points = complaints.listed_points(current_user)
+    points = complaints_pages.listed_points(current_user)
     form.point.choices = [SelectChoice(0, _("Every service point"))] + [
         SelectChoice(p.id, p.name) for p in points
     ]
-    filters = complaints.Filters(
+    filters = complaints_pages.Filters(
         status=form.status.data or "",
         point_id=form.point.data or None,
         overdue=bool(form.overdue.data),
     )
-    rows = complaints.list_complaints(current_user, filters, request.args.get("page", 1, int))
-    per_point, per_agent = complaints.tallies(current_user)
+    rows = complaints_pages.list_complaints(current_user, filters, request.args.get("page", 1, int))
+    per_point, per_agent = complaints_pages.tallies(current_user)
     return render_template(
         "network/supervision/complaint_list.html",
         form=form,
@@ -133,7 +133,7 @@ def _render(c: Complaint, forms: dict, full_phone: str = ""):
         "network/supervision/complaint_detail.html",
         c=c,
         forms=forms,
-        steps=complaints.timeline(c),
+        steps=complaints_pages.timeline(c),
         handler=handler,
         masked_phone=f"****{c.phone_tail}" if c.phone_tail else "",
         full_phone=full_phone,
