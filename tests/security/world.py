@@ -191,6 +191,7 @@ def build_site() -> Site:
         ids.update(more_ids)
         names_a += more_names
     db.session.commit()
+    db.session.refresh(own)  # the Site is read after this session ends
     return Site(
         tree=t,
         users=users,
