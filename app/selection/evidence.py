@@ -4,7 +4,7 @@ and the nomination with its objections."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -13,6 +13,9 @@ from app.appraisal.models import Appraisal
 from app.auth.models import User
 from app.cases.stats import CompletedCase, completed_cases
 from app.extensions import db
+from app.network.assessment import Figures
+from app.network.assessment import Quarter as AgentQuarter
+from app.network.assessment_member import member_figures
 from app.orgs.models import Org
 from app.roster.models import Member, Sanction
 from app.selection.models import Nomination, Objection, SelectionRound
@@ -40,6 +43,8 @@ class Evidence:
     sanctions: list[Sanction]
     nomination: Nomination | None
     objections: list[Objection]
+    # The window's quarters as an agent (app/network/assessment.py), those with any fact.
+    agent: list[tuple[Quarter, Figures]] = field(default_factory=list)
 
 
 def evidence(user: User, r: SelectionRound, member: Member, branch: Org) -> Evidence:
@@ -82,7 +87,18 @@ def evidence(user: User, r: SelectionRound, member: Member, branch: Org) -> Evid
         sanctions=sanctions,
         nomination=nomination,
         objections=objections,
+        agent=_agent_quarters(member, r.window),
     )
+
+
+def _agent_quarters(member: Member, window) -> list[tuple[Quarter, Figures]]:
+    """One query per quarter of the window (a fixed few)."""
+    out = []
+    for y, q in window:
+        found = member_figures(member.id, AgentQuarter(y, q))
+        if found is not None:
+            out.append((Quarter(y, q, None), found))
+    return out
 
 
 def _quarter(year: int, quarter: int, record: Appraisal | None, visible: set[int]) -> Quarter:

@@ -186,3 +186,21 @@ def test_the_appraisal_record_shows_the_agents_quarter(w, login_as):
     assert f"/network/agents/{w.agent_member.id}" in page
     plain = c.get(f"/appraisal/{records[w.plain.id]}").get_data(as_text=True)
     assert 'id="agent-figures"' not in plain
+
+
+def test_the_selection_evidence_shows_the_window_as_an_agent(w):
+    from app.selection import services as sel
+    from app.selection.evidence import evidence
+
+    _facts(w)
+    rnd = sel.open_round(
+        w.cmte, w.t.committee, sel.RoundData(year=2027, title="", quarters=[(2026, 2), (2026, 3)])
+    )
+    db.session.commit()
+    member = db.session.get(type(w.agent_member), w.agent_member.id)
+    ev = evidence(w.cmte, rnd, member, w.t.branch_a)
+    assert [(q.year, q.quarter) for q, _f in ev.agent] == [(2026, 2), (2026, 3)]
+    assert (ev.agent[0][1].complaints_upheld, ev.agent[0][1].cases_done) == (1, 0)
+    assert ev.agent[1][1].cases_done == 4
+    plain = db.session.get(type(w.plain), w.plain.id)
+    assert evidence(w.cmte, rnd, plain, w.t.branch_a).agent == []

@@ -18,7 +18,7 @@ from app.network import bp
 from app.network.assessment import SATISFIED_LEVEL, Quarter
 from app.network.assessment_excel import export_quarter
 from app.network.assessment_forms import AwardForm, QuarterForm
-from app.network.assessment_labels import AWARD_KIND_LABELS, FIGURE_LABELS
+from app.network.assessment_labels import AWARD_KIND_LABELS
 from app.network.assessment_pages import (
     agent_record,
     agent_table,
@@ -28,7 +28,7 @@ from app.network.assessment_pages import (
 )
 from app.network.awards import AwardData, award_orgs, deciding_orgs, record_award
 
-LABELS = {"figure_labels": FIGURE_LABELS, "award_labels": AWARD_KIND_LABELS}
+LABELS = {"award_labels": AWARD_KIND_LABELS}
 
 
 def quarter_label(q: Quarter) -> str:
