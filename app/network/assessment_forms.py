@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -26,9 +26,9 @@ class TrainingForm(VersionedForm):
     )  # fmt: skip
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
-    hours = DecimalField(
+    # A float: "NaN" then fails the service's range check instead of raising in comparisons.
+    hours = FloatField(
         _l("Hours"),
-        places=1,
         default=2,
         validators=[InputRequired(REQUIRED), NumberRange(min=0.5, max=24)],
     )

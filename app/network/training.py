@@ -3,6 +3,7 @@ subtree, who is expected at it, and who came. Every change is audited."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -102,7 +103,7 @@ def _clean(user: User, data: TrainingData) -> tuple[Org, dict]:
         errors["held_on"] = str(_l("This field is required."))
     elif not date(2000, 1, 1) <= data.held_on <= today + timedelta(days=366):
         errors["held_on"] = str(_l("Give a date from 2000 to next year."))
-    if data.hours is None or not 0 < data.hours <= MAX_HOURS:
+    if data.hours is None or not math.isfinite(data.hours) or not 0 < data.hours <= MAX_HOURS:
         errors["hours"] = str(_l("Give the hours, more than 0 and at most 24."))
     place = " ".join((data.place or "").split())
     if len(place) > 200:

@@ -128,3 +128,11 @@ def test_nobody_records_an_award_for_themself_or_another_branch(w, login_as):
     r = login_as(w.sec_b).post(f"/network/agents/{w.agent_member.id}/awards", data=data)
     assert r.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(AgentAward)) == 0
+
+
+@pytest.mark.parametrize("hours", ["NaN", "inf", "-1", "abc", "25"])
+def test_hours_that_are_not_a_sensible_number_are_refused(w, login_as, hours):
+    data = {"version": 0, "org_id": w.t.branch_a.id, "title": "培训", "held_on": "2026-07-15"}
+    r = login_as(w.sec).post("/network/trainings/new", data={**data, "hours": hours})
+    assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Training)) == 0
