@@ -48,6 +48,7 @@ def seed_demo(say: Callable[[str], None] = _quiet) -> SeedReport:
     db.session.flush()
     say("the 七一 selection: next July's round, the first nominations…")
     report.nominations = seed_selection(by_name)
+    say("the service network: duty rotas, letters and visits, complaints, an inspection, training…")
     seed_network_duty()  # duty rotas and the letters-and-visits register (app.demo.network_duty)
     seed_network_supervision()  # complaints, an inspection, accountability (network_supervision)
     seed_network_assessment()  # training sessions, a reward, a penalty (network_assessment)

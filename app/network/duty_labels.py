@@ -47,9 +47,11 @@ VISIT_STATUS_LABELS = {
 VISIT_CHANNEL_LABELS = {"letter": _l("Letter"), "visit": _l("Visit"), "phone": _l("Phone call")}
 VISIT_ACTION_LABELS = {"handle": _l("Handling recorded"), "to_case": _l("Turned into a case")}
 # The other network pages linked from the network's home page (when they exist).
-SECTION_LABELS = {
-    "network.complaint_list": _l("Complaints"),
-    "network.inspection_list": _l("Inspections"),
-    "network.training_list": _l("Training"),
-    "network.agent_list": _l("Agents' assessment"),
-}
+# The network's other pages: (endpoint, label, the action that lists them).
+SECTIONS = (
+    ("network.complaint_list", _l("Complaints"), "complaint.list"),
+    ("network.inspection_list", _l("Inspections"), "inspection.list"),
+    ("network.accountability_list", _l("Accountability"), "accountability.list"),
+    ("network.training_list", _l("Training"), "training.list"),
+    ("network.agent_list", _l("Agents' assessment"), "assessment.list"),
+)

@@ -3,10 +3,9 @@ a rota's calendar with its hand edits, publishing and kept/missed records, print
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app import policy
 from app.common import timeutil
@@ -28,7 +27,7 @@ from app.network.duty_labels import (
     KIND_LABELS,
     POOL_LABELS,
     ROTA_STATUS_LABELS,
-    SECTION_LABELS,
+    SECTIONS,
     SLOT_LABELS,
     UNPLACED_LABELS,
     WEEKDAY_NAMES,
@@ -47,15 +46,10 @@ LABELS = {
 
 
 def _sections() -> list[tuple[str, str]]:
-    """(label, address) of the other network pages that exist and need no argument."""
-    found = []
-    for ep, label in SECTION_LABELS.items():
-        if ep in current_app.view_functions:
-            try:
-                found.append((label, url_for(ep)))
-            except BuildError:
-                continue
-    return found
+    """(label, address) of the other network pages this user may open."""
+    return [
+        (label, url_for(ep)) for ep, label, action in SECTIONS if policy.can(current_user, action)
+    ]
 
 
 @bp.route("/")
