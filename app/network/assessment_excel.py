@@ -29,10 +29,23 @@ class ExportResult:
 
 def _cells(f: Figures) -> list:
     mean = round(f.rating_mean, 2) if f.rating_mean is not None else None
-    return [f.cases_done, f.on_time, f.on_time_share, mean, f.satisfied, f.satisfied_share,
-            f.complaints_upheld, f.shifts_kept, f.shifts_recorded, f.duty_share,
-            f.trainings_attended, f.trainings_expected, f.training_share,
-            f.rewards, f.penalties]  # fmt: skip
+    return [
+        f.cases_done,
+        f.on_time,
+        f.on_time_share,
+        mean,
+        f.satisfied,
+        f.satisfied_share,
+        f.complaints_upheld,
+        f.shifts_kept,
+        f.shifts_recorded,
+        f.duty_share,
+        f.trainings_attended,
+        f.trainings_expected,
+        f.training_share,
+        f.rewards,
+        f.penalties,
+    ]
 
 
 def export_quarter(user: User, q: Quarter, org_id: int | None = None) -> ExportResult:

@@ -21,9 +21,11 @@ class QuarterForm(FilterForm):
 
 class TrainingForm(VersionedForm):
     org_id = SelectField(
-        _l("For the agents of"), coerce=int, validators=[InputRequired(REQUIRED)],
+        _l("For the agents of"),
+        coerce=int,
+        validators=[InputRequired(REQUIRED)],
         validate_choice=False,
-    )  # fmt: skip
+    )
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])
     held_on = DateField(_l("Date"), validators=[InputRequired(REQUIRED)])
     # A float: "NaN" then fails the service's range check instead of raising in comparisons.
@@ -56,6 +58,8 @@ class AwardForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(REQUIRED), Length(max=5000)])
     decided_on = DateField(_l("Decided on"), validators=[InputRequired(REQUIRED)])
     org_id = SelectField(
-        _l("Deciding organisation"), coerce=int, validators=[InputRequired(REQUIRED)],
+        _l("Deciding organisation"),
+        coerce=int,
+        validators=[InputRequired(REQUIRED)],
         validate_choice=False,
-    )  # fmt: skip
+    )

@@ -112,9 +112,18 @@ def member_figures(member_id: int, q: Quarter, today: date | None = None) -> Fig
     ).one()
     n = [int(v or 0) for v in row]
     f = Figures(
-        cases_done=n[0], with_due=n[1], on_time=n[2], rated=n[3],
-        rating_mean=float(row[4]) if row[4] is not None else None, satisfied=n[5],
-        complaints_upheld=n[6], shifts_kept=n[7], shifts_recorded=n[8],
-        trainings_attended=n[9], trainings_expected=n[10], rewards=n[11], penalties=n[12],
-    )  # fmt: skip
+        cases_done=n[0],
+        with_due=n[1],
+        on_time=n[2],
+        rated=n[3],
+        rating_mean=float(row[4]) if row[4] is not None else None,
+        satisfied=n[5],
+        complaints_upheld=n[6],
+        shifts_kept=n[7],
+        shifts_recorded=n[8],
+        trainings_attended=n[9],
+        trainings_expected=n[10],
+        rewards=n[11],
+        penalties=n[12],
+    )
     return None if f.is_empty else f

@@ -29,6 +29,7 @@ from app.network.models import (
     ComplaintChannel,
 )
 from app.orgs.models import Org, ServiceLevel, ServicePoint
+from app.policy.cases import agent_point_ids
 from app.roster.models import Member
 
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -234,26 +235,8 @@ def reveal_phone(actor: User, c: Complaint) -> str:
     return decrypt(c.phone_enc) if c.phone_enc else ""
 
 
-def eligible_handlers(c: Complaint) -> list[User]:
-    """Who may be named handler: active secretaries and committee members over the point,
-    never the agent the complaint names."""
-    from app.auth.models import RoleGrant
-
-    org = c.service_point.org
-    users = db.session.scalars(
-        select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.org_id.in_(org.ancestor_ids), User.is_active)
-        .distinct()
-        .order_by(User.display_name)
-    )
-    return [u for u in users if policy.can(u, "complaint.assign", c)]
-
-
 def intake_points(user: User) -> list[ServicePoint]:
     """The active points where ``user`` may take a complaint in, their own first."""
-    from app.policy.cases import agent_point_ids
-
     own = agent_point_ids(user)
     stmt = select(ServicePoint).where(ServicePoint.is_active).order_by(ServicePoint.name)
     points = [sp for sp in db.session.scalars(stmt) if policy.can(user, "complaint.intake", sp)]

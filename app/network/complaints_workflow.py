@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import audit, policy
-from app.auth.models import User
+from app.auth.models import RoleGrant, User
 from app.common import timeutil, workdays
 from app.extensions import db
 from app.network.models import Complaint, ComplaintFinding, ComplaintStep
@@ -138,8 +138,6 @@ def _register(c: Complaint, step: Step) -> None:
 @WORKFLOW.handler(A.ASSIGN)
 def _assign(c: Complaint, step: Step) -> None:
     # Late import: the handlers' list is a query of the services, which import this module.
-    from app.network.complaints import eligible_handlers
-
     handler_id = step.data.get("handler_id")
     handler = next((u for u in eligible_handlers(c) if u.id == handler_id), None)
     if handler is None:
@@ -197,3 +195,17 @@ def _close(c: Complaint, step: Step) -> None:
     c.result = result
     c.closed_on = timeutil.today()
     step.snapshot = {"result": result, "on_time": c.closed_on <= (c.rectify_due_on or c.closed_on)}
+
+
+def eligible_handlers(c: Complaint) -> list[User]:
+    """Who may be named handler: active secretaries and committee members over the point,
+    never the agent the complaint names."""
+    org = c.service_point.org
+    users = db.session.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.org_id.in_(org.ancestor_ids), User.is_active)
+        .distinct()
+        .order_by(User.display_name)
+    )
+    return [u for u in users if policy.can(u, "complaint.assign", c)]

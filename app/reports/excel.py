@@ -61,10 +61,18 @@ class _Sheet:
 
 def _rate_lines(now: dict[str, Rate], before: dict[str, Rate], words) -> list[list]:
     return [
-        [i, str(RATE_NAMES[c]), now[c].text, now[c].num, now[c].den, before[c].text,
-         now[c].change_text(before[c]), f"{words[c][0]} ／ {words[c][1]}"]
+        [
+            i,
+            str(RATE_NAMES[c]),
+            now[c].text,
+            now[c].num,
+            now[c].den,
+            before[c].text,
+            now[c].change_text(before[c]),
+            f"{words[c][0]} ／ {words[c][1]}",
+        ]
         for i, c in enumerate(RATE_CODES, start=1)
-    ]  # fmt: skip
+    ]
 
 
 def _appraisal_lines(now: AppraisalFigures, before: AppraisalFigures) -> list[list]:
@@ -114,8 +122,17 @@ def export_periodic(actor: User, r: PeriodicReport) -> tuple[str, str]:
         if r.units:
             u = _Sheet(wb, "下属单位", [24] + [11] * len(RATE_CODES) + [10, 8, 8, 8])
             u.heading(f"{r.subject.name}{r.period.label}下属单位情况", sub)
-            u.line(["单位", *(str(RATE_NAMES[c]) for c in RATE_CODES),
-                    "考核人次", "优秀", "不合格", "否决"], header=True)  # fmt: skip
+            u.line(
+                [
+                    "单位",
+                    *(str(RATE_NAMES[c]) for c in RATE_CODES),
+                    "考核人次",
+                    "优秀",
+                    "不合格",
+                    "否决",
+                ],
+                header=True,
+            )
             for row in r.units:
                 f = row.appraisal
                 counts = [f.records, f.grades.get("excellent", 0), f.grades.get("unqualified", 0)]
@@ -142,12 +159,28 @@ def export_comparison(actor: User, c: Comparison, today: date) -> tuple[str, str
         widths = [6, 22] + [11] * len(RATE_CODES) + [10, 10, 10]
         s = _Sheet(wb, "评比结果", widths)
         s.heading(title, sub)
-        s.line(["名次", "乡镇", *(str(RATE_NAMES[code]) for code in RATE_CODES),
-                "投诉件数", "查实件数", "得分"], header=True)  # fmt: skip
+        s.line(
+            [
+                "名次",
+                "乡镇",
+                *(str(RATE_NAMES[code]) for code in RATE_CODES),
+                "投诉件数",
+                "查实件数",
+                "得分",
+            ],
+            header=True,
+        )
         for row in c.rows:
-            s.line([row.rank if row.rank is not None else "—", row.org.name,
-                    *(row.rates[code].text for code in RATE_CODES), row.complaints, row.upheld,
-                    round(row.score, 1) if row.score is not None else "—"])  # fmt: skip
+            s.line(
+                [
+                    row.rank if row.rank is not None else "—",
+                    row.org.name,
+                    *(row.rates[code].text for code in RATE_CODES),
+                    row.complaints,
+                    row.upheld,
+                    round(row.score, 1) if row.score is not None else "—",
+                ]
+            )
         s.ws.write_string(s.row + 1, 0, "注：分母为零的指标记“—”，不参与平均；查实含部分查实。")
         s.row += 2
         s.signatures(c.root.name)

@@ -1,14 +1,18 @@
-"""Network pages: duty rotas and the letters-and-visits register (``duty``), complaints,
-inspections and accountability (``supervision``), agents' training and assessment
-(``assessment``). Importing this package registers every route on ``bp`` and ``public_bp``."""
+"""Network pages: duty rotas (``duty``) and the letters-and-visits register (``visits``);
+complaints (``complaints``), inspections and their notices (``inspections``) and
+accountability records (``accountability``); agents' figures (``assessment``) and training
+(``assessment_training``); and the public complaint form under /guide (``app.network.public``).
+Importing this package registers every route on ``bp`` and ``public_bp``."""
 
-from app.network import bp, models, public_bp  # noqa: F401 - models: the tables for Alembic
+from app.network import bp, models, public, public_bp  # noqa: F401 - models: tables for Alembic
 from app.network.views import (  # noqa: F401 - each adds its routes
+    accountability,
     assessment,
-    assessment_training,  # noqa: F401 - training sessions
+    assessment_training,
+    complaints,
     duty,
-    supervision,
-    visits,  # noqa: F401 - the letters-and-visits register
+    inspections,
+    visits,
 )
 
 __all__ = ["bp", "public_bp"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from app import policy
@@ -53,14 +52,6 @@ def _quarter_form(q: Quarter, orgs) -> QuarterForm:
         SelectChoice(o.id, "　" * o.depth + o.name) for o in orgs
     ]
     return form
-
-
-def link(endpoint: str, **values) -> str | None:
-    """A link to another area's page, or None while that page does not exist."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.route("/agents")
@@ -114,7 +105,6 @@ def _render_agent(member, q: Quarter, award_form: AwardForm | None = None, statu
             quarter_label=quarter_label,
             award_form=form,
             org_names=award_orgs(rec.awards),
-            link=link,
             satisfied_level=SATISFIED_LEVEL,
             **LABELS,
         ),

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import policy
+from app.auth.models import User
 from app.common import timeutil
 from app.common.forms import ButtonForm, page_form
 from app.errors import errors_on
@@ -19,7 +20,13 @@ from app.network.complaints_forms import (
     ComplaintFilterForm,
     CounterComplaintForm,
 )
-from app.network.complaints_workflow import allowed_actions, apply, check, complaint_days
+from app.network.complaints_workflow import (
+    allowed_actions,
+    apply,
+    check,
+    complaint_days,
+    eligible_handlers,
+)
 from app.network.models import Complaint
 from app.network.supervision_labels import (
     COMPLAINT_ACTION_LABELS,
@@ -116,7 +123,7 @@ def _form(c: Complaint, action: str, *, pressed: bool):
     form = page_form(STEP_FORMS[action], f"step_{action}", pressed=pressed, data=data)
     if action == "assign":
         form.handler_id.choices = [SelectChoice(0, "—")] + [
-            SelectChoice(u.id, u.display_name) for u in complaints.eligible_handlers(c)
+            SelectChoice(u.id, u.display_name) for u in eligible_handlers(c)
         ]
     return form
 
@@ -126,8 +133,6 @@ def _forms(c: Complaint, pressed: str = "") -> dict:
 
 
 def _render(c: Complaint, forms: dict, full_phone: str = ""):
-    from app.auth.models import User
-
     handler = db.session.get(User, c.handler_id) if c.handler_id else None
     return render_template(
         "network/supervision/complaint_detail.html",
