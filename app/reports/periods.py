@@ -138,10 +138,13 @@ class Period:
         year, part = int(m.group(1)), m.group(2)
         try:
             if part is None:
-                return cls(YEAR, year)
-            return cls(QUARTER if part[0] == "Q" else HALF, year, int(part[1]))
+                period = cls(YEAR, year)
+            else:
+                period = cls(QUARTER if part[0] == "Q" else HALF, year, int(part[1]))
+            period.previous()  # the pages show the period before beside it: it must exist too
         except ValueError:
             return None
+        return period
 
     @classmethod
     def containing(cls, day: date, kind: str = QUARTER) -> Period:

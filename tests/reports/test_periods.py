@@ -67,3 +67,10 @@ def test_the_selector_offers_current_and_past_periods():
     offered = choices(date(2026, 11, 27))
     assert Period("quarter", 2026, 4) in offered and Period("year", 2024) in offered
     assert Period("quarter", 2027, 1) not in offered
+
+
+def test_a_period_without_a_previous_one_is_not_read():
+    # The rates and periodic pages show the previous period beside: 2000-Q1's would be 1999.
+    assert [Period.parse(k) for k in ("2000-Q1", "2000-H1", "2000")] == [None] * 3
+    assert Period.parse("2000-Q2") == Period("quarter", 2000, 2)
+    assert Period.from_args({"period": "2000"}, date(2026, 11, 27)) == Period("quarter", 2026, 3)
