@@ -76,6 +76,8 @@ def resolve(user: User, key: str | None) -> tuple[Subject, list[Subject]]:
         return options[0], options
     kind, _sep, raw = key.partition("-")
     target = None
+    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63):
+        raw = ""  # not an id a database row can carry: nothing to look up
     if raw.isdigit() and kind == "org":
         org = db.session.get(Org, int(raw))
         if org is not None and org.kind != OrgKind.GROUP and policy.can(user, "report.org", org):
