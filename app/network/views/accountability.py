@@ -40,6 +40,8 @@ def accountability_new():
     _committee_only()
     form = AccountabilityForm()
     wanted = request.args.get("member", type=int)
+    if wanted is not None and not 0 < wanted < 2**63:
+        wanted = None  # no row carries such an id
     people = service.candidates(current_user, wanted)
     form.member_id.choices = [SelectChoice(0, "—")] + [SelectChoice(m.id, m.name) for m in people]
     form.complaint_id.choices = [SelectChoice(0, "—")] + [

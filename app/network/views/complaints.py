@@ -54,7 +54,7 @@ def complaint_list():
     ]
     filters = complaints_pages.Filters(
         status=form.status.data or "",
-        point_id=form.point.data or None,
+        point_id=form.point.data if form.point.data in {p.id for p in points} else None,
         overdue=bool(form.overdue.data),
     )
     rows = complaints_pages.list_complaints(current_user, filters, request.args.get("page", 1, int))
