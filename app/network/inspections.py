@@ -114,6 +114,9 @@ def update_inspection(
     text = _block(notice, 10000)
     if i.notice_published_on is not None and text != i.notice:
         raise FieldErrors({"notice": str(_l("The notice is published and can no longer change."))})
+    if i.notice_published_on is not None and fields["title"] != i.title:
+        # The published notice is headed by the inspection's title.
+        raise FieldErrors({"title": str(_l("The notice is published and can no longer change."))})
     changed = [k for k, v in fields.items() if getattr(i, k) != v]
     if text != i.notice:
         changed.append("notice")
@@ -155,6 +158,9 @@ def add_finding(actor: User, i: Inspection, data: FindingData) -> InspectionFind
     """A problem found at one of the inspected points, what must change and by when.
     Raises PermissionDenied, FieldErrors."""
     _require_manage(actor, i, None)
+    if i.notice_published_on is not None:
+        # The published notice lists the findings: a later problem is another inspection's.
+        raise Conflict(_l("The notice is published: its findings can no longer change."))
     errors: dict[str, str] = {}
     sp = next((p for p in points_under(i.org) if p.id == data.service_point_id), None)
     if sp is None:
@@ -185,6 +191,8 @@ def rectify_finding(
     """Record how a finding was rectified and when. Raises PermissionDenied, FieldErrors."""
     if not policy.can(actor, "inspection.rectify", f):
         raise PermissionDenied(_l("You may not record this rectification."))
+    if f.rectified_on is not None:
+        raise Conflict(_l("The rectification is already recorded."))
     errors: dict[str, str] = {}
     body = _block(text, 2000)
     if len(body) < 2:
