@@ -30,6 +30,9 @@ def get_shift(rota: DutyRota, shift_id: int) -> DutyShift:
 def _require(actor: User, rota: DutyRota) -> None:
     if not policy.can(actor, "duty.manage", rota.service_point):
         raise PermissionDenied(_l("You may not edit the rotas of this service point."))
+    if rota.status != RotaStatus.DRAFT:
+        # A published rota is edited only through its workflow: withdraw it to a draft first.
+        raise Conflict(_l("The rota is published: withdraw it to a draft before editing it."))
 
 
 def _candidate(rota: DutyRota, member_id: int | None) -> tuple[Member, frozenset[str]]:
