@@ -19,6 +19,7 @@ from app.common.pagination import Page, paginate
 from app.errors import NotFound
 from app.extensions import db
 from app.network.assessment import (
+    UPHELD,
     Figures,
     Quarter,
     agents_stmt,
@@ -134,16 +135,17 @@ def _cases(user: User, member: Member, start: date, end: date) -> list[ServiceCa
     return list(db.session.scalars(stmt).unique())
 
 
-def _complaints(member: Member, start: date, end: date) -> list[Complaint]:
-    stmt = (
-        select(Complaint)
-        .where(
-            Complaint.agent_member_id == member.id,
-            Complaint.received_on >= start,
-            Complaint.received_on < end,
-        )
-        .order_by(Complaint.received_on.desc(), Complaint.id.desc())
+def _complaints(member: Member, start: date, end: date, *, own: bool) -> list[Complaint]:
+    stmt = select(Complaint).where(
+        Complaint.agent_member_id == member.id,
+        Complaint.received_on >= start,
+        Complaint.received_on < end,
     )
+    if own:
+        # The agent a complaint names never sees it while it is looked into (nor a dismissed
+        # one): reading their own record, only the upheld ones their figures count.
+        stmt = stmt.where(Complaint.finding.in_(UPHELD))
+    stmt = stmt.order_by(Complaint.received_on.desc(), Complaint.id.desc())
     return list(db.session.scalars(stmt).unique())
 
 
@@ -188,7 +190,7 @@ def agent_record(user: User, member: Member, q: Quarter, today: date | None = No
         member=member,
         quarters=[(x, figures([member.id], x, today)[member.id]) for x in quarters],
         cases=_cases(user, member, start, end),
-        complaints=_complaints(member, start, end),
+        complaints=_complaints(member, start, end, own=member.user_id == user.id),
         shifts=_shifts(member, start, end),
         trainings=_trainings(member, start, end),
         awards=list(
