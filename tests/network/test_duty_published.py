@@ -12,7 +12,7 @@ from app.extensions import db
 from app.network import duty
 from app.network.duty_plan import Settings
 from app.network.models import DutyRota, DutyShift
-from tests.network.duty_world import build
+from tests.network.duty_world import build, on
 
 
 @pytest.fixture
@@ -70,3 +70,30 @@ def test_no_hand_edit_of_a_published_rota(w, login_as):
     db.session.commit()
     v = db.session.get(DutyRota, rota.id).version
     assert c.post(f"{base}/{shift.id}/remove", data={"version": v}).status_code == 302
+
+
+def test_nobody_records_their_own_shift_as_kept(w, login_as):
+    mine = w.cadres[0]
+    mine.user_id = w.agent.id  # the room's agent is also one of the village's cadres
+    db.session.commit()
+    with on(2026, 10, 31):
+        rota = _published(w)
+        shifts = [db.session.get(DutyShift, i) for i, _day, _m in _shifts(rota)]
+        own = next(s for s in shifts if s.member_id == mine.id)
+        other = next(s for s in shifts if s.member_id != mine.id)
+        c = login_as(w.agent)
+        base = f"/network/rotas/{rota.id}/shifts"
+        v = rota.version
+        assert (
+            c.post(f"{base}/{own.id}/kept", data={"version": v, "kept": "kept"}).status_code == 403
+        )
+        assert f"{base}/{own.id}/kept" not in c.get(f"/network/rotas/{rota.id}").get_data(
+            as_text=True
+        )
+        assert (
+            c.post(f"{base}/{other.id}/kept", data={"version": v, "kept": "kept"}).status_code
+            == 302
+        )
+        db.session.expire_all()
+        assert db.session.get(DutyShift, own.id).kept is None
+        assert db.session.get(DutyShift, other.id).kept is True
