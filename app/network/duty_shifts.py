@@ -157,6 +157,9 @@ def record_kept(
     _check_version(rota, expected_version)
     if not policy.can(actor, "duty.record", rota.service_point):
         raise PermissionDenied(_l("You may not record the duty of this service point."))
+    if shift.member.user_id is not None and shift.member.user_id == actor.id:
+        # The agents' figures read it: nobody records their own shift as kept.
+        raise PermissionDenied(_l("Somebody else records whether your own shift was kept."))
     if value not in KEPT_VALUES:
         raise FieldErrors({"kept": str(_l("Choose kept or missed."))})
     if rota.status != RotaStatus.PUBLISHED:
