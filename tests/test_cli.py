@@ -31,7 +31,7 @@ def test_seed_demo_builds_the_documented_demo_once(app, runner):
         "service cases: 300 in every state, through the workflow…",
         "the 七一 selection: next July's round, the first nominations…",
         "the service network: duty rotas, letters and visits, complaints, an inspection, training…",
-        "demo data: 33 orgs, 6 service points, 6 logins, 328 members, 4 appraisal quarters, "
+        "demo data: 34 orgs, 7 service points, 6 logins, 328 members, 4 appraisal quarters, "
         "308 volunteer profiles, 300 service cases, 18 七一 nominations added",
     ]
     counts = dict(db.session.execute(select(Org.kind, func.count()).group_by(Org.kind)).all())

@@ -22,8 +22,9 @@ from app.orgs.models import Org, ServicePoint
 from app.roster.models import Member
 from app.volunteers.models import ServiceItem, VolunteerProfile
 
-# The point and the org whose cadres staff it (by name), for the upper levels.
-STAFF_FROM = {"district": "为民服务中心党支部", "township": "泉湖镇党总支"}
+# The org whose cadres staff the district centre (by name); a township station is staffed
+# from its own township's cadres.
+STAFF_FROM = {"district": "为民服务中心党支部"}
 STAFF_PER_POINT = 6
 VISITS = [
     (
@@ -74,12 +75,14 @@ def seed_network_duty() -> int:
 
 def _staff_upper_points(points: list[ServicePoint]) -> None:
     """Name a few cadres with a volunteer profile and no point as agents of the district
-    centre and the township station."""
+    centre and of each township station."""
     for sp in points:
-        org_name = STAFF_FROM.get(sp.level)
-        if org_name is None:
+        if sp.level == "township":
+            org = sp.org
+        elif sp.level in STAFF_FROM:
+            org = db.session.scalar(select(Org).where(Org.name == STAFF_FROM[sp.level]))
+        else:
             continue
-        org = db.session.scalar(select(Org).where(Org.name == org_name))
         if org is None:
             continue
         in_org = select(Org.id).where(Org.path.startswith(org.path))
