@@ -18,6 +18,13 @@ COMPLAINT_ACTION_LABELS = {
     "dismiss": _l("Found not justified: answered"),
     "close": _l("Rectification done: closed"),
 }
+# The step as an instruction, over the form that takes it.
+COMPLAINT_STEP_TITLES = {
+    "assign": _l("Name the handler and the deadline"),
+    "uphold": _l("Find it justified and require rectification"),
+    "dismiss": _l("Find it not justified and answer"),
+    "close": _l("Record the rectification and close"),
+}
 FINDING_LABELS = {
     "upheld": _l("Upheld"),
     "partly": _l("Partly upheld"),

@@ -32,12 +32,14 @@ from app.network.supervision_labels import (
     COMPLAINT_ACTION_LABELS,
     COMPLAINT_CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
+    COMPLAINT_STEP_TITLES,
     FINDING_LABELS,
 )
 
 LABELS = {
     "status_labels": COMPLAINT_STATUS_LABELS,
     "action_labels": COMPLAINT_ACTION_LABELS,
+    "step_titles": COMPLAINT_STEP_TITLES,
     "channel_labels": COMPLAINT_CHANNEL_LABELS,
     "finding_labels": FINDING_LABELS,
 }
