@@ -18,6 +18,7 @@ from app.extensions import db
 from app.network.models import Complaint, ComplaintFinding
 from app.orgs.models import Org, ServiceLevel, ServicePoint
 from app.orgs.tree import path_filter
+from app.reports.models import EmptyRateRule
 from app.reports.periods import YEAR, Period
 from app.reports.rates import RATE_CODES, Rates, six_rates_by_org
 from app.reports.settings import RateRules, rules_for
@@ -85,8 +86,14 @@ def complaint_counts(orgs: list[Org], year: int) -> dict[int, tuple[int, int]]:
 
 
 def score(rates: Rates, upheld: int, rules: RateRules) -> float | None:
-    """The mean of the available rates (per cent) minus the penalty per upheld complaint."""
-    values = [rates[c].percent for c in RATE_CODES if rates[c].percent is not None]
+    """The mean of the available rates (per cent; a rate with nothing to count is left out,
+    or counts as 0 when the settings say so) minus the penalty per upheld complaint."""
+    as_zero = rules.empty_rate_rule == EmptyRateRule.ZERO
+    values = [
+        rates[c].percent if rates[c].percent is not None else 0.0
+        for c in RATE_CODES
+        if rates[c].percent is not None or as_zero
+    ]
     if not values:
         return None
     return sum(values) / len(values) - rules.complaint_penalty * upheld

@@ -152,6 +152,7 @@ def export_comparison(actor: User, c: Comparison, today: date) -> tuple[str, str
     sub = (
         f"评比单位：{c.root.name}；数据期间：{c.period.start} 至 {c.period.last_day}；"
         f"排名规则：六率平均值（百分制）减去每件查实投诉扣{c.rules.complaint_penalty:g}分"
+        + ("；无可计算数据的比率按0计" if c.rules.empty_rate_rule == "zero" else "")
     )
     path = temp_path()
     try:

@@ -8,7 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from app.common.forms import REQUIRED, VersionedForm
-from app.reports.labels import CATALOGUE_RULE_LABELS, DUTY_RULE_LABELS, EXPECTED_RULE_LABELS
+from app.reports.labels import (
+    CATALOGUE_RULE_LABELS,
+    DUTY_RULE_LABELS,
+    EMPTY_RATE_RULE_LABELS,
+    EXPECTED_RULE_LABELS,
+)
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -27,6 +32,10 @@ class SettingsForm(VersionedForm):
     )
     count_withdrawn = BooleanField(
         _l("Count cases withdrawn before acceptance as applied (and not accepted)")
+    )
+    empty_rate_rule = SelectField(
+        _l("In a township's score, a rate with nothing to count"),
+        choices=_choices(EMPTY_RATE_RULE_LABELS),
     )
     complaint_penalty = DecimalField(
         _l("Points taken off a township's score per upheld complaint"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
+from app.reports.models import CatalogueRule, DutyRule, EmptyRateRule, ExpectedRule
 from app.reports.settings import RateRules
 
 RATE_NAMES = {
@@ -35,6 +35,10 @@ EXPECTED_RULE_LABELS = {
     ExpectedRule.ALL: _l(
         "every service point of the subtree, closed ones counting as not in order"
     ),
+}
+EMPTY_RATE_RULE_LABELS = {
+    EmptyRateRule.LEFT_OUT: _l("is left out of the mean (shown as —)"),
+    EmptyRateRule.ZERO: _l("counts as 0 % (nothing published, nothing rated counts against it)"),
 }
 MISSING_LABELS = {
     "inactive": _l("closed"),

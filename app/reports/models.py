@@ -27,6 +27,11 @@ class CatalogueRule(StrEnum):
     INHERITED = "inherited"  # also the published items of the orgs above (the township's …)
 
 
+class EmptyRateRule(StrEnum):
+    LEFT_OUT = "left_out"  # a rate with nothing to count ("—") is left out of the mean
+    ZERO = "zero"  # it counts as 0 % in the mean (nothing published, nothing rated …)
+
+
 class ExpectedRule(StrEnum):
     ACTIVE = "active"  # the active points
     ALL = "all"  # every point ever set up, closed ones counting as not in order
@@ -41,6 +46,7 @@ class ReportSettings(db.Model):
         CheckConstraint(one_of("duty_rule", DutyRule), name="duty_rule_valid"),
         CheckConstraint(one_of("catalogue_rule", CatalogueRule), name="catalogue_rule_valid"),
         CheckConstraint(one_of("expected_rule", ExpectedRule), name="expected_rule_valid"),
+        CheckConstraint(one_of("empty_rate_rule", EmptyRateRule), name="empty_rate_rule_valid"),
         CheckConstraint("complaint_penalty BETWEEN 0 AND 100", name="penalty_valid"),
     )
 
@@ -52,6 +58,10 @@ class ReportSettings(db.Model):
     count_withdrawn: Mapped[bool] = mapped_column(default=False)
     # Percentage points taken off a township's score per upheld complaint of the year.
     complaint_penalty: Mapped[float] = mapped_column(default=2.0)
+    # How a township's rate with nothing to count enters its score.
+    empty_rate_rule: Mapped[str] = mapped_column(
+        String(20), default=EmptyRateRule.LEFT_OUT, server_default=EmptyRateRule.LEFT_OUT
+    )
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -17,7 +17,13 @@ from app.auth.models import User
 from app.errors import StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
-from app.reports.models import CatalogueRule, DutyRule, ExpectedRule, ReportSettings
+from app.reports.models import (
+    CatalogueRule,
+    DutyRule,
+    EmptyRateRule,
+    ExpectedRule,
+    ReportSettings,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class RateRules:
     expected_rule: str = ExpectedRule.ACTIVE.value
     count_withdrawn: bool = False
     complaint_penalty: float = 2.0
+    empty_rate_rule: str = EmptyRateRule.LEFT_OUT.value
 
     @classmethod
     def of(cls, row: ReportSettings | None) -> RateRules:

@@ -12,8 +12,10 @@ import pytest
 from app.auth.models import Role
 from app.extensions import db
 from app.orgs.models import OrgKind, ServiceLevel
-from app.reports.comparison import compare_townships
+from app.reports.comparison import compare_townships, score
 from app.reports.models import ReportSettings
+from app.reports.rates import RATE_CODES, Rate
+from app.reports.settings import RateRules
 from tests.factories import make_org, make_service_point, make_user
 from tests.reports.rates_data import add_complaint, build_network
 
@@ -62,6 +64,16 @@ def test_the_penalty_is_a_setting(net):
     db.session.commit()
     first, second = compare_townships(net.tree.committee, 2026).rows
     assert first.score == pytest.approx(57.5) and second.score == pytest.approx(-10.0)
+
+
+def test_a_rate_with_nothing_to_count_is_left_out_or_counts_as_zero():
+    # Satisfaction 100 % (one rated case) and nothing else to count; no complaint.
+    rates = {code: Rate() for code in RATE_CODES} | {"satisfaction": Rate(1, 1)}
+    assert score(rates, 0, RateRules()) == pytest.approx(100.0)  # our default: left out
+    as_zero = RateRules(empty_rate_rule="zero")
+    assert score(rates, 0, as_zero) == pytest.approx(100 / 6)
+    assert score(rates, 1, as_zero) == pytest.approx(100 / 6 - 2)
+    assert score({code: Rate() for code in RATE_CODES}, 0, RateRules()) is None
 
 
 def test_no_township_no_rows(app):

@@ -112,12 +112,14 @@ def test_the_committee_changes_a_definition(net, cmte_client):
         "expected_rule": "active",
         "count_withdrawn": "y",
         "complaint_penalty": "3.5",
+        "empty_rate_rule": "zero",
         "version": "0",
     }
     r = cmte_client.post("/reports/settings", data=data)
     assert r.status_code == 302
     row = db.session.scalar(select(ReportSettings))
     assert row.count_withdrawn and row.complaint_penalty == 3.5 and row.version == 1
+    assert row.empty_rate_rule == "zero"
     assert "71.4%" in page(cmte_client, f"/reports/rates?{Q3}")  # 5 of 7 now
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.settings"))
     assert len(list(events)) == 1
