@@ -5,7 +5,7 @@ the code and phone travel by POST only, and the pages are never cached."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +14,7 @@ from app.cases.labels import ACTION_LABELS, KIND_LABELS, RATING_LABELS, STATUS_L
 from app.cases.models import Status
 from app.cases.public_forms import ApplyForm, RateForm, TrackForm
 from app.cases.workflow import latest_evaluation
+from app.common.public_pages import apply_limit, private, track_limit
 from app.errors import errors_on
 from app.extensions import db, limiter
 from app.orgs.models import ServicePoint
@@ -30,23 +31,8 @@ LABELS = {
 }
 
 
-def _apply_limit() -> str:
-    return current_app.config["PUBLIC_APPLY_RATE_LIMIT"]
-
-
-def _track_limit() -> str:
-    return current_app.config["PUBLIC_TRACK_RATE_LIMIT"]
-
-
-def _private(html: str, status: int = 200):
-    """A page with a tracking code or a case's details: no browser or proxy keeps it."""
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit(_apply_limit, methods=["POST"])
+@limiter.limit(apply_limit, methods=["POST"])
 def apply():
     """Apply online for a published item (``?item=<id>`` preselects it)."""
     form = ApplyForm(item_id=request.args.get("item", type=int))
@@ -73,12 +59,12 @@ def apply():
         if done:
             db.session.commit()
             page = render_template("cases/public_applied.html", case=case, code=code)
-            return _private(page)
+            return private(page)
     return render_template("cases/public_apply.html", form=form)
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(_track_limit, methods=["POST"])
+@limiter.limit(track_limit, methods=["POST"])
 def track():
     """Look a case up by its tracking code and phone (POST); rate it once delivered. A wrong
     code or a wrong phone answer alike, and nothing of any other case is shown."""
@@ -88,7 +74,7 @@ def track():
     case = services.find_by_code(form.code.data, form.phone.data)
     if case is None:
         page = render_template("cases/public_track.html", form=form, not_found=True)
-        return _private(page)
+        return private(page)
     rate_form = RateForm(code=form.code.data, phone=form.phone.data, version=case.version)
     if rate_form.is_posted() and rate_form.validate():
         with errors_on(rate_form) as done:
@@ -110,4 +96,4 @@ def track():
         rate_form=rate_form if case.status == Status.DELIVERED else None,
         **LABELS,
     )
-    return _private(page)
+    return private(page)

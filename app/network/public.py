@@ -6,10 +6,11 @@ travel by POST only, and pages with them are never cached."""
 
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from app.common.public_pages import apply_limit, private, track_limit
 from app.errors import errors_on
 from app.extensions import db, limiter
 from app.network import complaints, complaints_pages, public_bp
@@ -30,23 +31,8 @@ LABELS = {
 }
 
 
-def _apply_limit() -> str:
-    return current_app.config["PUBLIC_APPLY_RATE_LIMIT"]
-
-
-def _track_limit() -> str:
-    return current_app.config["PUBLIC_TRACK_RATE_LIMIT"]
-
-
-def _private(html: str, status: int = 200):
-    """A page with a tracking code or a complaint's details: no browser or proxy keeps it."""
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @public_bp.route("/complaint", methods=["GET", "POST"])
-@limiter.limit(_apply_limit, methods=["POST"])
+@limiter.limit(apply_limit, methods=["POST"])
 def complaint():
     """Complain online about a service point or one of its agents."""
     form = PublicComplaintForm()
@@ -74,14 +60,14 @@ def complaint():
                 code=code,
                 supervisor=complaints.supervisor_for(c.service_point),
             )
-            return _private(page)
+            return private(page)
     return render_template(
         "guide/complaint.html", form=form, supervisor=complaints.supervisor_for()
     )
 
 
 @public_bp.route("/complaint/track", methods=["GET", "POST"])
-@limiter.limit(_track_limit, methods=["POST"])
+@limiter.limit(track_limit, methods=["POST"])
 def complaint_track():
     """Look a complaint up by its tracking code and phone (POST). A wrong code or a wrong phone
     answer alike, and nothing of any other complaint is shown."""
@@ -91,7 +77,7 @@ def complaint_track():
     c = complaints.find_by_code(form.code.data, form.phone.data)
     if c is None:
         page = render_template("guide/complaint_track.html", form=form, not_found=True)
-        return _private(page)
+        return private(page)
     page = render_template(
         "guide/complaint_status.html",
         c=c,
@@ -99,4 +85,4 @@ def complaint_track():
         supervisor=complaints.supervisor_for(c.service_point),
         **LABELS,
     )
-    return _private(page)
+    return private(page)
