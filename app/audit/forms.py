@@ -9,18 +9,14 @@ from wtforms.validators import Length
 
 from app.audit.labels import ACTION_LABELS
 from app.audit.search import EventFilters
-from app.common.forms import FilterForm
-
-
-def _strip(value: str | None) -> str:
-    return (value or "").strip()
+from app.common.forms import FilterForm, strip
 
 
 class EventFilterForm(FilterForm):
     # Any code filters, even one without a label (rows older than its label); the list offers
     # the labelled ones.
     action = SelectField(_l("Action"), validate_choice=False, validators=[Length(max=64)])
-    actor = StringField(_l("User name"), validators=[Length(max=64)], filters=[_strip])
+    actor = StringField(_l("User name"), validators=[Length(max=64)], filters=[strip])
     result = SelectField(
         _l("Result"),
         choices=[
@@ -41,7 +37,7 @@ class EventFilterForm(FilterForm):
         """The filters asked for; any that fail validation are dropped (a list still shows)."""
         self.validate()
         return EventFilters(
-            action="" if self.action.errors else _strip(self.action.data),
+            action="" if self.action.errors else strip(self.action.data),
             actor="" if self.actor.errors else self.actor.data or "",
             result="" if self.result.errors else self.result.data or "",
         )

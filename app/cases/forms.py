@@ -21,12 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.cases.labels import CHANNEL_LABELS, RATING_LABELS, STATUS_LABELS
 from app.cases.models import Channel
-from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm
-
-
-def _strip(value: Any) -> str:
-    return (value or "").strip()
-
+from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm, strip
 
 # --- intake ----------------------------------------------------------------------------------
 
@@ -40,23 +35,23 @@ class IntakeForm(FlaskForm):
         _l("Service item"), coerce=int, validators=[NumberRange(min=1, message=REQUIRED)]
     )
     name = StringField(
-        _l("Applicant"), validators=[InputRequired(REQUIRED), Length(max=50)], filters=[_strip]
+        _l("Applicant"), validators=[InputRequired(REQUIRED), Length(max=50)], filters=[strip]
     )
     phone = StringField(
-        _l("Phone"), validators=[InputRequired(REQUIRED), Length(max=20)], filters=[_strip]
+        _l("Phone"), validators=[InputRequired(REQUIRED), Length(max=20)], filters=[strip]
     )
-    village = StringField(_l("Village"), validators=[Length(max=100)], filters=[_strip])
-    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[_strip])
+    village = StringField(_l("Village"), validators=[Length(max=100)], filters=[strip])
+    address = StringField(_l("Address"), validators=[Length(max=200)], filters=[strip])
     id_number = StringField(
         _l("ID number"),
         description=_l("Optional; stored encrypted and shown masked."),
         validators=[Optional(), Length(max=18)],
-        filters=[_strip],
+        filters=[strip],
     )
     request = TextAreaField(
         _l("What the applicant needs"),
         validators=[InputRequired(REQUIRED), Length(max=2000)],
-        filters=[_strip],
+        filters=[strip],
     )
     channel = SelectField(
         _l("Channel"),
@@ -153,7 +148,7 @@ class DeliverForm(StepForm):
         _l("Delivered how"),
         description=_l("In person, by phone, by post…"),
         validators=[Length(max=100)],
-        filters=[_strip],
+        filters=[strip],
     )
     on = DateField(_l("Delivered on"), validators=[Optional()])
 

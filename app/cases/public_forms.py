@@ -14,40 +14,12 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from app.cases.labels import RATING_LABELS
-from app.common.forms import REQUIRED
-
-
-def _at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Enter at most %(max)d characters."))
-
-
-def _strip(value: str | None) -> str:
-    return (value or "").strip()
-
-
-def _int_or_zero(value) -> int:
-    """A select's id; anything that is not a number is "nothing chosen" (a Chinese message
-    beside the field instead of WTForms' English "could not coerce")."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _chosen(message):
-    """The field's value must be one of its non-blank choices."""
-
-    def check(_form, field) -> None:
-        if not field.data or field.data not in {c.value for c in field.choices or ()}:
-            raise ValidationError(message)
-
-    return check
+from app.common.forms import REQUIRED, at_most, chosen, int_or_zero, strip
 
 
 class ApplyForm(FlaskForm):
@@ -55,38 +27,38 @@ class ApplyForm(FlaskForm):
 
     item_id = SelectField(
         _l("Item"),
-        coerce=_int_or_zero,
+        coerce=int_or_zero,
         validate_choice=False,
-        validators=[_chosen(_l("Choose an item of the published catalogue."))],
+        validators=[chosen(_l("Choose an item of the published catalogue."))],
     )
     service_point_id = SelectField(
         _l("Service point"),
-        coerce=_int_or_zero,
+        coerce=int_or_zero,
         validate_choice=False,
-        validators=[_chosen(_l("Choose the service point that should handle it."))],
+        validators=[chosen(_l("Choose the service point that should handle it."))],
         description=_l("The village room near you, or the township station or district centre."),
     )
     name = StringField(
         _l("Your name"),
-        validators=[InputRequired(REQUIRED), _at_most(50)],
-        filters=[_strip],
+        validators=[InputRequired(REQUIRED), at_most(50)],
+        filters=[strip],
     )
     phone = StringField(
         _l("Mobile phone"),
-        validators=[InputRequired(REQUIRED), _at_most(20)],
-        filters=[_strip],
+        validators=[InputRequired(REQUIRED), at_most(20)],
+        filters=[strip],
         description=_l("You need it with the tracking code to follow your case."),
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     village = StringField(
         _l("Village or community"),
-        validators=[Optional(), _at_most(100)],
-        filters=[_strip],
+        validators=[Optional(), at_most(100)],
+        filters=[strip],
     )
     request = TextAreaField(
         _l("What do you need?"),
-        validators=[InputRequired(REQUIRED), _at_most(2000)],
-        filters=[_strip],
+        validators=[InputRequired(REQUIRED), at_most(2000)],
+        filters=[strip],
         render_kw={"rows": 4},
     )
     submit = SubmitField(_l("Send the application"))
@@ -97,14 +69,14 @@ class TrackForm(FlaskForm):
 
     code = StringField(
         _l("Tracking code"),
-        validators=[InputRequired(REQUIRED), _at_most(20)],
-        filters=[_strip],
+        validators=[InputRequired(REQUIRED), at_most(20)],
+        filters=[strip],
         render_kw={"autocomplete": "off", "autocapitalize": "characters"},
     )
     phone = StringField(
         _l("Mobile phone"),
-        validators=[InputRequired(REQUIRED), _at_most(20)],
-        filters=[_strip],
+        validators=[InputRequired(REQUIRED), at_most(20)],
+        filters=[strip],
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )
     submit = SubmitField(_l("Check progress"))
@@ -114,20 +86,20 @@ class RateForm(FlaskForm):
     """The applicant's rating, posted back to the tracking page with the code and phone again
     (the server looks the case up by them once more; no case id is taken from the form)."""
 
-    code = HiddenField(validators=[InputRequired(REQUIRED), _at_most(20)], filters=[_strip])
-    phone = HiddenField(validators=[InputRequired(REQUIRED), _at_most(20)], filters=[_strip])
+    code = HiddenField(validators=[InputRequired(REQUIRED), at_most(20)], filters=[strip])
+    phone = HiddenField(validators=[InputRequired(REQUIRED), at_most(20)], filters=[strip])
     version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
     level = RadioField(
         _l("How satisfied are you?"),
         choices=[SelectChoice(k, v) for k, v in RATING_LABELS.items()],
-        coerce=_int_or_zero,
+        coerce=int_or_zero,
         validate_choice=False,
-        validators=[_chosen(_l("Choose how satisfied you are."))],
+        validators=[chosen(_l("Choose how satisfied you are."))],
     )
     comment = TextAreaField(
         _l("Anything to add (optional)"),
-        validators=[Optional(), _at_most(1000)],
-        filters=[_strip],
+        validators=[Optional(), at_most(1000)],
+        filters=[strip],
         render_kw={"rows": 3},
     )
     rate = SubmitField(_l("Send my rating"))

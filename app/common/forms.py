@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField
+from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField, ValidationError
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -73,3 +73,35 @@ class SearchForm(FilterForm):
 
 
 REQUIRED = _l("This field is required.")
+
+
+# --- field helpers -------------------------------------------------------------------------------
+
+
+def at_most(n: int) -> Length:
+    """A length limit with the catalogue's Chinese message."""
+    return Length(max=n, message=_l("Enter at most %(max)d characters."))
+
+
+def strip(value: Any) -> str:
+    """A text field's filter: surrounding spaces off, None as ""."""
+    return (value or "").strip()
+
+
+def int_or_zero(value: Any) -> int:
+    """A select's id; anything that is not a number is "nothing chosen" (a Chinese message
+    beside the field instead of WTForms' English "could not coerce")."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def chosen(message: Any):
+    """A validator: the field's value must be one of its non-blank choices."""
+
+    def check(_form, field) -> None:
+        if not field.data or field.data not in {c.value for c in field.choices or ()}:
+            raise ValidationError(message)
+
+    return check

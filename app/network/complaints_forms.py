@@ -13,44 +13,24 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from app.common.forms import REQUIRED, FilterForm, VersionedForm
+from app.common.forms import (
+    REQUIRED,
+    FilterForm,
+    VersionedForm,
+    at_most,
+    chosen,
+    int_or_zero,
+    strip,
+)
 from app.network.supervision_labels import (
     COMPLAINT_CHANNEL_LABELS,
     COMPLAINT_STATUS_LABELS,
     FINDING_LABELS,
 )
-
-
-def at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Enter at most %(max)d characters."))
-
-
-def strip(value: str | None) -> str:
-    return (value or "").strip()
-
-
-def int_or_zero(value) -> int:
-    """A select's id; anything that is not a number is "nothing chosen"."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def chosen(message):
-    """The field's value must be one of its non-blank choices."""
-
-    def check(_form, field) -> None:
-        if not field.data or field.data not in {c.value for c in field.choices or ()}:
-            raise ValidationError(message)
-
-    return check
-
 
 BAD_DATE = _l("Enter a date like 2026-10-08.")
 

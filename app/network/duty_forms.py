@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.common.forms import REQUIRED, FilterForm, VersionedForm
+from app.common.forms import REQUIRED, FilterForm, VersionedForm, strip
 from app.network.duty_labels import (
     KIND_LABELS,
     SLOT_LABELS,
@@ -27,10 +27,6 @@ from app.network.duty_labels import (
 )
 
 MONTH = Regexp(r"^\d{4}-\d{2}$", message=_l("Give a month such as 2026-10."))
-
-
-def _strip(value: Any) -> str:
-    return (value or "").strip()
 
 
 class SettingsMixin:
@@ -57,7 +53,7 @@ class GenerateForm(SettingsMixin, FlaskForm):
     """Plan a month for a point: the kind, the month and the settings."""
 
     kind = SelectField(_l("Kind of rota"))
-    month = StringField(_l("Month"), validators=[InputRequired(REQUIRED), MONTH], filters=[_strip])
+    month = StringField(_l("Month"), validators=[InputRequired(REQUIRED), MONTH], filters=[strip])
 
     def set_kinds(self, kinds: list[str]) -> None:
         self.kind.choices = [SelectChoice(k, KIND_LABELS[k]) for k in kinds]
@@ -96,18 +92,18 @@ class VisitForm(FlaskForm):
         default="visit",
     )
     visitor_name = StringField(
-        _l("Name"), validators=[InputRequired(REQUIRED), Length(max=50)], filters=[_strip]
+        _l("Name"), validators=[InputRequired(REQUIRED), Length(max=50)], filters=[strip]
     )
     phone = StringField(
         _l("Phone"),
         description=_l("Optional; stored encrypted and shown masked."),
         validators=[Optional(), Length(max=20)],
-        filters=[_strip],
+        filters=[strip],
     )
     subject = StringField(
-        _l("Subject"), validators=[InputRequired(REQUIRED), Length(max=200)], filters=[_strip]
+        _l("Subject"), validators=[InputRequired(REQUIRED), Length(max=200)], filters=[strip]
     )
-    content = TextAreaField(_l("Content"), validators=[Length(max=4000)], filters=[_strip])
+    content = TextAreaField(_l("Content"), validators=[Length(max=4000)], filters=[strip])
 
 
 class HandleForm(VersionedForm):
@@ -115,7 +111,7 @@ class HandleForm(VersionedForm):
     handling = TextAreaField(
         _l("What was done"),
         validators=[InputRequired(REQUIRED), Length(max=4000)],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -128,14 +124,14 @@ class VisitCaseForm(VersionedForm):
     request = TextAreaField(
         _l("What the applicant needs"),
         validators=[InputRequired(REQUIRED), Length(max=2000)],
-        filters=[_strip],
+        filters=[strip],
     )
-    village = StringField(_l("Village"), validators=[Length(max=100)], filters=[_strip])
+    village = StringField(_l("Village"), validators=[Length(max=100)], filters=[strip])
     phone = StringField(
         _l("Phone"),
         description=_l("Only needed when the register has no phone for the visitor."),
         validators=[Optional(), Length(max=20)],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -146,4 +142,4 @@ class VisitFilterForm(FilterForm):
         + [SelectChoice(k, v) for k, v in VISIT_STATUS_LABELS.items()],
         default="",
     )
-    month = StringField(_l("Month"), validators=[Optional(), MONTH], filters=[_strip])
+    month = StringField(_l("Month"), validators=[Optional(), MONTH], filters=[strip])

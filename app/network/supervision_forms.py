@@ -9,8 +9,8 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from app.common.forms import REQUIRED, VersionedForm
-from app.network.complaints_forms import BAD_DATE, at_most, chosen, int_or_zero, strip
+from app.common.forms import REQUIRED, VersionedForm, at_most, chosen, int_or_zero, strip
+from app.network.complaints_forms import BAD_DATE
 from app.network.supervision_labels import MEASURE_LABELS
 
 

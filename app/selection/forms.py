@@ -22,13 +22,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.common.forms import REQUIRED, MultipleCheckboxField, VersionedForm
+from app.common.forms import REQUIRED, MultipleCheckboxField, VersionedForm, strip
 from app.selection.labels import QUOTA_MODE_LABELS
 from app.selection.rules import ROUNDING_LABELS
-
-
-def _strip(value: Any) -> str:
-    return (value or "").strip()
 
 
 def _quota_fields(cls):
@@ -74,7 +70,7 @@ class RoundForm(FlaskForm):
     year = IntegerField(
         _l("Year"), validators=[InputRequired(REQUIRED), NumberRange(min=2000, max=2100)]
     )
-    title = StringField(_l("Title"), validators=[Length(max=100)], filters=[_strip])
+    title = StringField(_l("Title"), validators=[Length(max=100)], filters=[strip])
     quarters = MultipleCheckboxField(
         _l("Appraisal quarters read"),
         description=_l("Our default: the four most recent closed quarters."),
@@ -130,18 +126,18 @@ class NominateForm(VersionedForm):
     reason = TextAreaField(
         _l("Reason for the nomination (推荐理由)"),
         validators=[InputRequired(REQUIRED), Length(max=2000)],
-        filters=[_strip],
+        filters=[strip],
     )
     deeds = StringField(
         _l("Main deeds in one line (主要事迹)"),
         description=_l("Printed on the notice and the lists; up to 100 characters."),
         validators=[InputRequired(REQUIRED), Length(max=100)],
-        filters=[_strip],
+        filters=[strip],
     )
     explanation = TextAreaField(
         _l("Explanation of missing or open quarters"),
         validators=[Length(max=1000)],
-        filters=[_strip],
+        filters=[strip],
     )
 
     def step_data(self) -> dict[str, Any]:
@@ -161,7 +157,7 @@ class ObjectForm(StepForm):
         _l("Raised by"),
         description=_l("Leave empty for an anonymous objection."),
         validators=[Length(max=100)],
-        filters=[_strip],
+        filters=[strip],
     )
 
     def step_data(self) -> dict[str, Any]:
@@ -178,7 +174,7 @@ class AnswerForm(StepForm):
         _l("Answered by"),
         description=_l("Who looked into it, e.g. the discipline inspection committee."),
         validators=[InputRequired(REQUIRED), Length(max=100)],
-        filters=[_strip],
+        filters=[strip],
     )
     answered_on = DateField(_l("Answered on"), validators=[Optional()])
 

@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm
+from app.common.forms import REQUIRED, FilterForm, MultipleCheckboxField, VersionedForm, at_most
 from app.volunteers.labels import (
     CATEGORY_LABELS,
     HANDLING_LABELS,
@@ -34,10 +34,6 @@ from app.volunteers.labels import (
 )
 
 NONE = "—"
-
-
-def at_most(n: int) -> Length:
-    return Length(max=n, message=_l("Enter at most %(max)d characters."))
 
 
 def _choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
