@@ -70,9 +70,11 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
 
-    # Per-IP throttles (Flask-Limiter). memory:// counts per process; point it at Redis
-    # (redis://127.0.0.1:6379) when several workers serve the app.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Per-IP throttles (Flask-Limiter). Unset, they count in Redis when REDIS_URL is set (one
+    # count for every worker and server), else in each process's memory (the embedded default).
+    # If Redis stops answering, each process counts in memory until it is back.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     LOGIN_RATE_LIMIT = "20 per minute"
     UPLOAD_RATE_LIMIT = "30 per hour"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 from flask import (
     Flask,
@@ -55,6 +56,8 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     config_name = config_name or os.environ.get("APP_CONFIG", "development")
     app = Flask(
         "app",  # the package: root, instance and template paths as before the factory moved
+        # INSTANCE_PATH: a folder every server shares (staged uploads, job results), see README.
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
@@ -137,12 +140,19 @@ def app_languages() -> dict[str, str]:
     return current_app.config["LANGUAGES"]
 
 
+def limiter_storage(config: Mapping) -> str:
+    """Where Flask-Limiter counts: RATELIMIT_STORAGE_URI when set, else Redis when REDIS_URL is
+    set (one count for every worker and server), else this process's memory."""
+    return config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = limiter_storage(app.config)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
