@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.common import timeutil
 from app.errors import FieldErrors, PermissionDenied
 from app.extensions import db
+from app.orgs.models import Org
 
 KINDS = {"talk": _l("Talk"), "visit": _l("Home visit"), "help": _l("Help given")}
 
@@ -207,20 +208,31 @@ def coverage_of(records: list[Appraisal]) -> dict[int, Coverage]:
     queries whatever the number of records. Each record's org must be loaded."""
     if not records:
         return {}
-    start, end = quarter_bounds(records[0].year, records[0].quarter)
-    ancestors = {i for a in records for i in a.org.ancestor_ids}
+    rows = [(a.id, a.member_id, a.org) for a in records]
+    return coverage_for_rows(records[0].year, records[0].quarter, rows)
+
+
+def coverage_for_rows(
+    year: int, quarter: int, rows: list[tuple[int, int, Org]]
+) -> dict[int, Coverage]:
+    """Coverage per record id of one quarter's (record id, member id, org) rows: two queries
+    whatever the number of rows."""
+    if not rows:
+        return {}
+    start, end = quarter_bounds(year, quarter)
+    ancestors = {i for _a, _m, org in rows for i in org.ancestor_ids}
     items = list(
         db.session.scalars(select(ChecklistItem).where(ChecklistItem.org_id.in_(ancestors)))
     )
     by_member: dict[int, dict[int, int]] = {}
     for (member_id, item_id), n in _tag_counts(
-        sorted({a.member_id for a in records}), start, end
+        sorted({m for _a, m, _o in rows}), start, end
     ).items():
         by_member.setdefault(member_id, {})[item_id] = n
     lists: dict[int, list[ChecklistItem]] = {}
     out: dict[int, Coverage] = {}
-    for a in records:
-        if a.org_id not in lists:
-            lists[a.org_id] = [i for i in checklists.nearest(items, a.org) if i.is_active]
-        out[a.id] = _coverage(lists[a.org_id], by_member.get(a.member_id, {}))
+    for record_id, member_id, org in rows:
+        if org.id not in lists:
+            lists[org.id] = [i for i in checklists.nearest(items, org) if i.is_active]
+        out[record_id] = _coverage(lists[org.id], by_member.get(member_id, {}))
     return out

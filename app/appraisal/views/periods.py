@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, dimensions, responsibility, rollup, services
+from app.appraisal import bp, dimensions, rollup, services
 from app.appraisal import inbox as queries
+from app.appraisal import overview as overviews
 from app.appraisal.cap import excellent_cap, states_a_cap
 from app.appraisal.excel import branch_summary
 from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
@@ -20,7 +21,6 @@ from app.common.excel import send_xlsx
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.models import Org
-from app.orgs.tree import org_labels
 
 
 @bp.route("/")
@@ -191,19 +191,26 @@ def overview(period_id: int, org_id: int):
     status = request.args.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
-    ov = queries.branch_overview(current_user, period, org, status)
-    coverage = responsibility.coverage_of(ov.rows)
+    ov = overviews.overview_page(
+        current_user,
+        period,
+        org,
+        status=status,
+        records=request.args.get("view") == "list",
+        page=request.args.get("page", 1, type=int),
+    )
+    coverage = ov.coverage.values()
     return render_template(
         "appraisal/overview.html",
         period=period,
         org=org,
         ov=ov,
-        coverage=coverage,
-        coverage_met=sum(c.met for c in coverage.values()),
-        coverage_total=sum(c.total for c in coverage.values()),
+        coverage_met=sum(c.met for c in coverage),
+        coverage_total=sum(c.total for c in coverage),
         cap=excellent_cap(period, org) if ov.whole and states_a_cap(org) else None,
         status=status,
-        org_names=org_labels({a.org for a in ov.rows}),
+        can_summarise=overviews.has_branches(org),
+        **overviews.labels(),
         **TEMPLATE_LABELS,
     )
 

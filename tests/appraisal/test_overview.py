@@ -1,0 +1,121 @@
+"""The quarter's overview at scale (issue 13): a summary by branch for an org holding branches,
+a paginated list of read-only rows for a branch, the filters kept across pages, and a number
+of queries that does not grow with the data."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+from sqlalchemy.engine import Row
+
+from app.appraisal import overview, services
+from app.appraisal.models import Appraisal
+from app.appraisal.workflow import apply
+from app.errors import PermissionDenied
+from app.extensions import db
+from tests.appraisal.conftest import fill
+from tests.factories import make_member
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(overview, "PER_PAGE", 3)
+
+
+def _url(world, org, **args) -> str:
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    return f"/appraisal/periods/{world.period.id}/orgs/{org.id}" + (f"?{query}" if query else "")
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r'href="/appraisal/\d+">([^<]+)</a>', html)
+
+
+def test_the_committee_sees_a_summary_by_branch_with_drill_down(world, login_as):
+    c = login_as(world.committee)
+    html = c.get(_url(world, world.tree.committee)).get_data(as_text=True)
+    assert 'id="by-branch"' in html
+    assert _names(html) == []  # no record rows, only the branches
+    t = world.tree
+    for branch, n in ((t.branch_a, 7), (t.branch_b, 1)):
+        assert f'/orgs/{branch.id}">{branch.name}</a>' in html
+        assert f'/orgs/{branch.id}?status=draft">{n}</a>' in html
+    # The general branch summarises its own branch only.
+    html = c.get(_url(world, t.general)).get_data(as_text=True)
+    assert t.branch_a.name in html and t.branch_b.name not in html
+    # Asked for, the committee's records are listed (paginated), and so is a state.
+    listed = _names(c.get(_url(world, t.committee, view="list")).get_data(as_text=True))
+    assert len(listed) == 8 and "鲍勃" in listed and "爱丽丝" in listed
+    drafts = c.get(_url(world, t.committee, status="draft")).get_data(as_text=True)
+    assert len(_names(drafts)) == 8 and 'id="by-branch"' not in drafts
+
+
+def test_summary_counts_states_and_grades_per_branch(world):
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    ov = overview.overview_page(world.committee, world.period, world.tree.committee)
+    by_branch = {r.branch.id: r.tally for r in ov.branches}
+    assert by_branch[world.tree.branch_a.id].counts == {"draft": 6, "submitted": 1}
+    assert by_branch[world.tree.branch_b.id].counts == {"draft": 1}
+    assert ov.tally.total == 8 and ov.page is None and all(r.can_open for r in ov.branches)
+    # The secretary of A cannot open the committee's overview at all.
+    with pytest.raises(PermissionDenied):
+        overview.overview_page(world.sec_a, world.period, world.tree.committee)
+
+
+def test_the_branch_list_is_paginated_with_the_filter_kept(world, login_as, small_pages):
+    c = login_as(world.sec_a)
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        html = c.get(_url(world, world.tree.branch_a, page=page)).get_data(as_text=True)
+        seen += _names(html)
+    assert len(seen) == 7 and len(set(seen)) == 7  # every record once, in three pages
+    assert "鲍勃" not in seen
+    html = c.get(_url(world, world.tree.branch_a, status="draft")).get_data(as_text=True)
+    assert "status=draft&amp;page=2" in html or "page=2&amp;status=draft" in html
+    # A page past the end shows the last one.
+    html = c.get(_url(world, world.tree.branch_a, page=99)).get_data(as_text=True)
+    assert _names(html) == seen[-1:]
+    ov = overview.overview_page(world.sec_a, world.period, world.tree.branch_a)
+    assert all(isinstance(r, Row) for r in ov.page.items)  # read-only rows, not ORM objects
+
+
+def test_the_excel_summary_keeps_every_row(world, login_as, small_pages):
+    c = login_as(world.sec_a)
+    r = c.get(_url(world, world.tree.branch_a) + "/summary.xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    names = [row[0] for row in ws.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert len([n for n in names if not n.startswith("合计")]) == 7
+
+
+def test_queries_do_not_grow_with_the_data(world, login_as, count_queries, small_pages):
+    urls = {
+        "committee": (world.committee, _url(world, world.tree.committee)),
+        "committee list": (world.committee, _url(world, world.tree.committee, view="list")),
+        "branch": (world.sec_a, _url(world, world.tree.branch_a)),
+        "branch page 2": (world.sec_a, _url(world, world.tree.branch_a, page=2)),
+    }
+
+    def counts() -> dict[str, int]:
+        out = {}
+        for label, (user, url) in urls.items():
+            c = login_as(user)
+            with count_queries() as q:
+                assert c.get(url).status_code == 200
+            out[label] = q.count
+        return out
+
+    few = counts()
+    for i in range(12):
+        make_member(world.tree.group_a if i % 2 else world.tree.group_b, name=f"加{i}")
+    services.add_missing_records(world.period)
+    db.session.commit()
+    n = len(db.session.scalars(select(Appraisal.id)).all())
+    assert n == 20
+    assert counts() == few
