@@ -58,10 +58,10 @@ def inbox(user: User, *, limit: int = 200, today: date | None = None) -> Inbox:
 
     One query per kind of task, each loading member, org and period with it."""
     today = today or timeutil.today()
-    base = _open_records(limit)
-    out = Inbox(items=_talk_items(user, base, today))
+    base = _open_records()
+    out = Inbox(items=_talk_items(user, base, today, limit))
     for task, stmt, due_attr in _task_queries(user, base):
-        for a in db.session.scalars(stmt).unique():
+        for a in _load(stmt, limit):
             if _waits_for(user, task, a):
                 due = getattr(a.period, due_attr)
                 out.items.append(InboxItem(a, task, due, due < today))
@@ -69,18 +69,36 @@ def inbox(user: User, *, limit: int = 200, today: date | None = None) -> Inbox:
     return out
 
 
-def _open_records(limit: int) -> Select:
-    """Records of quarters still open, with member, org and period loaded."""
+def _open_records() -> Select:
+    """The ids of records of quarters still open; each task narrows it (own, or by status and
+    subtree) and ``_load`` reads only the records picked."""
     return (
-        select(Appraisal)
+        select(Appraisal.id)
         .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
         .where(AppraisalPeriod.is_closed.is_(False))
+    )
+
+
+def _at_step(base: Select, *where) -> Select:
+    """``base`` narrowed to records at a step: the open quarters named again as a list, so
+    that the index on (status, period, org) answers it rather than the records."""
+    open_periods = select(AppraisalPeriod.id).where(AppraisalPeriod.is_closed.is_(False))
+    return base.where(Appraisal.period_id.in_(open_periods), *where)
+
+
+def _load(ids: Select, limit: int):
+    """The first ``limit`` records of ``ids``, with member, org and period loaded: the ids are
+    picked from the index, and only the records shown are read."""
+    picked = ids.order_by(Appraisal.id).limit(limit)
+    stmt = (
+        select(Appraisal)
+        .where(Appraisal.id.in_(picked.scalar_subquery()))
         .options(
             joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period)
         )
         .order_by(Appraisal.id)
-        .limit(limit)
     )
+    return db.session.scalars(stmt).unique()
 
 
 def _own(user: User, stmt: Select) -> Select:
@@ -100,13 +118,14 @@ def _task_queries(user: User, base: Select) -> list[tuple[str, Select, str]]:
     """(task, query, deadline attribute) for the member's own drafts and each role's steps."""
     tasks = [("self", _own(user, base).where(Appraisal.status == Status.DRAFT), "self_due")]
     for task, reach_name, status, due in _ROLE_TASKS:
-        stmt = _reached(user, reach_name, base.where(Appraisal.status == status))
+        stmt = _reached(user, reach_name, _at_step(base, Appraisal.status == status))
         if stmt is not None:
             tasks.append((task, stmt, due))
     spot = _reached(
         user,
         "appraisal.spot",
-        base.where(
+        _at_step(
+            base,
             Appraisal.status == Status.ASSESSED,
             Appraisal.is_sampled,
             Appraisal.spot_result.is_(None),
@@ -124,7 +143,7 @@ def _waits_for(user: User, task: str, a: Appraisal) -> bool:
     return task != "sign" or policy.can(user, "appraisal.sign", a)
 
 
-def _talk_items(user: User, base: Select, today: date) -> list[InboxItem]:
+def _talk_items(user: User, base: Select, today: date, limit: int) -> list[InboxItem]:
     """Key persons (责任区, rule 4.3.2) with no talk yet this month: the member and their
     secretary are both told, through the member's open record of the quarter."""
     month_start = today.replace(day=1)
@@ -149,7 +168,7 @@ def _talk_items(user: User, base: Select, today: date) -> list[InboxItem]:
     for stmt in queries:
         if stmt is None:
             continue
-        for a in db.session.scalars(stmt).unique():
+        for a in _load(stmt, limit):
             items.setdefault(a.id, InboxItem(a, "talk", month_end, False))
     return list(items.values())
 

@@ -167,6 +167,9 @@ class Appraisal(db.Model):
         # The branch overview and dashboards count by (period, org, status) without a join.
         Index("ix_appraisal_period_org_status", "period_id", "org_id", "status"),
         Index("ix_appraisal_year_quarter_status", "year", "quarter", "status"),
+        # The inbox: what waits at a step (status) in the open quarters of a subtree, the spot
+        # check's sampled-and-unchecked read from the index too.
+        Index("ix_appraisal_inbox", "status", "period_id", "org_id", "is_sampled", "spot_result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
