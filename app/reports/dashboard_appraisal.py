@@ -165,11 +165,17 @@ def quarter_figures(
     user: User, paths: Sequence[str], quarters: Sequence[tuple[int, int]]
 ) -> list[QuarterFigures]:
     """Grades, vetoes and spot checks of each of ``quarters`` in ``paths``, in that order.
-    One grouped query (the quarters are matched on the indexed year and quarter)."""
+    One grouped query, answered from the index on (year, quarter, grade, ...) alone: the
+    years and quarters as two lists seek it, the exact pairs are then checked on its entries
+    (an OR of pairs alone makes SQLite read every record by its row id)."""
     out = {yq: QuarterFigures(*yq) for yq in quarters}
     if not quarters:
         return []
-    which = or_(*(and_(Appraisal.year == y, Appraisal.quarter == q) for y, q in quarters))
+    which = and_(
+        Appraisal.year.in_(sorted({y for y, _ in quarters})),
+        Appraisal.quarter.in_(sorted({q for _, q in quarters})),
+        or_(*(and_(Appraisal.year == y, Appraisal.quarter == q) for y, q in quarters)),
+    )
     stmt = _records(
         user,
         paths,
