@@ -12,11 +12,9 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,6 +29,7 @@ from app.extensions import db
 from app.roster.models import Member
 from tests.conftest import build_app, fresh_database, is_postgres
 from tests.factories import PASSWORD, make_id_number, make_tree, make_user, make_xlsx
+from tests.servers import free_port, wait_up
 
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -59,26 +58,6 @@ WSGI = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_up(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /health within 60 s")
-
-
 def _redis_url() -> str:
     """REDIS_URL when a Redis answers there, else "" (the servers then count in memory)."""
     try:
@@ -92,7 +71,7 @@ def _redis_url() -> str:
 
 @contextmanager
 def _gunicorn(here, env: dict[str, str], workers: int):
-    port = _free_port()
+    port = free_port()
     log = open(here / f"gunicorn-{port}.log", "w+")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [GUNICORN, "--chdir", REPO, "--pythonpath", f"{here},{REPO}", "--workers", str(workers),
@@ -103,7 +82,7 @@ def _gunicorn(here, env: dict[str, str], workers: int):
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_up(base, proc)
+        wait_up(base, proc)
         yield base
     finally:
         proc.terminate()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import textwrap
@@ -37,6 +36,7 @@ from app.extensions import db
 from app.roster.models import Member
 from tests.conftest import build_app, fresh_database, is_postgres
 from tests.factories import PASSWORD, make_member, make_tree, make_user
+from tests.servers import free_port, wait_up
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -51,12 +51,6 @@ EDITED = 4  # roster entries each edited by two clients at once
 
 
 # --- the server ------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +71,7 @@ def server(tmp_path_factory, worker_id):
                 """
             )
         )
-        port = _free_port()
+        port = free_port()
         repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         log = open(here / "gunicorn.log", "w+")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
@@ -103,7 +97,7 @@ def server(tmp_path_factory, worker_id):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_up(base, proc)
+            wait_up(base, proc)
             yield base, app, data
         finally:
             proc.terminate()
@@ -120,20 +114,6 @@ def server(tmp_path_factory, worker_id):
                 db.engine.dispose()
             if "Traceback" in tail:
                 print(tail)
-
-
-def _wait_up(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /health within 60 s")
 
 
 # --- the data --------------------------------------------------------------------------------
