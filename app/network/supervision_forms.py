@@ -14,11 +14,27 @@ from app.network.complaints_forms import BAD_DATE
 from app.network.supervision_labels import MEASURE_LABELS
 
 
-def _keep_lines(value: str | None) -> str:
-    return (value or "").strip()
+class _InspectionFields:
+    """What an inspection states, new or edited (WTForms collects fields from mixins)."""
+
+    title = StringField(
+        _l("Title"), validators=[InputRequired(REQUIRED), at_most(200)], filters=[strip]
+    )
+    inspected_on = DateField(
+        _l("Date of the inspection"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
+    )
+    inspectors = StringField(
+        _l("Inspectors"), validators=[Optional(), at_most(200)], filters=[strip]
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), at_most(4000)],
+        filters=[strip],
+        render_kw={"rows": 4},
+    )
 
 
-class InspectionForm(FlaskForm):
+class InspectionForm(_InspectionFields, FlaskForm):
     org_id = SelectField(
         _l("Organisation inspected"),
         coerce=int_or_zero,
@@ -26,44 +42,14 @@ class InspectionForm(FlaskForm):
         validators=[chosen(_l("Choose the organisation whose service points were inspected."))],
         description=_l("Its service points and those of everything under it."),
     )
-    title = StringField(
-        _l("Title"), validators=[InputRequired(REQUIRED), at_most(200)], filters=[strip]
-    )
-    inspected_on = DateField(
-        _l("Date of the inspection"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
-    )
-    inspectors = StringField(
-        _l("Inspectors"), validators=[Optional(), at_most(200)], filters=[strip]
-    )
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[Optional(), at_most(4000)],
-        filters=[_keep_lines],
-        render_kw={"rows": 4},
-    )
     submit = SubmitField(_l("Save the inspection"))
 
 
-class InspectionEditForm(VersionedForm):
-    title = StringField(
-        _l("Title"), validators=[InputRequired(REQUIRED), at_most(200)], filters=[strip]
-    )
-    inspected_on = DateField(
-        _l("Date of the inspection"), validators=[InputRequired(BAD_DATE)], format="%Y-%m-%d"
-    )
-    inspectors = StringField(
-        _l("Inspectors"), validators=[Optional(), at_most(200)], filters=[strip]
-    )
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[Optional(), at_most(4000)],
-        filters=[_keep_lines],
-        render_kw={"rows": 4},
-    )
+class InspectionEditForm(_InspectionFields, VersionedForm):
     notice = TextAreaField(
         _l("Notice text (通报)"),
         validators=[Optional(), at_most(10000)],
-        filters=[_keep_lines],
+        filters=[strip],
         render_kw={"rows": 8},
         description=_l("Fixed once published. The findings are listed under it."),
     )
@@ -84,13 +70,13 @@ class FindingForm(FlaskForm):
     problem = TextAreaField(
         _l("Problem found"),
         validators=[InputRequired(REQUIRED), at_most(2000)],
-        filters=[_keep_lines],
+        filters=[strip],
         render_kw={"rows": 2},
     )
     requirement = TextAreaField(
         _l("What must change"),
         validators=[Optional(), at_most(2000)],
-        filters=[_keep_lines],
+        filters=[strip],
         render_kw={"rows": 2},
     )
     due_on = DateField(_l("Rectify by"), validators=[Optional()], format="%Y-%m-%d")
@@ -101,7 +87,7 @@ class RectifyForm(FlaskForm):
     rectification = TextAreaField(
         _l("What was rectified"),
         validators=[InputRequired(REQUIRED), at_most(2000)],
-        filters=[_keep_lines],
+        filters=[strip],
         render_kw={"rows": 2},
     )
     rectified_on = DateField(
