@@ -1,0 +1,75 @@
+"""The pages people open all day, on the generated county, each beside the bare page.
+
+    .venv/bin/python -m bench.pages --database-url URL [--quick]
+
+Logged in as the county's committee (``bench``), the first branch's secretary and its agent
+(bench/generate.py); every page through the real app and test client, with the most SQL
+statements any one request ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from sqlalchemy import select
+
+from bench.common import Figure, bare_samples, login, make_app, page_figure
+
+
+def _period_and_branch(app) -> tuple[int, int, int]:
+    from app.appraisal.models import AppraisalPeriod
+    from app.auth.models import RoleGrant, User
+    from app.extensions import db
+    from app.orgs.models import Org
+
+    with app.app_context():
+        period = db.session.scalar(
+            select(AppraisalPeriod.id).order_by(AppraisalPeriod.year.desc(),
+                                                AppraisalPeriod.quarter.desc()).limit(1)
+        )  # fmt: skip
+        branch = db.session.scalar(
+            select(RoleGrant.org_id).join(User, User.id == RoleGrant.user_id).where(User.username == "bench-secretary")
+        )
+        root = db.session.scalar(select(Org.id).where(Org.parent_id.is_(None)).order_by(Org.id))
+        return period, branch, root
+
+
+def run(app, quick: bool = False) -> list[Figure]:
+    n = 5 if quick else 15
+    bare = bare_samples(n * 4)
+    period, branch, root = _period_and_branch(app)
+    committee, secretary, agent = login(app), login(app, "bench-secretary"), None
+    agent = login(app, "bench-agent")
+    pages = [
+        ("roster list page 1 (committee)", committee, "/roster/"),
+        ("roster list, branch + status filter (committee)", committee,
+         f"/roster/?org_id={branch}&party_status=normal"),
+        ("roster list page 1 (secretary)", secretary, "/roster/"),
+        ("inbox (committee)", committee, "/appraisal/"),
+        ("inbox (secretary)", secretary, "/appraisal/"),
+        ("home page (committee)", committee, "/"),
+        ("home page (secretary)", secretary, "/"),
+        ("appraisal overview, whole county (committee)", committee,
+         f"/appraisal/periods/{period}/orgs/{root}"),
+        ("appraisal overview, one branch (secretary)", secretary,
+         f"/appraisal/periods/{period}/orgs/{branch}"),
+        ("case board (committee)", committee, "/cases/"),
+        ("case board (agent)", agent, "/cases/"),
+        ("six-rate report (committee)", committee, "/reports/rates"),
+        ("committee dashboard", committee, "/reports/"),
+    ]  # fmt: skip
+    return [page_figure(app, client, label, url, n, bare) for label, client, url in pages]
+
+
+def main() -> None:
+    from bench.run import print_table
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    print_table(run(make_app(args.database_url), args.quick))
+
+
+if __name__ == "__main__":
+    main()
