@@ -123,11 +123,11 @@ def page_figure(app, client, operation: str, url: str, n: int, bare: list[float]
 def make_app(url: str, **overrides):
     from app import create_app
 
-    return create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=url,
-        WTF_CSRF_ENABLED=False,
-        DEMO_MODE=True,  # made-up data: the public development keys will do
-        RATELIMIT_ENABLED=False,
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "DEMO_MODE": True,  # made-up data: the public development keys will do
+        "RATELIMIT_ENABLED": False,
         **overrides,
-    )
+    }
+    return create_app("development", **settings)

@@ -164,8 +164,8 @@ def _profiles(c: County, members: list[tuple], n: int, points: list[int], skills
     pids = c.ids(VolunteerProfile, n)
     for pid, mid in zip(pids, chosen, strict=True):
         rows.append(dict(id=pid, member_id=mid, categories=rng.sample(CATEGORIES, 2),
-                         availability=["sat", "sun"], max_cases=3, note="",
-                         service_point_id=rng.choice(points), is_active=True, version=1))  # fmt: skip
+                         availability=["sat", "sun"], max_cases=3, note="", version=1,
+                         service_point_id=rng.choice(points), is_active=True))  # fmt: skip
         for sid in rng.sample(skills, rng.randint(1, 3)):
             skill_rows.append(dict(profile_id=pid, skill_id=sid, level=rng.randint(1, 3),
                                    is_confirmed=rng.random() < 0.5))  # fmt: skip
@@ -231,7 +231,7 @@ def _appraisals(c: County, root_id: int, members: list[tuple], quarters, user_id
 
 def _cases(c: County, n: int, years: int, today: date, items: list[int], points: list[int],
            agents: list[int], user_id: int) -> None:  # fmt: skip
-    from app.cases.models import Applicant, CaseStep, Evaluation, ServiceCase
+    from app.cases.models import Applicant, ServiceCase
 
     rng = c.rng
     applicants = [dict(id=aid, name=f"申办人{i}", village=f"压测{i % 400 + 1}村")
@@ -317,11 +317,10 @@ def _fix_sequences(db) -> None:
         return
     for table in db.metadata.sorted_tables:
         if "id" in table.c and table.c.id.autoincrement is not False:
-            db.session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"coalesce((SELECT max(id) FROM \"{table.name}\"), 0) + 1, false) "
-                f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"
-            ))  # fmt: skip
+            seq = f"pg_get_serial_sequence('{table.name}', 'id')"
+            top = f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1'  # noqa: S608
+            sql = f"SELECT setval({seq}, {top}, false) WHERE {seq} IS NOT NULL"  # noqa: S608
+            db.session.execute(text(sql))
     db.session.commit()
 
 
@@ -339,7 +338,7 @@ def generate(app, *, seed: int = 7, members: int = 100_000, branches: int = 400,
             print("the county is already there")
             return
         t0 = time.perf_counter()
-        c = County(db, random.Random(seed))  # noqa: S311: made-up data
+        c = County(db, random.Random(seed))  # noqa: S311 - made-up data
         root_id, towns, branch_ids, group_ids, points = _tree(c, branches)
         new_skills = resolve_skills([f"压测专长{i + 1}" for i in range(200)])
         db.session.commit()

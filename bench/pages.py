@@ -28,7 +28,9 @@ def _period_and_branch(app) -> tuple[int, int, int]:
                                                 AppraisalPeriod.quarter.desc()).limit(1)
         )  # fmt: skip
         branch = db.session.scalar(
-            select(RoleGrant.org_id).join(User, User.id == RoleGrant.user_id).where(User.username == "bench-secretary")
+            select(RoleGrant.org_id)
+            .join(User, User.id == RoleGrant.user_id)
+            .where(User.username == "bench-secretary")
         )
         root = db.session.scalar(select(Org.id).where(Org.parent_id.is_(None)).order_by(Org.id))
         return period, branch, root

@@ -63,7 +63,7 @@ def main() -> None:
         try:
             module = importlib.import_module(f"bench.{name}")
             got = module.run(app, args.quick)
-        except Exception:  # noqa: BLE001: report every benchmark, then fail
+        except Exception:  # noqa: BLE001 - report every benchmark, then fail
             traceback.print_exc()
             failed.append(name)
             continue

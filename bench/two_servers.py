@@ -31,14 +31,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _opener(servers: list[str], login: str | None):
+def _opener(servers: list[str], login: str | None, password: str = DEMO_PASSWORD):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
     )
     if login:
         with opener.open(f"{servers[0]}/auth/login", timeout=30) as r:  # noqa: S310
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', r.read().decode())
-        fields = {"username": login, "password": DEMO_PASSWORD}
+        fields = {"username": login, "password": password}
         body = urllib.parse.urlencode({**fields, "csrf_token": token.group(1) if token else ""})
         try:
             opener.open(f"{servers[0]}/auth/login", body.encode(), timeout=30)  # noqa: S310
