@@ -1,0 +1,161 @@
+"""Figures computed once per change of their data, on every server.
+
+A *topic* names a set of tables ("roster": members, their skills, orgs and role grants). Every
+commit that wrote one of a topic's tables, through the ORM or a Core statement run on the
+session, sets the topic's row in ``data_version`` to a new random token inside the same
+transaction. A page that shows an aggregate (the roster's filter counts, the committee's
+figures) asks :func:`cached` for it: one primary-key read of its topics' tokens, and the value
+computed under the same tokens before is reused from this process's memory. Readers take the
+tokens before computing, so a value is never kept under tokens newer than its data; a server
+that missed a change sees the new token on its next read.
+
+The tokens are random rather than counters so that an emptied database (a restore, the tests)
+never repeats a token a process has cached under. Writes that bypass the session (raw SQL on a
+connection) must call :func:`bump` themselves.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
+from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.extensions import db
+
+T = TypeVar("T")
+
+_TOPICS: dict[str, str] = {}  # table name -> topic
+_PENDING = "data_version_topics"
+_MAX_ENTRIES = 2048
+_MAX_AGE = 600.0  # seconds: a bound on staleness should a write ever bypass the session
+
+
+class DataVersion(db.Model):
+    """The current token of one topic's data."""
+
+    __tablename__ = "data_version"
+
+    topic: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[int] = mapped_column(BigInteger)
+
+
+def watch(topic: str, *tables: str) -> None:
+    """Writes to ``tables`` change ``topic``'s token."""
+    for table in tables:
+        _TOPICS[table] = topic
+
+
+def _new_token() -> int:
+    return secrets.randbits(62)
+
+
+def bump(session: Session, topics: Iterable[str]) -> None:
+    """Give ``topics`` new tokens in the session's transaction (sorted, so two writers take
+    the rows in the same order)."""
+    for topic in sorted(set(topics)):
+        done = session.execute(
+            update(DataVersion).where(DataVersion.topic == topic).values(token=_new_token()),
+            execution_options={"synchronize_session": False},
+        )
+        if done.rowcount == 0:
+            session.execute(DataVersion.__table__.insert().values(topic=topic, token=_new_token()))
+
+
+def tokens(topics: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The topics' current tokens, or None when a topic has none yet (never written)."""
+    rows = dict(
+        db.session.execute(
+            select(DataVersion.topic, DataVersion.token).where(DataVersion.topic.in_(topics))
+        ).all()
+    )
+    if len(rows) != len(set(topics)):
+        return None
+    return tuple(rows[t] for t in topics)
+
+
+class _Memo:
+    """A small LRU of (key, tokens) -> (value, when), shared by the process's threads."""
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[bool, object]:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is None or time.monotonic() - hit[1] > _MAX_AGE:
+                return False, None
+            self.entries.move_to_end(key)
+            return True, hit[0]
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self.lock:
+            self.entries[key] = (value, time.monotonic())
+            self.entries.move_to_end(key)
+            while len(self.entries) > _MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_memo = _Memo()
+
+
+def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, reused while none of ``topics`` has changed. ``key`` must hold every
+    input the value depends on besides the topics' data (the user, the filters)."""
+    current = tokens(topics)
+    if current is None:
+        return compute()
+    full_key = (key, topics, current)
+    found, value = _memo.get(full_key)
+    if found:
+        return value  # type: ignore[return-value]
+    value = compute()
+    _memo.put(full_key, value)
+    return value
+
+
+def clear_memo() -> None:
+    _memo.clear()
+
+
+def _note(session: Session, table_names: Iterable[str]) -> None:
+    topics = {_TOPICS[name] for name in table_names if name in _TOPICS}
+    if topics:
+        session.info.setdefault(_PENDING, set()).update(topics)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed(session: Session, _context) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    _note(session, {getattr(obj, "__tablename__", "") for obj in changed})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None and table.name != DataVersion.__tablename__:
+            _note(state.session, [table.name])
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    session.flush()  # the data's row locks first, then the token rows: no lock cycle
+    topics = session.info.pop(_PENDING, None)
+    if topics:
+        bump(session, topics)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -1,0 +1,82 @@
+"""Figures computed once per change: every way a write reaches the roster's tables gives the
+topic a new token, a rolled-back write does not, and the roster's counts follow the data."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, update
+
+from app.auth.models import Role
+from app.common import versions
+from app.extensions import db
+from app.roster.fields import PARTY_STATUS_LABELS
+from app.roster.models import Member, PartyStatus, member_skill
+from app.roster.services import resolve_skills
+from tests.factories import make_member, make_user
+
+
+def _token() -> tuple[int, ...] | None:
+    return versions.tokens(("roster",))
+
+
+def test_orm_write_gives_a_new_token(tree):
+    make_member(tree.group_a)
+    before = _token()
+    assert before is not None
+    make_member(tree.group_a, name="王小明")
+    assert _token() != before
+
+
+def test_core_statements_on_the_session_give_a_new_token(tree):
+    member = make_member(tree.group_a)
+    before = _token()
+    db.session.execute(update(Member).where(Member.id == member.id).values(is_hardship=True))
+    db.session.commit()
+    middle = _token()
+    assert middle != before
+    skill = resolve_skills(["驾驶"])[0]
+    db.session.execute(insert(member_skill), [{"member_id": member.id, "skill_id": skill.id}])
+    db.session.commit()
+    assert _token() != middle
+
+
+def test_a_rolled_back_write_keeps_the_token(tree):
+    member = make_member(tree.group_a)
+    before = _token()
+    member.is_hardship = True
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert _token() == before
+
+
+def test_cached_recomputes_only_after_a_change(tree):
+    make_member(tree.group_a)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert versions.cached(("roster",), "k", compute) == 1
+    assert versions.cached(("roster",), "k", compute) == 1
+    assert versions.cached(("roster",), "other key", compute) == 2
+    make_member(tree.group_a, name="王小明")
+    assert versions.cached(("roster",), "k", compute) == 3
+
+
+def test_a_topic_never_written_is_not_cached(app):
+    calls = []
+    versions.cached(("nothing yet",), "k", lambda: calls.append(1))
+    versions.cached(("nothing yet",), "k", lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_roster_counts_follow_a_new_member(tree, login_as):
+    normal = str(PARTY_STATUS_LABELS[PartyStatus.NORMAL])
+    make_member(tree.group_a)
+    secretary = make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a))
+    client = login_as(secretary)
+    assert f"{normal} (1)" in client.get("/roster/").get_data(as_text=True)
+    make_member(tree.group_a, name="王小明")
+    page = client.get("/roster/").get_data(as_text=True)
+    assert f"{normal} (2)" in page and "王小明" in page
