@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.auth.models import User
+from app.common import versions
 from app.common.chinese import normalize_digits
 from app.common.idcard import mask_id, mask_phone
 from app.common.pagination import Page, paginate
@@ -21,6 +22,9 @@ from app.roster.models import Member, Skill
 from app.roster.services import id_hash, phone_hash
 
 SORTS = ("strokes", "pinyin", "joined", "birth", "org")
+
+# The filter counts and pickers change only when members, skills, the tree or the grants do.
+versions.watch("roster", "member", "member_skill", "skill", "org", "role_grant")
 
 
 @dataclass
@@ -131,15 +135,12 @@ def ordered(stmt: Select, sort: str) -> Select:
 FACETS = ("membership", "post_kind", "party_status", "agent_source")
 
 
-def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
-    """One page of members with their org, service point and skills, plus per-filter counts.
+def _filter_key(f: MemberFilters) -> tuple:
+    return tuple(sorted((k, v) for k, v in f.as_dict().items() if k != "sort"))
 
-    A fixed number of queries whatever the page size or roster size: one GROUP BY that gives
-    every facet count and the total, one for the page's ids (walking the sort index), one to
-    load those members with their org and service point, one for their skills, one for the
-    branch names of their groups.
-    """
-    base = filtered_stmt(user, f)
+
+def _facets(base: Select) -> tuple[dict[str, dict[str, int]], int]:
+    """Every facet's counts and the total, from one GROUP BY over the filtered members."""
     cols = [getattr(Member, name) for name in FACETS]
     rows = db.session.execute(
         base.with_only_columns(*cols, func.count()).group_by(*cols).order_by(None)
@@ -152,7 +153,21 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
         for name, value in zip(FACETS, row[:-1], strict=True):
             key = str(value) if value is not None else ""
             facets[name][key] = facets[name].get(key, 0) + n
+    return facets, total
 
+
+def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
+    """One page of members with their org, service point and skills, plus per-filter counts.
+
+    A fixed number of queries whatever the page size or roster size: the facet counts and the
+    total from one GROUP BY, computed once per change of the roster (app/common/versions.py:
+    one primary-key read otherwise), one for the page's ids (walking the sort index), one to
+    load those members with their org and service point, one for their skills, one for the
+    branch names of their groups.
+    """
+    base = filtered_stmt(user, f)
+    key = ("roster.facets", user.id, user.is_active, _filter_key(f))
+    facets, total = versions.cached(("roster",), key, lambda: _facets(base))
     id_page = paginate(
         ordered(base.with_only_columns(Member.id), f.sort), page, per_page, total=total
     )
