@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.auth.models import RoleGrant, User
+from app.common import versions
 from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, StaleRecord, ValidationError
 from app.extensions import db
@@ -257,6 +258,16 @@ def scoped_orgs(user: User, *, active_only: bool = True, kinds: tuple[str, ...] 
     if kinds:
         stmt = stmt.where(Org.kind.in_(kinds))
     return list(db.session.scalars(stmt.order_by(Org.path)))
+
+
+def org_choices(user: User) -> list[tuple[str, str]]:
+    """(id, indented name) of the active orgs ``user`` may see, in tree order, for filter
+    pickers; computed once per change of the tree or the grants (app/common/versions.py)."""
+
+    def compute() -> list[tuple[str, str]]:
+        return [(str(o.id), "　" * o.depth + o.name) for o in scoped_orgs(user)]
+
+    return versions.cached(("roster",), ("org_choices", user.id, user.is_active), compute)
 
 
 def scoped_service_points(user: User, *, active_only: bool = False) -> list[ServicePoint]:

@@ -10,7 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.common.forms import REQUIRED, ConfirmForm, FilterForm, VersionedForm
+from app.common.forms import REQUIRED, ConfirmForm, FilterForm, QuickSelect, VersionedForm
 from app.roster.fields import (
     ADDRESS_MAX,
     AGENT_SOURCE_LABELS,
@@ -157,14 +157,14 @@ class ImportUploadForm(FlaskForm):
 class _MemberFilterFields:
     """The list's filters (choices are not checked: an odd value filters nothing)."""
 
-    org_id = SelectField(_l("Organisation"), validate_choice=False)
-    sort = SelectField(_l("Order"), validate_choice=False)
-    skill_id = SelectField(_l("Skill"), validate_choice=False)
-    membership = SelectField(L["membership"], validate_choice=False)
-    post_kind = SelectField(L["post_kind"], validate_choice=False)
-    party_status = SelectField(L["party_status"], validate_choice=False)
-    agent_source = SelectField(L["agent_source"], validate_choice=False)
-    flag = SelectField(_l("Marked as"), validate_choice=False)
+    org_id = SelectField(_l("Organisation"), validate_choice=False, widget=QuickSelect())
+    sort = SelectField(_l("Order"), validate_choice=False, widget=QuickSelect())
+    skill_id = SelectField(_l("Skill"), validate_choice=False, widget=QuickSelect())
+    membership = SelectField(L["membership"], validate_choice=False, widget=QuickSelect())
+    post_kind = SelectField(L["post_kind"], validate_choice=False, widget=QuickSelect())
+    party_status = SelectField(L["party_status"], validate_choice=False, widget=QuickSelect())
+    agent_source = SelectField(L["agent_source"], validate_choice=False, widget=QuickSelect())
+    flag = SelectField(_l("Marked as"), validate_choice=False, widget=QuickSelect())
 
     def to_filters(self, q: str = "") -> MemberFilters:
         facets = {name: getattr(self, name).data or "" for name in FACETS}
@@ -177,14 +177,18 @@ class _MemberFilterFields:
             **facets,
         )
 
-    def fill_choices(self, orgs: list, skills: list, facets: dict[str, dict[str, int]]) -> None:
-        """The choices, each facet with its count in the current list."""
+    def fill_choices(
+        self,
+        orgs: list[tuple[str, str]],
+        skills: list[tuple[str, str]],
+        facets: dict[str, dict[str, int]],
+    ) -> None:
+        """The choices, each facet with its count in the current list. ``orgs`` and
+        ``skills`` are (value, label) pairs (app/orgs/services.py org_choices, skill_choices)."""
         everything = [("", _l("All"))]
-        self.org_id.choices = [("", _l("All in my scope"))] + [
-            (str(o.id), "　" * o.depth + o.name) for o in orgs
-        ]
+        self.org_id.choices = [("", _l("All in my scope")), *orgs]
         self.sort.choices = list(_SORT_LABELS.items())
-        self.skill_id.choices = everything + [(str(s.id), s.name) for s in skills]
+        self.skill_id.choices = everything + skills
         for name, labels in _FACET_LABELS.items():
             getattr(self, name).choices = everything + [
                 (str(code), f"{label} ({facets.get(name, {}).get(str(code), 0)})")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit, policy
 from app.auth.models import User
+from app.common import versions
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
 from app.common.crypto import blind_index, decrypt, encrypt
 from app.common.idcard import mask_id, mask_phone
@@ -363,6 +364,15 @@ def member_raw(member: Member) -> dict[str, Any]:
 
 def all_skills() -> list[Skill]:
     return list(db.session.scalars(select(Skill).order_by(Skill.name)))
+
+
+def skill_choices() -> list[tuple[str, str]]:
+    """(id, name) of every skill, for filter pickers; once per change of the roster."""
+
+    def compute() -> list[tuple[str, str]]:
+        return [(str(s.id), s.name) for s in all_skills()]
+
+    return versions.cached(("roster",), "skill_choices", compute)
 
 
 def mentor_choices(member: Member) -> list[User]:

@@ -25,7 +25,7 @@ from app.errors import errors_on
 from app.extensions import db, limiter
 from app.jobs import runner
 from app.jobs import services as jobs
-from app.orgs.services import scoped_orgs, scoped_service_points
+from app.orgs.services import org_choices, scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
 from app.roster import bp, excel, importer, privacy, sanctions, search, services, staging
 from app.roster.fields import (
@@ -87,7 +87,7 @@ def member_list():
     masked = {m.id: (privacy.masked_id(m), privacy.masked_phone(m)) for m in result.page.items}
     q_label = (session.get("roster_q") or {}).get("label", "")
     form = MemberSearchForm(formdata=None, data={**f.as_dict(), "q": q_label})
-    form.fill_choices(scoped_orgs(current_user), services.all_skills(), result.facets)
+    form.fill_choices(org_choices(current_user), services.skill_choices(), result.facets)
     return render_template(
         "roster/member_list.html",
         result=result,
