@@ -124,13 +124,23 @@ def empty_rates() -> Rates:
 
 
 def latest_rating():
-    """Each rated case's latest evaluation: (case_id, level, created_at)."""
-    latest = select(func.max(Evaluation.id)).group_by(Evaluation.case_id)
-    return (
-        select(Evaluation.case_id, Evaluation.level, Evaluation.created_at)
-        .where(Evaluation.id.in_(latest))
-        .subquery("latest_rating")
-    )
+    """The evaluations under the name ``latest_rating`` (columns case_id, level, created_at):
+    join it to the cases on ``rating_of_case(rating)`` (or filter it with
+    ``is_latest(rating)``) so that only each case's latest evaluation counts."""
+    return Evaluation.__table__.alias("latest_rating")
+
+
+def is_latest(rating) -> Any:
+    """No later evaluation of the same case: an index seek on evaluation (case_id, id) per
+    row on SQLite and an anti-join on PostgreSQL. (``id IN (max(id) ... GROUP BY case_id)``
+    was re-run for every case on SQLite: 1.7 s for 3,000 cases.)"""
+    later = Evaluation.__table__.alias("later_rating")
+    return ~exists().where(later.c.case_id == rating.c.case_id, later.c.id > rating.c.id)
+
+
+def rating_of_case(rating) -> Any:
+    """The outer join condition from ``ServiceCase`` to its latest rating."""
+    return and_(rating.c.case_id == ServiceCase.id, is_latest(rating))
 
 
 def case_conditions(period: Period, rules: RateRules, rating: Any) -> dict[str, tuple]:
@@ -250,7 +260,7 @@ def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
     points = select(ServicePoint.id).join(Org, Org.id == ServicePoint.org_id)
     stmt = (
         select(*cols)
-        .outerjoin(rating, rating.c.case_id == ServiceCase.id)
+        .outerjoin(rating, rating_of_case(rating))
         .where(ServiceCase.origin_point_id.in_(points.where(points_in(paths, point_ids))))
         .where(or_(*anywhere))
         .group_by(ServiceCase.origin_point_id)

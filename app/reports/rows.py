@@ -27,9 +27,11 @@ from app.reports.rates import (
     case_conditions,
     catalogued,
     has_hotline,
+    is_latest,
     latest_rating,
     point_conditions,
     points_in,
+    rating_of_case,
     staffed,
 )
 from app.reports.settings import RateRules
@@ -80,7 +82,7 @@ def _case_rows(user, subject, period, code, part, rules, page) -> RowsPage:
     points = points.where(points_in(subject.paths, subject.point_ids))
     ids = (
         select(ServiceCase.id)
-        .outerjoin(rating, rating.c.case_id == ServiceCase.id)
+        .outerjoin(rating, rating_of_case(rating))
         .where(ServiceCase.origin_point_id.in_(points), num if part == "num" else den)
     )
     stmt = (
@@ -90,7 +92,9 @@ def _case_rows(user, subject, period, code, part, rules, page) -> RowsPage:
     )
     result = paginate(policy.scope(stmt, user, ServiceCase), page, PER_PAGE)
     shown = [c.id for c in result.items]
-    of_shown = select(rating.c.case_id, rating.c.level).where(rating.c.case_id.in_(shown))
+    of_shown = select(rating.c.case_id, rating.c.level).where(
+        rating.c.case_id.in_(shown), is_latest(rating)
+    )
     levels = {case_id: level for case_id, level in db.session.execute(of_shown)}
     return RowsPage(code, part, "cases", result, levels)
 
