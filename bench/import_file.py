@@ -1,0 +1,195 @@
+"""Import benchmark: a roster file of N new members with realistic columns, checked on upload
+and written on confirmation through the same service calls as the two pages, then rolled back.
+
+    .venv/bin/python -m bench.import_file [--rows 20000] [--members 100000] [--database-url URL]
+
+The floor, measured in the same run on the same bytes: python-calamine reads the sheet, then
+one Core executemany inserts the equivalent member rows (prepared beforehand: the encrypted
+ID, phone and address, the blind indexes and the name keys), rolled back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import tempfile
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import event, insert
+
+from bench.common import BENCH_USER, Figure, make_app, sample
+from bench.roster import build
+
+# Branches and groups of the demo data (bench.roster.build seeds it).
+_PLACES = [
+    ("泉湖村党支部", "第一党小组"),
+    ("泉湖村党支部", "第二党小组"),
+    ("东岔村党支部", "第一党小组"),
+    ("金佛寺村党支部", "第二党小组"),
+    ("清水村党支部", ""),
+    ("非公企业联合党支部", "第三党小组"),
+]
+HEADER = ["序号", "姓名", "性别", "民族", "出生日期", "身份证号", "联系电话", "学历", "工作单位",
+          "职务", "入党时间", "转正时间", "党员类别", "所在党支部", "所在党小组", "人员类别",
+          "专长", "党籍状态", "流动党员", "失联党员", "困难党员", "职业", "家庭住址"]  # fmt: skip
+_SKILLS = ["驾驶", "法律咨询、驾驶", "", "农机维修", "电商销售、法律咨询", ""]
+_JOBS = ["农牧渔民", "在岗职工", "离退休人员", "个体从业人员"]
+
+
+def _number(i: int, born: date) -> str:
+    from app.common.idcard import check_char
+
+    first17 = f"65{i % 10000:04d}{born:%Y%m%d}{(i // 10000) % 1000:03d}"
+    return first17 + check_char(first17)
+
+
+def _born(i: int) -> date:
+    return date(1950, 1, 1) + timedelta(days=(i * 37) % (365 * 50))
+
+
+def import_file(rows: int, offset: int = 0) -> bytes:
+    """An .xlsx of ``rows`` new members as a township keeps it: a title row above the header,
+    a 序号 column, dates both as Excel dates and as text, several skills in one cell."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("花名册")
+    ws.append(["泉湖镇党员花名册（2026年）"])
+    ws.append(HEADER)
+    for k in range(rows):
+        i = offset + k
+        born = _born(i)
+        number = _number(i, born)
+        branch, group = _PLACES[i % len(_PLACES)]
+        joined = born.replace(year=born.year + 25, day=1)
+        ws.append([
+            k + 1, f"导入{i}", "男" if int(number[16]) % 2 else "女", "汉族",
+            born if i % 2 else born.isoformat(), number, f"138{i:08d}", "大学专科",
+            "某村村委会", "村民", joined if i % 3 else joined.strftime("%Y.%m"),
+            joined.replace(year=joined.year + 1), "正式党员", branch, group,
+            _JOBS[i % len(_JOBS)] if i % 5 else "无职党员", _SKILLS[i % len(_SKILLS)], "正常",
+            "否", "否", "是" if i % 50 == 0 else "否", "", f"泉湖镇泉湖村{i % 300}号",
+        ])  # fmt: skip
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _floor_rows(rows: int, org_id: int, offset: int = 0) -> list[dict]:
+    """The member rows the floor inserts, computed before it is timed."""
+    from app.common.chinese import name_initials, name_pinyin, surname_strokes
+    from app.common.crypto import encrypt
+    from app.roster.services import id_hash, phone_hash
+
+    out = []
+    for k in range(rows):
+        i = offset + k
+        born = _born(i)
+        number, phone, name = _number(i, born), f"138{i:08d}", f"导入{i}"
+        joined = born.replace(year=born.year + 25, day=1)
+        out.append({
+            "name": name, "name_pinyin": name_pinyin(name), "name_initials": name_initials(name),
+            "surname_strokes": surname_strokes(name), "gender": "male", "ethnicity": "汉族",
+            "birth_date": born, "id_number_enc": encrypt(number), "id_number_hash": id_hash(number),
+            "id_tail": number[-4:], "phone_enc": encrypt(phone), "phone_hash": phone_hash(phone),
+            "phone_tail": phone[-4:], "address_enc": encrypt(f"泉湖镇泉湖村{i % 300}号"),
+            "education": "大学专科", "work_unit": "某村村委会", "job_title": "村民",
+            "joined_on": joined, "full_member_on": joined.replace(year=joined.year + 1),
+            "membership": "full", "org_id": org_id, "post_kind": "no_post",
+            "party_status": "normal", "is_mobile": False, "mobile_destination": "",
+            "is_lost_contact": False, "is_hardship": False, "version": 1,
+        })  # fmt: skip
+    return out
+
+
+def _floor(data: bytes, member_rows: list[dict]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from app.extensions import db
+    from app.roster.models import Member
+
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    assert len(sheet.to_python()) == len(member_rows) + 2
+    db.session.execute(insert(Member), member_rows)
+    db.session.flush()
+    db.session.rollback()
+
+
+def _ours(app, actor, data: bytes, instance: str) -> None:
+    """Upload (check, stage) then confirm (write), as the two pages do, then roll back."""
+    from werkzeug.datastructures import FileStorage
+
+    from app.extensions import db
+    from app.roster import staging
+
+    store: dict = {}
+    upload = FileStorage(io.BytesIO(data), filename="花名册.xlsx")
+    staged = staging.check_upload(actor, store, instance, upload, 10**6, sync_rows=10**6)
+    assert staged.plan is not None and not staged.plan.errors, staged.plan.errors[:3]
+    staged = staging.import_staged(actor, store, instance, 10**6, sync_rows=10**6)
+    assert staged.batch is not None and staged.batch.rows_created == staged.plan.creates
+    db.session.flush()
+    db.session.rollback()
+    staging.discard(store, instance)
+
+
+def run(app, quick: bool = False, rows: int | None = None, n: int | None = None) -> list[Figure]:
+    from sqlalchemy import select
+
+    from app.auth.services import find_user
+    from app.extensions import db
+    from app.orgs.models import Org
+
+    rows = rows or (2000 if quick else 20_000)
+    n = n or (1 if quick else 3)
+    data = import_file(rows)
+    instance = tempfile.mkdtemp()
+    with app.app_context():
+        actor = find_user(BENCH_USER)
+        org_id = db.session.scalar(select(Org.id).where(Org.kind == "group").limit(1))
+        member_rows = _floor_rows(rows, org_id)
+        floor = sample(lambda: _floor(data, member_rows), n)
+        statements: list[str] = []
+
+        def _count(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", _count)
+        t = time.perf_counter()
+        _ours(app, actor, data, instance)
+        first = time.perf_counter() - t
+        event.remove(db.engine, "before_cursor_execute", _count)
+        ours = [first] + sample(lambda: _ours(app, actor, data, instance), n - 1, warm=0)
+    return [
+        Figure(
+            f"import {rows:,} rows: check on upload, write on confirm",
+            ours,
+            "calamine read + executemany",
+            floor,
+            len(statements),
+            f"{len(data) / 2**20:.1f} MiB file, {len(HEADER)} columns",
+        )
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=None)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    app = make_app(url)
+    build(app, args.members)
+    for f in run(app, args.quick, rows=args.rows, n=args.samples):
+        print(
+            f"{f.operation}: median {f.median:.2f} s (p95 {f.p95:.2f}), floor {f.floor} "
+            f"{f.floor_median:.2f} s, ratio {f.ratio:.2f}, {f.queries} SQL statements; {f.note}"
+        )
+
+
+if __name__ == "__main__":
+    main()
