@@ -15,6 +15,7 @@ from app.auth.models import Role, User
 from app.common.excel import SpreadsheetError
 from app.extensions import db
 from app.roster import excel, importer, search, services
+from app.roster.columns import COLUMNS
 from app.roster.models import ImportBatch, Member
 from tests.factories import make_id_number, make_member, make_user, make_xlsx
 
@@ -299,3 +300,96 @@ def test_official_title_naming_a_formula_stays_text(tree, cmte):
     assert cell.value == '=HYPERLINK("http://x","y")党员花名册' and cell.data_type == "s"
     assert cell.quotePrefix
     Path(result.path).unlink()
+
+
+def _full_members(tree) -> None:
+    """Two members with every exported field set, and one with only the required ones."""
+    make_member(
+        tree.group_a,
+        name="王建国",
+        id_number="62090219800101007X",
+        phone="13812345678",
+        address="甘肃省酒泉市肃州区泉湖乡泉湖村三组12号",
+        ethnicity="回族",
+        education="大学本科",
+        work_unit="泉湖村村委会",
+        job_title="村委会主任",
+        occupation="农牧渔民",
+        joined_on="2001-07-01",
+        full_member_on="2002-07-01",
+        post_kind="cadre",
+        agent_source="village_cadre",
+        service_point_id=tree.room_a.id,
+        skills="法律咨询，驾驶",
+        is_mobile=True,
+        mobile_destination="新疆乌鲁木齐",
+        is_lost_contact=True,
+        lost_contact_since="2024-03-01",
+        is_hardship=True,
+    )
+    make_member(
+        tree.branch_b,
+        name="李秀英",
+        id_number="620902199002020020",
+        phone="0937-2612345",
+        address="酒泉市西大街8号",
+        membership="probationary",
+        joined_on="2025-07-01",
+        full_member_on="",
+        party_status="retained",
+    )
+    make_member(tree.group_a, name="赵一", id_number="620902198503030038", phone="")
+
+
+_FULL_ROWS = [
+    (
+        "王建国", "男", "回族", date(1980, 1, 1), "62090219800101007X", "13812345678",
+        "大学本科", "泉湖村村委会", "村委会主任", date(2001, 7, 1), date(2002, 7, 1),
+        "正式党员", "甲党支部", "甲第一党小组", "党员干部", "村干部", "甲村为民服务室",
+        "法律咨询，驾驶", "正常", "是", "新疆乌鲁木齐", "是", date(2024, 3, 1), "是",
+        "农牧渔民", "甘肃省酒泉市肃州区泉湖乡泉湖村三组12号",
+    ),
+    (
+        "赵一", "男", "汉族", date(1985, 3, 3), "620902198503030038", None,
+        None, None, None, date(2005, 7, 1), date(2006, 7, 1),
+        "正式党员", "甲党支部", "甲第一党小组", "无职党员", None, None,
+        None, "正常", "否", None, "否", None, "否",
+        None, None,
+    ),
+    (
+        "李秀英", "女", "汉族", date(1990, 2, 2), "620902199002020020", "0937-2612345",
+        None, None, None, date(2025, 7, 1), None,
+        "预备党员", "乙党支部", None, "无职党员", None, None,
+        None, "保留党籍", "否", None, "否", None, "否",
+        None, "酒泉市西大街8号",
+    ),
+]  # fmt: skip
+# The same rows masked: the ID keeps its first 6 and last 4, a mobile its first 3 and last 4,
+# a landline its area code and last 2, an address its start.
+_MASKED = {
+    "62090219800101007X": "620902********007X",
+    "620902198503030038": "620902********0038",
+    "620902199002020020": "620902********0020",
+    "13812345678": "138****5678",
+    "0937-2612345": "0937-*****45",
+    "甘肃省酒泉市肃州区泉湖乡泉湖村三组12号": "甘肃省酒泉市****",
+    "酒泉市西大街8号": "酒泉****",
+}
+
+
+@pytest.mark.parametrize("unmasked", [True, False])
+def test_export_writes_every_field_of_each_member(tree, cmte, unmasked):
+    _full_members(tree)
+    result = excel.export_members(cmte, search.MemberFilters(), unmasked=unmasked)
+    rows = _read(result.path)
+    Path(result.path).unlink()
+    assert rows[0] == tuple(header for _k, header, _w in COLUMNS)
+    # Excel dates read back as midnight datetimes.
+    got = [tuple(v.date() if isinstance(v, datetime) else v for v in row[1:]) for row in rows[1:]]
+    expected = [
+        tuple(v if unmasked or not isinstance(v, str) else _MASKED.get(v, v) for v in row)
+        for row in _FULL_ROWS
+    ]
+    assert got == expected
+    ids = [row[0] for row in rows[1:]]
+    assert all(isinstance(i, int) for i in ids) and len(set(ids)) == 3
