@@ -8,16 +8,14 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 
-import openpyxl
 import xlsxwriter
+from defusedxml import ElementTree
 from flask import send_file
 from flask_babel import lazy_gettext as _l
-from openpyxl.xml import DEFUSEDXML
-
-# openpyxl parses XML with defusedxml only when it is installed; refuse to run without it.
-assert DEFUSEDXML, "defusedxml must be installed to read uploaded spreadsheets safely"
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 MAX_ENTRIES = 200
 # What a sheet of ``max_rows`` rows may unpack to (see unpack_budget): generous for a roster
@@ -110,57 +108,69 @@ def check_xlsx(data: bytes, max_rows: int) -> None:
 def read_rows(
     data: bytes, max_rows: int, max_cols: int = MAX_COLUMNS
 ) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(1-based row number, cell values) of the first visible sheet, read-only.
+    """(1-based row number, cell values) of the first visible sheet, read with python-calamine
+    and given as openpyxl gave them (see _value).
 
-    Raises SpreadsheetError, before or while reading, for a sheet of more than ``max_rows``
-    rows or ``max_cols`` columns (as declared or as found), and for a sheet whose declared
-    size (its ``<dimension>``) is smaller than what it holds: openpyxl would silently drop the
-    rows and columns outside it."""
+    Raises SpreadsheetError before anything is parsed for a sheet of more than ``max_rows``
+    rows or ``max_cols`` columns, as declared (its ``<dimension>``) or as its cells are placed
+    (a scan of the sheet's XML: calamine would allocate the whole rectangle), and after
+    reading for a sheet whose declared size is smaller than what it holds (openpyxl silently
+    dropped such rows; we keep refusing such a file rather than guess)."""
     check_xlsx(data, max_rows)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds on malformed files
-        raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
-    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         # The first visible sheet: exports keep their choice lists on a hidden one.
-        visible = [w for w in wb.worksheets if getattr(w, "sheet_state", "visible") == "visible"]
-        ws = (visible or wb.worksheets)[0]
-        yield from _guarded_rows(ws, max_rows, max_cols)
-    finally:
-        wb.close()
-
-
-def _guarded_rows(ws, max_rows: int, max_cols: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    declared = (ws.max_column, ws.max_row) if ws.max_column and ws.max_row else None
-    if declared and declared[0] > max_cols:
-        raise SpreadsheetError(_too_wide(declared[0], max_cols))
-    if declared and declared[1] > max_rows:
-        raise SpreadsheetError(_l("The sheet has more rows than allowed."))
-    # Read what the sheet holds, not what it claims: no padding to a declared width, no row
-    # dropped past a declared height (each is checked against the declaration instead).
-    ws.reset_dimensions()
-    rows = ws.iter_rows(values_only=True)
-    n = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except Exception as err:  # malformed sheet XML surfaces only while reading rows
-            raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
-        n += 1
-        if n > max_rows:
-            raise SpreadsheetError(_l("The sheet has more rows than allowed."))
-        if len(row) > max_cols:
-            raise SpreadsheetError(_too_wide(len(row), max_cols))
-        if declared and _outside(row, n, declared):
-            raise SpreadsheetError(
-                _l(
-                    "The sheet's recorded size does not match its content, so rows could be "
-                    "missed. Open the file in Excel or WPS, save it again and upload it."
-                )
+        sheets = [m for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        visible = [m for m in sheets if m.visible == SheetVisibleEnum.Visible] or sheets
+        if not visible:
+            raise SpreadsheetError(_l("The file is damaged and cannot be read."))
+        name = visible[0].name
+        index = wb.sheet_names.index(name)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            declared, error_cells = scan_sheet(zf, sheet_part(zf, name), max_rows, max_cols)
+        cells = wb.get_sheet_by_index(index).to_python(skip_empty_area=False)
+    except SpreadsheetError:
+        raise
+    except Exception as err:  # calamine raises many kinds on malformed files
+        raise SpreadsheetError(_l("The file is damaged and cannot be read.")) from err
+    # Most cells are text: only the others go through _value.
+    rows = [tuple([(v or None) if type(v) is str else _value(v) for v in r]) for r in cells]
+    for (r, c), text in error_cells.items():
+        rows.extend(() for _ in range(r - len(rows)))
+        row = rows[r - 1] + (None,) * (c - len(rows[r - 1]))
+        rows[r - 1] = row[: c - 1] + (text,) + row[c:]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()  # a trailing row of formulas without values: openpyxl had none
+    if declared and any(_outside(row, n, declared) for n, row in enumerate(rows, start=1)):
+        raise SpreadsheetError(
+            _l(
+                "The sheet's recorded size does not match its content, so rows could be "
+                "missed. Open the file in Excel or WPS, save it again and upload it."
             )
-        yield n, row
+        )
+    for n, row in enumerate(rows, start=1):
+        yield n, _trimmed(row)
+
+
+def _value(v: Any) -> Any:
+    """A calamine cell as openpyxl read it: an empty cell is None, a whole number an int, a
+    date a datetime at midnight (times and durations are the same in both)."""
+    if isinstance(v, str):
+        return v or None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, date) and not isinstance(v, datetime):
+        return datetime(v.year, v.month, v.day)  # noqa: DTZ001 - a naive cell value
+    return v
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row without its trailing empty cells (calamine pads every row to the sheet's width;
+    openpyxl gave each row up to its last cell)."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
 
 
 def _outside(row: tuple[Any, ...], n: int, declared: tuple[int, int]) -> bool:
@@ -181,6 +191,149 @@ def _too_wide(cols: int, max_cols: int) -> str:
 
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_AT = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
+_CELL_AT = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)\d+"')
+_TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s>/])(?:[^>]*?\sr="([A-Z]*)(\d*)")?[^>]*>')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="(?:[A-Z]+\d+:)?([A-Z]+)(\d+)"')
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
+    """The ZIP path of the worksheet named ``name`` (workbook.xml and its relationships are
+    small, and parsed with defusedxml)."""
+    book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((e.get(_REL) for e in book.iter(f"{_MAIN}sheet") if e.get("name") == name), None)
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((e.get("Target") for e in rels.iter(f"{_PKG}Relationship")
+                   if e.get("Id") == rid), None)  # fmt: skip
+    if not target:
+        raise SpreadsheetError(_l("The file is damaged and cannot be read."))
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _parts(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part's XML in chunks of whole rows (each ends at a ``</row>``, or at a ``>`` when
+    a row is longer than a chunk)."""
+    carry = b""
+    with zf.open(part) as f:
+        while chunk := f.read(1 << 20):
+            chunk = carry + chunk
+            cut = chunk.rfind(b"</row>") + 6
+            if cut == 5:
+                cut = chunk.rfind(b">") + 1
+            if cut == 0 and len(chunk) > 4 << 20:
+                raise SpreadsheetError(_l("The file is damaged and cannot be read."))
+            carry = chunk[cut:]
+            yield chunk[:cut]
+    yield carry
+
+
+def scan_sheet(
+    zf: zipfile.ZipFile, part: str, max_rows: int, max_cols: int
+) -> tuple[tuple[int, int] | None, dict[tuple[int, int], str]]:
+    """The sheet's declared (columns, rows), once its declaration and the place of every
+    cell, found on the XML as it streams, are within ``max_rows`` by ``max_cols``; and its
+    error cells (``#N/A`` …) by (row, column), 1-based. Raises SpreadsheetError otherwise:
+    calamine allocates the rectangle its cells span, so a cell at XFD1048576 must be refused
+    before it reads the sheet."""
+    declared = None
+    errors: dict[tuple[int, int], str] = {}
+    most_row = most_col = 0
+    first = True
+    for chunk in _parts(zf, part):
+        if first and (m := _DIMENSION.search(chunk)):
+            declared = (_column(m.group(1)), int(m.group(2)))
+            if declared[0] > max_cols:
+                raise SpreadsheetError(_too_wide(declared[0], max_cols))
+            if declared[1] > max_rows:
+                raise SpreadsheetError(_l("The sheet has more rows than allowed."))
+        first = False
+        if b't="e"' in chunk:
+            errors.update(_error_cells(chunk))
+        rows, cols = _placed(chunk)
+        if rows is None or cols is None:
+            most_row, most_col = _places(zf, part)  # some cell or row has no r="…"
+            break
+        most_row = max([most_row, *rows])
+        most_col = max([most_col, *cols])
+        _check_size(most_row, most_col, max_rows, max_cols)
+    _check_size(most_row, most_col, max_rows, max_cols)
+    return declared, errors
+
+
+_FAST_ROW = re.compile(rb'<row r="(\d+)"')
+_FAST_WIDE = re.compile(rb'<c r="([A-Z]{2,})\d')
+
+
+def _placed(chunk: bytes) -> tuple[list[int] | None, list[int] | None]:
+    """The row numbers and the cell columns past Z a chunk names (columns A to Z stand as
+    26), or None for either when some row or cell does not name its place. Excel, WPS and
+    the libraries write ``r`` first and no namespace prefix: counted without a match object
+    per cell; anything else takes the general patterns."""
+    if b":row" not in chunk and b":c " not in chunk:
+        rows = _FAST_ROW.findall(chunk)
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+        placed = chunk.count(b'<c r="')
+        if len(rows) == chunk.count(b"<row ") + chunk.count(b"<row>") and placed == cells:
+            wide = [_column(c) for c in set(_FAST_WIDE.findall(chunk))]
+            return [int(r) for r in rows], wide + ([26] if cells else [])
+    rows, cols = _ROW_AT.findall(chunk), _CELL_AT.findall(chunk)
+    return (
+        [int(r) for r in rows] if len(rows) == len(_ROW_TAG.findall(chunk)) else None,
+        [_column(c) for c in set(cols)] if len(cols) == len(_CELL_TAG.findall(chunk)) else None,
+    )
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*(?<!/)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]+)(\d+)"')
+_V = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
+
+
+def _error_cells(chunk: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) -> the error text (#N/A, #DIV/0! …) of the error cells that name their
+    place: calamine gives them as empty, openpyxl gave their text (so a failed VLOOKUP is a
+    problem on its row, not a blank)."""
+    found = {}
+    for m in _ERROR_CELL.finditer(chunk):
+        ref = _ERROR_REF.match(chunk, m.start())
+        value = _V.search(m.group(1))
+        if ref and value:
+            found[(int(ref.group(2)), _column(ref.group(1)))] = value.group(1).decode()
+    return found
+
+
+def _places(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """The last row and column any cell takes, placing a row or cell without ``r="…"`` after
+    the one before it, as the readers do (the slow path: every tag in turn)."""
+    row = col = most_row = most_col = 0
+    for chunk in _parts(zf, part):
+        for m in _TAG.finditer(chunk):
+            if m.group(1) == b"row":
+                row = int(m.group(3)) if m.group(3) else row + 1
+                col = 0
+            else:
+                col = _column(m.group(2)) if m.group(2) else col + 1
+            most_row, most_col = max(most_row, row), max(most_col, col)
+        if most_row > 2**21 or most_col > 2**15:
+            break
+    return most_row, most_col
+
+
+def _check_size(rows: int, cols: int, max_rows: int, max_cols: int) -> None:
+    if cols > max_cols:
+        raise SpreadsheetError(_too_wide(cols, max_cols))
+    if rows > max_rows:
+        raise SpreadsheetError(_l("The sheet has more rows than allowed."))
 
 
 def count_rows(data: bytes, max_rows: int) -> int:

@@ -211,3 +211,12 @@ def test_year_dot_month_typed_as_a_number(tree, cmte):
     assert (m.joined_on, m.full_member_on) == (date(2001, 7, 1), date(2002, 10, 1))
     assert batch.rows_created == 1
     _ = User
+
+
+def test_a_failed_lookup_cell_is_a_problem_not_a_blank(tree, cmte):
+    """A #N/A left by a VLOOKUP is reported on its row (calamine reads error cells as empty;
+    the reader gives their text back, as openpyxl did)."""
+    header = [*HEADER, "联系电话"]
+    row = ["某", make_id_number(seq=78), "甲党支部", "", "", "", "正式党员", "#N/A"]
+    plan = importer.plan_import(cmte, make_xlsx([header, row]))
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "联系电话")]
