@@ -16,11 +16,11 @@ from sqlalchemy import select
 from bench.common import Figure, bare_samples, login, make_app, page_figure
 
 
-def _period_and_branch(app) -> tuple[int, int, int]:
+def _ids(app) -> tuple[int, int, int, int]:
     from app.appraisal.models import AppraisalPeriod
     from app.auth.models import RoleGrant, User
     from app.extensions import db
-    from app.orgs.models import Org
+    from app.orgs.models import Org, ServicePoint
 
     with app.app_context():
         period = db.session.scalar(
@@ -33,13 +33,16 @@ def _period_and_branch(app) -> tuple[int, int, int]:
             .where(User.username == "bench-secretary")
         )
         root = db.session.scalar(select(Org.id).where(Org.parent_id.is_(None)).order_by(Org.id))
-        return period, branch, root
+        district = db.session.scalar(
+            select(ServicePoint.id).where(ServicePoint.org_id == root).order_by(ServicePoint.id)
+        )
+        return period, branch, root, district
 
 
 def run(app, quick: bool = False) -> list[Figure]:
     n = 5 if quick else 15
     bare = bare_samples(n * 4)
-    period, branch, root = _period_and_branch(app)
+    period, branch, root, district = _ids(app)
     committee, secretary, agent = login(app), login(app, "bench-secretary"), None
     agent = login(app, "bench-agent")
     pages = [
@@ -55,8 +58,8 @@ def run(app, quick: bool = False) -> list[Figure]:
          f"/appraisal/periods/{period}/orgs/{root}"),
         ("appraisal overview, one branch (secretary)", secretary,
          f"/appraisal/periods/{period}/orgs/{branch}"),
-        ("case board (committee)", committee, "/cases/"),
-        ("case board (agent)", agent, "/cases/"),
+        ("my cases (agent)", agent, "/cases/"),
+        ("case board, district centre (committee)", committee, f"/cases/points/{district}"),
         ("six-rate report (committee)", committee, "/reports/rates"),
         ("committee dashboard", committee, "/reports/"),
     ]  # fmt: skip
