@@ -88,9 +88,12 @@ def login(app, username: str = BENCH_USER, password: str = BENCH_PASSWORD):
     return client
 
 
-def page_samples(app, client, url: str, n: int) -> tuple[list[float], int]:
+def page_samples(
+    app, client, url: str, n: int, before: Callable[[], object] | None = None
+) -> tuple[list[float], int]:
     """Time ``n`` GETs of ``url`` (after one warm-up); the samples and the most SQL
-    statements any one request ran."""
+    statements any one request ran. ``before`` runs untimed before each timed GET (e.g.
+    ``versions.clear_memo`` for the first view after a change)."""
     from app.extensions import db
 
     with app.app_context():
@@ -105,6 +108,8 @@ def page_samples(app, client, url: str, n: int) -> tuple[list[float], int]:
         def _count(conn, cursor, statement, *args, _s=statements):
             _s.append(statement)
 
+        if before is not None:
+            before()
         event.listen(engine, "before_cursor_execute", _count)
         t = time.perf_counter()
         r = client.get(url)
@@ -115,8 +120,16 @@ def page_samples(app, client, url: str, n: int) -> tuple[list[float], int]:
     return times, max(counts)
 
 
-def page_figure(app, client, operation: str, url: str, n: int, bare: list[float]) -> Figure:
-    times, queries = page_samples(app, client, url, n)
+def page_figure(
+    app,
+    client,
+    operation: str,
+    url: str,
+    n: int,
+    bare: list[float],
+    before: Callable[[], object] | None = None,
+) -> Figure:
+    times, queries = page_samples(app, client, url, n, before)
     return Figure(operation, times, "bare page", bare, queries)
 
 

@@ -63,7 +63,23 @@ def run(app, quick: bool = False) -> list[Figure]:
         ("six-rate report (committee)", committee, "/reports/rates"),
         ("committee dashboard", committee, "/reports/"),
     ]  # fmt: skip
-    return [page_figure(app, client, label, url, n, bare) for label, client, url in pages]
+    figures = [page_figure(app, client, label, url, n, bare) for label, client, url in pages]
+    return figures + _cold(app, n, bare, committee, secretary)
+
+
+def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
+    """The pages whose figures are computed once per change of their data (app/common/
+    versions.py), as the first view after a change sees them: the memo emptied before each
+    request. (The figures above are the warm views.)"""
+    from app.common.versions import clear_memo
+
+    pages = [
+        ("home page (committee), cold", committee, "/"),
+        ("home page (secretary), cold", secretary, "/"),
+        ("six-rate report (committee), cold", committee, "/reports/rates"),
+        ("committee dashboard, cold", committee, "/reports/"),
+    ]
+    return [page_figure(app, c, label, url, n, bare, clear_memo) for label, c, url in pages]
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ size of the data. Who may open which is asked of policy (``report.org``, ``repor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 
 from app import policy
 from app.auth.models import User
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint, branch_id_of
@@ -21,6 +21,7 @@ from app.policy.reports import dashboard_paths
 from app.reports import dashboard_appraisal as appraisal
 from app.reports import dashboard_cases as cases
 from app.reports import dashboard_rates as rates
+from app.reports import figures
 from app.reports.periods import Period
 
 QUARTERS_SHOWN = 4  # the charts over time cover the last four quarters
@@ -42,8 +43,8 @@ class CasePanels:
     periods: list[Period]
     figures: cases.CaseFigures
     open: cases.OpenCases
-    rates: rates.RatesPanel
     today: date
+    rates: rates.RatesPanel | None = None  # added to the cached panels on every view
 
     @property
     def busiest(self) -> list[cases.AgentLoad]:
@@ -91,16 +92,22 @@ def _org_rows(paths: list[str]) -> list[appraisal.OrgRow]:
     ]
 
 
-def _case_panels(user: User, points: Select, paths: list[str], point: ServicePoint | None):
-    today = timeutil.today()
+def _case_panels(user: User, points: Select, today: date) -> CasePanels:
+    """The case figures and open cases, without the rates (see ``_with_rates``)."""
     periods = Period.containing(today).last(QUARTERS_SHOWN)
     return CasePanels(
         periods=periods,
         figures=cases.case_figures(user, points, periods),
         open=cases.open_cases(user, points, today),
-        rates=rates.rates_panel(paths, point, today, periods),
         today=today,
     )
+
+
+def _with_rates(panels: CasePanels, paths: list[str], point: ServicePoint | None) -> CasePanels:
+    """``panels`` with the six rates of their quarters, cached apart (``rates._gather``): the
+    health rate follows the agents' accounts, which every login writes, and the rules."""
+    panel = rates.rates_panel(paths, point, panels.today, panels.periods)
+    return replace(panels, rates=panel)
 
 
 def has_dashboards(user: User) -> bool:
@@ -112,7 +119,18 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
     """The dashboard of ``org_id`` (by default the top of the user's scope): its subtree's
     appraisal progress, grades, vetoes and spot checks, cases, open and overdue cases, the
     agents' load and the six rates. Raises NotFound for an org out of the user's reach or a
-    party group (its figures are its branch's)."""
+    party group (its figures are its branch's).
+
+    Computed once per change of its data (``figures.DASHBOARD``) for the user, the org and
+    the day (overdue cases and the current quarter follow the clock): one token read when
+    nothing changed, and the rates' own (``_with_rates``)."""
+    today = timeutil.today()
+    key = ("reports.org_dashboard", user.id, org_id, today)
+    d = versions.cached(figures.DASHBOARD, key, lambda: _org_dashboard(user, org_id, today))
+    return replace(d, panels=_with_rates(d.panels, [d.org.path], None))
+
+
+def _org_dashboard(user: User, org_id: int | None, today: date) -> OrgDashboard:
     in_scope = _org_rows(dashboard_paths(user))
     choices = [o for o in in_scope if o.kind != OrgKind.GROUP]
     if not choices:
@@ -134,7 +152,7 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
         points=point_rows,
         progress=appraisal.progress(user, paths, quarter, subtree),
         quarters=appraisal.quarter_figures(user, paths, back),
-        panels=_case_panels(user, points, paths, None),
+        panels=_case_panels(user, points, today),
         org_names={i: o.name for i, o in subtree.items()},
     )
 
@@ -167,10 +185,10 @@ def point_choices(user: User) -> list[ServicePoint]:
 
 def point_dashboard(user: User, sp: ServicePoint) -> PointDashboard:
     """A service point's dashboard: its cases, open and overdue ones, its agents' load and
-    the six rates of its org."""
+    the six rates of its org (computed once per change of their data, like the org's)."""
     points = select(ServicePoint.id).where(ServicePoint.id == sp.id)
-    return PointDashboard(
-        point=sp,
-        choices=point_choices(user),
-        panels=_case_panels(user, points, [sp.org.path], sp),
-    )
+    today = timeutil.today()
+    key = ("reports.point_panels", user.id, sp.id, today)
+    panels = versions.cached(figures.DASHBOARD, key, lambda: _case_panels(user, points, today))
+    panels = _with_rates(panels, [sp.org.path], sp)
+    return PointDashboard(point=sp, choices=point_choices(user), panels=panels)

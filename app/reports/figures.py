@@ -1,0 +1,49 @@
+"""The reports' figures computed once per change of their data (app/common/versions.py).
+
+Every commit that writes one of a topic's tables gives the topic a new token; a figure cached
+under its topics is reused until then. The key of a figure holds everything else it depends
+on: the user (their scope; their grants are the roster topic's), the subtrees and periods, the
+rules in force (``report_settings``, a row per tree, read before the figure is asked for:
+``settings_key``) and, when the figure depends on the clock (overdue cases, the current
+quarter), today's date.
+
+Use::
+
+    from app.reports import figures
+
+    key = ("reports.home_figures", user.id, today, figures.settings_key())
+    value = versions.cached(figures.DASHBOARD, key, compute)
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.common import versions
+from app.extensions import db
+from app.reports.models import ReportSettings
+from app.reports.settings import RateRules
+
+# The tables each topic watches (a table belongs to one topic; "roster", which holds the
+# members, orgs and role grants, is registered by app.roster.search).
+versions.watch("cases", "service_case", "evaluation", "case_step")
+versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
+versions.watch("catalogue", "service_item", "item_agent")
+versions.watch("network", "service_point", "duty_rota", "volunteer_profile")
+versions.watch("accounts", "user_account")
+
+# What each figure reads. Cases count with their service point's org, so the roster topic
+# (orgs) and the network topic (points) are in every case figure.
+CASES = ("cases", "network", "roster")
+CASE_ITEMS = ("cases", "catalogue", "network", "roster")
+POINTS = ("network", "catalogue", "roster", "accounts")
+ITEMS = ("catalogue", "roster")
+APPRAISAL = ("appraisal", "roster")
+DASHBOARD = (*CASE_ITEMS, "appraisal", "accounts")
+
+
+def settings_key() -> tuple[tuple[int, RateRules], ...]:
+    """The rules in force in every tree (a row per tree, read in one query): a key part of
+    the figures that compute with them, so that saving the settings shows at once."""
+    rows = db.session.scalars(select(ReportSettings).order_by(ReportSettings.org_id))
+    return tuple((row.org_id, RateRules.of(row)) for row in rows)
