@@ -31,6 +31,15 @@ def store(where: Path, data: bytes) -> str:
     return token
 
 
+def store_under(where: Path, token: str, data: bytes) -> None:
+    """Seal ``data`` under a token of the caller's (an alphanumeric name derived from one
+    ``store`` gave, for a file that belongs with it)."""
+    path = _path(where, token)
+    if path is None:
+        raise ValueError("an alphanumeric token")
+    path.write_bytes(seal_bytes(data, token))
+
+
 def load(where: Path, token: str, max_age_s: float) -> bytes | None:
     """The bytes under ``token``, or None when absent, older than ``max_age_s`` or altered."""
     path = _path(where, token)

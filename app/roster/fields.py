@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.common.chinese import normalize_digits
@@ -159,18 +159,37 @@ def choice_by_label(value: Any, labels: dict, *, allow_empty: bool = False) -> s
         if allow_empty:
             return None
         raise ValueError("required")
-    for code, label in labels.items():
-        if text == code or text == str(label) or text.lower() == str(code).lower():
-            return str(code)
-    with force_locale("zh_Hans"):
-        for code, label in labels.items():
-            if text == str(label):
-                return str(code)
-    with force_locale("en"):
-        for code, label in labels.items():
-            if text.lower() == str(label).lower():
-                return str(code)
+    current, zh, en = _label_texts(labels)
+    for code, label, lower_code in current:
+        if text == code or text == label or text.lower() == lower_code:
+            return code
+    for code, label in zh:
+        if text == label:
+            return code
+    for code, lower_label in en:
+        if text.lower() == lower_label:
+            return code
     raise ValueError("unknown choice")
+
+
+# (id of a labels dict, locale) -> (the dict, its labels as text in the current locale, in
+# Chinese and in English): translated once per locale, not once per spreadsheet cell.
+_TEXTS: dict[tuple[int, str], tuple[dict, tuple]] = {}
+
+
+def _label_texts(labels: dict) -> tuple:
+    key = (id(labels), str(get_locale()))
+    cached = _TEXTS.get(key)
+    if cached is not None and cached[0] is labels:  # the dict itself is held: ids stay unique
+        return cached[1]
+    current = [(str(c), str(lb), str(c).lower()) for c, lb in labels.items()]
+    with force_locale("zh_Hans"):
+        zh = [(str(c), str(lb)) for c, lb in labels.items()]
+    with force_locale("en"):
+        en = [(str(c), str(lb).lower()) for c, lb in labels.items()]
+    texts = (current, zh, en)
+    _TEXTS[key] = (labels, texts)
+    return texts
 
 
 def is_choice_label(value: Any, labels: dict) -> bool:

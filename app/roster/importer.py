@@ -19,13 +19,12 @@ from app.common.idcard import is_masked
 from app.common.timeutil import utcnow
 from app.errors import DomainError, PermissionDenied, ValidationError
 from app.extensions import db
-from app.roster import services
+from app.roster import import_write, services
 from app.roster.cleaning import clean_member
 from app.roster.columns import DATE_KEYS, header_of
 from app.roster.import_rows import (
     KnownMembers,
     Resolver,
-    load_members,
     member_values,
     read_sheet,
     sheet_id_number,
@@ -44,9 +43,16 @@ class RowError:
 
 @dataclass
 class PlannedRow:
+    """One checked row: the raw values (what an update applies), the cleaned values (what a
+    new member is written from), and what the check relied on: the version of the member it
+    updates, or the blind index of the ID number it adds."""
+
     row: int
     raw: dict[str, Any]
     member_id: int | None
+    values: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None
+    id_hash: str = ""
 
 
 @dataclass
@@ -55,6 +61,9 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     header_row: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    # What the plan was made from and for: the file's digest and the person's id.
+    sha256: str = ""
+    actor_id: int | None = None
 
     @property
     def creates(self) -> int:
@@ -79,7 +88,12 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
     rows). Raises SpreadsheetError for a file that cannot be read.
     """
     sheet = read_sheet(data, max_rows)
-    plan = ImportPlan(header_row=sheet.header_row, ignored_columns=sheet.ignored_columns)
+    plan = ImportPlan(
+        header_row=sheet.header_row,
+        ignored_columns=sheet.ignored_columns,
+        sha256=hashlib.sha256(data).hexdigest(),
+        actor_id=getattr(actor, "id", None),
+    )
     resolver = Resolver(actor)
     known = KnownMembers(actor, sheet.rows)
     seen_ids: dict[str, int] = {}
@@ -113,7 +127,16 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
         cleaned = clean_member(raw)
         for key, message in {**cleaned.errors, **errors}.items():
             plan.errors.append(RowError(n, header_of(key), message))
-        plan.rows.append(PlannedRow(row=n, raw=raw, member_id=existing.id if existing else None))
+        plan.rows.append(
+            PlannedRow(
+                row=n,
+                raw=raw,
+                member_id=existing.id if existing else None,
+                values=cleaned.values if existing is None else {},
+                version=existing.version if existing else None,
+                id_hash=known.hashes.get(id_text, "") if existing is None else "",
+            )
+        )
     return plan
 
 
@@ -203,7 +226,7 @@ def commit_plan(
     )
     db.session.add(batch)
     db.session.flush()
-    _write_rows(actor, plan, batch, progress)
+    import_write.write_rows(actor, plan, batch, progress)
     batch.rows_created = plan.creates
     # Rows that matched a member but changed nothing leave no history and count as unchanged.
     batch.rows_updated = (
@@ -224,40 +247,6 @@ def commit_plan(
         updated=batch.rows_updated,
     )
     return batch
-
-
-def _write_rows(
-    actor: User | None,
-    plan: ImportPlan,
-    batch: ImportBatch,
-    progress: Callable[[int], None] | None,
-) -> None:
-    """Save every planned row under the batch. Raises ImportRejected naming the row when a
-    rule that only shows on writing refuses one."""
-    skill_cache: dict = {}
-    existing = load_members(pr.member_id for pr in plan.rows if pr.member_id)
-    # One flush per 500 rows instead of one per row: the plan has checked every row already.
-    with db.session.no_autoflush:
-        for i, pr in enumerate(plan.rows, start=1):
-            member = existing.get(pr.member_id) if pr.member_id else None
-            try:
-                services.save_member(
-                    actor,
-                    pr.raw,
-                    member=member,
-                    batch_id=batch.id,
-                    skill_cache=skill_cache,
-                    kind="import" if member is None else "import_update",
-                )
-            except DomainError as err:  # a rule that only shows on writing
-                raise ImportRejected(
-                    ImportPlan(errors=[RowError(pr.row, "", str(err.message))])
-                ) from err
-            if i % 500 == 0:
-                db.session.flush()
-                if progress:
-                    progress(i)
-    db.session.flush()
 
 
 class ImportRejected(DomainError):

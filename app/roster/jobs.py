@@ -56,6 +56,8 @@ def check_import(job: Job, report: Reporter) -> Outcome:
         raise JobFailed(str(err)) from err
     if plan.errors:
         staging.remove(current_app.instance_path, token)
+    else:
+        staging.store_plan(current_app.instance_path, token, plan)
     report(len(plan.rows), len(plan.rows))
     return Outcome(
         result={
@@ -70,14 +72,17 @@ def check_import(job: Job, report: Reporter) -> Outcome:
 
 
 def commit_import(job: Job, report: Reporter) -> Outcome:
-    """Check the staged upload again and write it as one batch, or nothing (all or nothing:
-    the runner rolls back every write of a failed job)."""
+    """Write the staged upload as one batch, from the plan its check kept when that still
+    holds (else checked again), or nothing (all or nothing: the runner rolls back every
+    write of a failed job)."""
     token = job.params.get("token", "")
     filename = job.params.get("filename", "")
     try:
         data = _staged(job)
         actor = _owner(job)
-        plan = importer.plan_import(actor, data, max_rows=job.params["max_rows"])
+        plan = staging.current_plan(
+            actor, current_app.instance_path, token, data, job.params["max_rows"]
+        )
         total = len(plan.rows)
         report(0, total)  # nothing written yet: this shows even on SQLite
         progress = None if runner.writes_block_progress() else (lambda i: report(i, total))

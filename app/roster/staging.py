@@ -10,10 +10,13 @@ a request may check or write in a few seconds is handed to a background job inst
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
@@ -24,7 +27,7 @@ from app.errors import FieldErrors, ValidationError
 from app.jobs import files
 from app.jobs import services as jobs
 from app.jobs.models import Job
-from app.roster import importer
+from app.roster import import_write, importer
 from app.roster.models import ImportBatch
 
 SESSION_KEY = "roster_import"
@@ -58,6 +61,66 @@ def load(instance_path: str, token: str) -> bytes | None:
 
 def remove(instance_path: str, token: str) -> None:
     files.remove(_folder(instance_path), token)
+    files.remove(_folder(instance_path), _plan_token(token))
+
+
+def _plan_token(token: str) -> str:
+    return f"{token}plan" if token else ""
+
+
+def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> None:
+    """Keep a clean plan beside its staged upload (sealed likewise: it holds the rows), so
+    the confirmation writes it instead of checking the whole file again."""
+    d = {k: getattr(plan, k) for k in ("header_row", "ignored_columns", "sha256", "actor_id")}
+    d["rows"] = [[r.row, r.raw, r.member_id, r.values, r.version, r.id_hash] for r in plan.rows]
+    body = json.dumps(d, default=_encode, ensure_ascii=False).encode()
+    files.store_under(_folder(instance_path), _plan_token(token), body)
+
+
+def load_plan(instance_path: str, token: str) -> importer.ImportPlan | None:
+    """The plan kept beside the staged upload, or None (none kept, expired or altered)."""
+    body = files.load(_folder(instance_path), _plan_token(token), MAX_AGE_S)
+    if body is None:
+        return None
+    d = json.loads(body, object_hook=_decode)
+    d["rows"] = [importer.PlannedRow(*r) for r in d["rows"]]
+    return importer.ImportPlan(**d)
+
+
+# Cell and cleaned values that JSON has no type for, tagged.
+_TYPES: dict[str, Any] = {
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+    "timedelta": lambda s: timedelta(seconds=float(s)),
+}
+
+
+def _encode(v: Any) -> dict[str, str]:
+    if isinstance(v, timedelta):
+        return {"$": "timedelta", "v": str(v.total_seconds())}
+    if isinstance(v, datetime):  # before date: a datetime is a date
+        return {"$": "datetime", "v": v.isoformat()}
+    if isinstance(v, date | time):
+        return {"$": type(v).__name__, "v": v.isoformat()}
+    return {"$": "str", "v": str(v)}  # lazy strings and the like
+
+
+def _decode(d: dict[str, Any]) -> Any:
+    if d.keys() == {"$", "v"}:
+        return _TYPES.get(d["$"], str)(d["v"])
+    return d
+
+
+def current_plan(
+    actor: User, instance_path: str, token: str, data: bytes, max_rows: int
+) -> importer.ImportPlan:
+    """The plan the check kept when it still holds (see import_write.still_current), else the
+    whole file checked again."""
+    plan = load_plan(instance_path, token)
+    if plan is not None and import_write.still_current(actor, plan, data):
+        return plan
+    return importer.plan_import(actor, data, max_rows=max_rows)
 
 
 def discard(store: MutableMapping, instance_path: str) -> None:
@@ -101,15 +164,16 @@ def check_upload(
     except SpreadsheetError as err:
         raise FieldErrors({"file": str(err)}) from err
     if not plan.errors:
-        _stage(store, instance_path, data, filename)
+        store_plan(instance_path, _stage(store, instance_path, data, filename), plan)
     return Staged(filename=filename, plan=plan)
 
 
 def import_staged(
     actor: User, store: MutableMapping, instance_path: str, max_rows: int, sync_rows: int
 ) -> Staged:
-    """Check the staged upload again and, when every row passes, write it as one batch (the
-    caller commits, then discards the upload). A file whose rows fail now comes back with its
+    """Write the staged upload as one batch, from the plan its check kept when that still
+    holds, else after checking the whole file again (the caller commits, then discards the
+    upload). A file whose rows fail now comes back with its
     plan and writes nothing. A file of more than ``sync_rows`` rows goes to a background job
     (returned, the upload now its; the caller commits and submits it). Raises ValidationError
     when nothing is staged any more."""
@@ -128,7 +192,7 @@ def import_staged(
                 {"token": token, "filename": filename, "max_rows": max_rows},
             )
             return Staged(filename=filename, job=job)
-        plan = importer.plan_import(actor, data, max_rows=max_rows)
+        plan = current_plan(actor, instance_path, token, data, max_rows)
     except SpreadsheetError as err:
         raise ValidationError(str(err)) from err
     if plan.errors:

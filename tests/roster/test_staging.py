@@ -32,9 +32,10 @@ def test_a_preview_leaves_no_readable_id_number_on_disk(tree, login_as, app, tmp
     number = make_id_number(seq=601)
     c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
     assert _upload(c, number).status_code == 200
-    (staged,) = _files(tmp_path / "imports")
-    raw = staged.read_bytes()
-    assert not zipfile.is_zipfile(staged) and number.encode() not in raw
+    staged = _files(tmp_path / "imports")  # the upload, and the plan its check made
+    assert len(staged) == 2
+    for path in staged:
+        assert not zipfile.is_zipfile(path) and number.encode() not in path.read_bytes()
     assert c.post("/roster/import/cancel").status_code == 302
     assert _files(tmp_path / "imports") == []
 
@@ -49,6 +50,6 @@ def test_old_previews_are_removed_by_the_next_upload(tree, login_as, app, tmp_pa
     os.utime(stale, (old, old))
     c = login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
     assert _upload(c, make_id_number(seq=602)).status_code == 200
-    assert not stale.exists() and len(_files(folder)) == 1
+    assert not stale.exists() and len(_files(folder)) == 2  # the upload and its plan
     assert c.post("/roster/import/commit").status_code == 302
     assert _files(folder) == []

@@ -1,0 +1,101 @@
+"""The confirmation writes the plan its check kept, unless the roster changed since."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth.models import Role
+from app.extensions import db
+from app.roster import import_write, importer, services
+from app.roster.models import Member
+from tests.factories import make_id_number, make_member, make_user, make_xlsx
+
+HEADER = ["姓名", "身份证号", "所在党支部", "所在党小组", "入党时间", "专长", "联系电话"]
+
+
+def _rows(n: int, start: int = 700) -> list[list]:
+    return [HEADER] + [
+        [f"批量{i}", make_id_number(seq=start + i), "甲党支部", "", "2010-07-01", "驾驶、电工",
+         f"139{i:08d}"]
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _upload(c, rows: list[list]):
+    r = c.post(
+        "/roster/import",
+        data={"file": (io.BytesIO(make_xlsx(rows)), "r.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200, r.data[:300]
+    return r
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count(Member.id)))
+
+
+@pytest.fixture
+def sec(tree, login_as):
+    return login_as(make_user("sec", (Role.BRANCH_SECRETARY, tree.branch_a)))
+
+
+@pytest.fixture
+def no_recheck(monkeypatch):
+    """Fails the test if the confirmation checks the whole file again."""
+    calls: list[int] = []
+    real = importer.plan_import
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "plan_import", counted)
+    return calls
+
+
+def test_the_confirmation_writes_the_checked_plan_without_reading_the_file(tree, sec, no_recheck):
+    services.resolve_skills(["驾驶", "电工"])  # in the vocabulary already: no insert either time
+    db.session.commit()
+    _upload(sec, _rows(5))
+    no_recheck.clear()
+    assert sec.post("/roster/import/commit").status_code == 302
+    assert no_recheck == [] and _count() == 5
+    _upload(sec, _rows(60, start=800))
+    no_recheck.clear()
+    assert sec.post("/roster/import/commit").status_code == 302
+    assert no_recheck == [] and _count() == 65
+
+
+def test_a_member_changed_since_the_check_makes_the_file_checked_again(tree, sec, no_recheck):
+    m = make_member(tree.group_a, name="改过", work_unit="旧单位")
+    number = services.member_raw(m)["id_number"]
+    _upload(sec, [["姓名", "身份证号", "工作单位"], ["改过", number, "新单位"]])
+    services.save_member(None, {**services.member_raw(m), "job_title": "会计"}, member=m)
+    db.session.commit()
+    no_recheck.clear()
+    assert sec.post("/roster/import/commit").status_code == 302
+    assert no_recheck == [1]  # the plan was stale: checked again, then written
+    db.session.expire_all()
+    got = db.session.get(Member, m.id)
+    assert (got.work_unit, got.job_title) == ("新单位", "会计")
+
+
+def test_an_id_number_taken_since_the_check_is_reported_not_written(tree, sec):
+    rows = _rows(3)
+    _upload(sec, rows)
+    make_member(tree.group_b, id_number=rows[2][1])  # added meanwhile, elsewhere
+    r = sec.post("/roster/import/commit")
+    assert r.status_code == 200 and _count() == 1  # the preview again, with the problem
+
+
+def test_a_plan_does_not_hold_for_other_bytes_or_another_person(tree, cmte):
+    data = make_xlsx(_rows(2))
+    plan = importer.plan_import(cmte, data)
+    assert import_write.still_current(cmte, plan, data)
+    assert not import_write.still_current(cmte, plan, make_xlsx(_rows(2, start=900)))
+    other = make_user("other", (Role.COMMITTEE, tree.committee))
+    assert not import_write.still_current(other, plan, data)
