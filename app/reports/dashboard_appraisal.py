@@ -111,6 +111,18 @@ def _records(user: User, paths: Sequence[str], *columns):
     return policy.scope(stmt, user, Appraisal)
 
 
+def _of_quarter(stmt, quarter: tuple[int, int]):
+    """``stmt`` over the records of ``quarter``, found by their periods' ids (one query on the
+    small period table): the records' (period, org, status) index then answers alone. Asked
+    by year and quarter, SQLite walked every quarter's records of each org instead (9 s for
+    the county's 100,000 members in 16 quarters; 30 ms now)."""
+    year, q = quarter
+    ids = db.session.scalars(
+        select(AppraisalPeriod.id).where(AppraisalPeriod.year == year, AppraisalPeriod.quarter == q)
+    ).all()
+    return stmt.where(Appraisal.period_id.in_(ids))
+
+
 def progress(
     user: User,
     paths: Sequence[str],
@@ -118,13 +130,12 @@ def progress(
     orgs: Mapping[int, OrgRow],
 ) -> Progress:
     """The records of ``quarter`` in the subtrees ``paths`` per branch and step, in tree order
-    (``orgs`` names the branches). One grouped query."""
+    (``orgs`` names the branches). One grouped query (and the quarter's periods)."""
     if quarter is None:
         return Progress(None, None, [], StepCounts())
     year, q = quarter
-    stmt = _records(user, paths, Appraisal.org_id, Appraisal.status, func.count()).where(
-        Appraisal.year == year, Appraisal.quarter == q
-    )
+    stmt = _records(user, paths, Appraisal.org_id, Appraisal.status, func.count())
+    stmt = _of_quarter(stmt, quarter)
     rows = db.session.execute(stmt.group_by(Appraisal.org_id, Appraisal.status)).all()
     by_branch: dict[int, StepCounts] = {}
     totals = StepCounts()
@@ -139,13 +150,12 @@ def progress(
 
 
 def step_totals(user: User, paths: Sequence[str], quarter: tuple[int, int] | None) -> StepCounts:
-    """The records of ``quarter`` in ``paths`` per step (the home page's figure). One query."""
+    """The records of ``quarter`` in ``paths`` per step (the home page's figure). Two queries
+    (the quarter's periods, the records)."""
     out = StepCounts()
     if quarter is None or not paths:
         return out
-    stmt = _records(user, paths, Appraisal.status, func.count()).where(
-        Appraisal.year == quarter[0], Appraisal.quarter == quarter[1]
-    )
+    stmt = _of_quarter(_records(user, paths, Appraisal.status, func.count()), quarter)
     for status, n in db.session.execute(stmt.group_by(Appraisal.status)):
         out.add(status, n)
     return out
