@@ -21,6 +21,7 @@ from app.appraisal.book import year_glance
 from app.appraisal.labels import TEMPLATE_LABELS
 from app.common.excel import send_xlsx
 from app.common.forms import page_form
+from app.common.labels import page_labels
 from app.errors import errors_on
 from app.extensions import db, limiter
 from app.jobs import runner
@@ -64,6 +65,9 @@ LABELS = {
 }
 
 
+_LIST_LABELS = ("gender_labels", "membership_labels", "post_kind_labels", "party_status_labels")
+
+
 def _filters() -> search.MemberFilters:
     """Filters from the query string; the search text lives in the session (a full ID or phone
     only as its keyed hash), never in URLs or server logs."""
@@ -95,7 +99,7 @@ def member_list():
         form=form,
         masked=masked,
         filter_args={k: v for k, v in f.as_dict().items() if k != "q"},
-        **LABELS,
+        **page_labels({name: LABELS[name] for name in _LIST_LABELS}),
     )
 
 
