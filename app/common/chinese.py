@@ -69,6 +69,12 @@ def name_initials(name: str) -> str:
     return "".join(p.strip()[0] for p in _syllables(name) if p.strip()).lower()
 
 
+def name_keys(name: str) -> tuple[str, str]:
+    """name_pinyin and name_initials of one name, read once (bulk imports)."""
+    syllables = [p.strip() for p in _syllables(name)]
+    return "".join(syllables).lower(), "".join(p[0] for p in syllables if p).lower()
+
+
 def normalize_digits(text: str) -> str:
     """Full-width digits and letters to ASCII, spaces removed (for IDs and phones)."""
     out = []

@@ -23,7 +23,7 @@ from app.roster.models import Member, MemberHistory, Skill
 from app.roster.privacy import keep_masked, mask_address, masked_address, masked_id, masked_phone
 
 # Fields copied as they are from cleaned values onto the row.
-_PLAIN_FIELDS = (
+PLAIN_FIELDS = (
     "name",
     "gender",
     "ethnicity",
@@ -117,7 +117,7 @@ def _display(name: str, value: Any) -> Any:
 
 def snapshot(member: Member) -> dict[str, Any]:
     """The stored values of a member, for rolling an import back."""
-    data = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+    data = {k: _display(k, getattr(member, k)) for k in PLAIN_FIELDS}
     data.update(
         id_number_enc=member.id_number_enc,
         id_number_hash=member.id_number_hash,
@@ -281,7 +281,7 @@ def _checked_values(
 def _apply_values(member: Member, v: dict[str, Any], skills: list[Skill], *, creating: bool):
     """Copy cleaned values onto the row: plain fields as they are, sensitive ones encrypted
     (re-encrypted only when they changed), and the name's search and sort keys."""
-    for k in _PLAIN_FIELDS:
+    for k in PLAIN_FIELDS:
         setattr(member, k, v.get(k))
     if v["id_number"] and (creating or member.id_number_hash != id_hash(v["id_number"])):
         member.id_number_enc = encrypt(v["id_number"])
@@ -316,7 +316,7 @@ def _sensitive_changes(member: Member, v: dict[str, Any]) -> set[str]:
 def _display_values(member: Member, v: dict[str, Any] | None = None) -> dict[str, Any]:
     """The member as the history shows it: sensitive values masked. ``v`` gives the cleaned
     values just applied (the stored ones are encrypted)."""
-    shown = {k: _display(k, getattr(member, k)) for k in _PLAIN_FIELDS}
+    shown = {k: _display(k, getattr(member, k)) for k in PLAIN_FIELDS}
     if v is None:
         shown["id_number"] = masked_id(member)
         shown["phone"] = masked_phone(member)
@@ -328,6 +328,17 @@ def _display_values(member: Member, v: dict[str, Any] | None = None) -> dict[str
         shown["address"] = mask_address(v["address"])
         shown["skills"] = ", ".join(v["skills"])
     return shown
+
+
+def creation_changes(v: dict[str, Any]) -> dict[str, list]:
+    """The history's changes for a member created from cleaned values ``v``, as save_member
+    records them (sensitive values masked; the org and service point still as ids)."""
+    shown = {k: _display(k, v.get(k)) for k in PLAIN_FIELDS}
+    shown["id_number"] = mask_id(v["id_number"])
+    shown["phone"] = mask_phone(v["phone"]) if v["phone"] else ""
+    shown["address"] = mask_address(v["address"])
+    shown["skills"] = ", ".join(v["skills"])
+    return {k: [None, val] for k, val in shown.items() if val not in (None, "", False)}
 
 
 def _change_kind(creating: bool, changes: dict[str, Any]) -> str:
@@ -354,7 +365,7 @@ def _name_linked_rows(changes: dict[str, list]) -> None:
 
 def member_raw(member: Member) -> dict[str, Any]:
     """The member's values in the shape clean_member() takes (for forms and exports)."""
-    raw = {k: getattr(member, k) for k in _PLAIN_FIELDS}
+    raw = {k: getattr(member, k) for k in PLAIN_FIELDS}
     raw["id_number"] = decrypt(member.id_number_enc)
     raw["phone"] = decrypt(member.phone_enc)
     raw["address"] = decrypt(member.address_enc)

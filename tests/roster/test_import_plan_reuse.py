@@ -1,4 +1,5 @@
-"""The confirmation writes the plan its check kept, unless the roster changed since."""
+"""The confirmation writes the plan its check kept, unless the roster changed since; new
+members are written in bulk with the same history, skills and rollback as one at a time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from app.auth.models import Role
 from app.extensions import db
 from app.roster import import_write, importer, services
-from app.roster.models import Member
+from app.roster.models import Member, MemberHistory
 from tests.factories import make_id_number, make_member, make_user, make_xlsx
 
 HEADER = ["姓名", "身份证号", "所在党支部", "所在党小组", "入党时间", "专长", "联系电话"]
@@ -57,17 +58,22 @@ def no_recheck(monkeypatch):
     return calls
 
 
-def test_the_confirmation_writes_the_checked_plan_without_reading_the_file(tree, sec, no_recheck):
+def test_the_confirmation_writes_the_checked_plan_without_reading_the_file(
+    tree, sec, no_recheck, count_queries
+):
     services.resolve_skills(["驾驶", "电工"])  # in the vocabulary already: no insert either time
     db.session.commit()
     _upload(sec, _rows(5))
     no_recheck.clear()
-    assert sec.post("/roster/import/commit").status_code == 302
+    with count_queries() as small:
+        assert sec.post("/roster/import/commit").status_code == 302
     assert no_recheck == [] and _count() == 5
     _upload(sec, _rows(60, start=800))
     no_recheck.clear()
-    assert sec.post("/roster/import/commit").status_code == 302
+    with count_queries() as large:
+        assert sec.post("/roster/import/commit").status_code == 302
     assert no_recheck == [] and _count() == 65
+    assert large.count == small.count  # bulk writes: the same statements for 5 or 60 rows
 
 
 def test_a_member_changed_since_the_check_makes_the_file_checked_again(tree, sec, no_recheck):
@@ -99,3 +105,33 @@ def test_a_plan_does_not_hold_for_other_bytes_or_another_person(tree, cmte):
     assert not import_write.still_current(cmte, plan, make_xlsx(_rows(2, start=900)))
     other = make_user("other", (Role.COMMITTEE, tree.committee))
     assert not import_write.still_current(other, plan, data)
+
+
+def test_bulk_history_matches_a_member_saved_alone(tree, cmte):
+    rows = _rows(1)
+    importer.commit_import(cmte, make_xlsx(rows), "a.xlsx")
+    db.session.commit()
+    bulk = db.session.scalar(select(Member).where(Member.name == "批量0"))
+    raw = {"name": "单独", "id_number": make_id_number(seq=999), "org_id": tree.branch_a.id,
+           "joined_on": "2010-07-01", "skills": "驾驶、电工", "phone": "13900000000"}  # fmt: skip
+    alone = services.save_member(cmte, raw)
+    db.session.commit()
+
+    def changes(m: Member) -> dict:
+        h = db.session.scalar(select(MemberHistory).where(MemberHistory.member_id == m.id))
+        return {k: v for k, v in h.changes.items() if k not in ("name", "id_number", "gender",
+                                                                "birth_date")}  # fmt: skip
+
+    assert changes(bulk) == changes(alone)
+    assert [s.name for s in bulk.skills] == [s.name for s in alone.skills] == ["电工", "驾驶"]
+    assert (bulk.name_pinyin, bulk.id_tail) == ("piliang0", rows[1][1][-4:])
+    assert services.member_raw(bulk)["phone"] == "13900000000"
+
+
+def test_rolling_back_a_bulk_import_removes_its_members_and_links(tree, cmte):
+    batch = importer.commit_import(cmte, make_xlsx(_rows(4)), "b.xlsx")
+    db.session.commit()
+    assert batch.rows_created == 4 and _count() == 4
+    importer.rollback_import(cmte, batch)
+    db.session.commit()
+    assert _count() == 0
