@@ -3,7 +3,10 @@ general branch) as a summary by branch with drill-down links; a branch (or a par
 any org asked for its records, as a paginated list of read-only rows.
 
 Read-only: Core rows of the needed columns, never ORM objects; a fixed number of queries
-whatever the size of the quarter (the Excel summary keeps every row, see ``excel.py``)."""
+whatever the size of the quarter (the Excel summary keeps every row, see ``excel.py``). The
+counts come from two indexed aggregates (states from (period, org, status), grades from the
+quarter's figures index), and the summary by branch is kept per change of the appraisal's or
+the roster's data (``app.common.versions``): a whole county's summary reads 97,000 records."""
 
 from __future__ import annotations
 
@@ -11,14 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, func, select
 
 from app import policy
 from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS
 from app.appraisal.models import Appraisal, AppraisalPeriod, Grade
 from app.appraisal.responsibility import Coverage, coverage_for_rows
 from app.auth.models import User
+from app.common import versions
 from app.common.pagination import Page
 from app.errors import PermissionDenied
 from app.extensions import db
@@ -48,15 +51,25 @@ class Tally:
     def graded(self) -> int:
         return sum(self.grades.values())
 
-    def add(self, status: str, grade: str | None, probationary: bool, n: int) -> None:
+    def add_status(self, status: str, n: int) -> None:
         self.counts[status] = self.counts.get(status, 0) + n
-        if grade is not None and not probationary:
-            self.grades[grade] = self.grades.get(grade, 0) + n
+
+    def add_grade(self, grade: str, n: int) -> None:
+        self.grades[grade] = self.grades.get(grade, 0) + n
+
+
+@dataclass(frozen=True)
+class BranchRef:
+    """The branch a summary row names (plain values: the summary outlives the session)."""
+
+    id: int
+    name: str
+    path: str
 
 
 @dataclass
 class BranchRow:
-    branch: Org
+    branch: BranchRef
     tally: Tally
     can_open: bool
 
@@ -105,9 +118,9 @@ def overview_page(
 
     whole = any(org.path.startswith(p) for p in policy.subtrees(user, "appraisal.read_all"))
     if has_branches(org) and not records and not status:
-        branches, tally = _by_branch(user, scoped)
+        branches, tally = _by_branch(user, period, org, scoped)
         return OverviewPage(tally=tally, whole=whole, branches=branches)
-    tally = _tally(scoped)
+    tally = _tally(scoped, period)
     total = tally.counts.get(status, 0) if status else tally.total
     out = OverviewPage(tally=tally, whole=whole, page=_rows(scoped, status, page, total))
     orgs = _orgs({r.org_id for r in out.page.items})
@@ -118,38 +131,75 @@ def overview_page(
     return out
 
 
-def _grouped(stmt: Select, *keys: Any) -> Select:
-    cols = (Appraisal.status, Appraisal.grade, Appraisal.is_probationary)
-    return stmt.group_by(*keys, *cols)
+def _status_counts(scoped, *keys: Any) -> Select:
+    """Records per (``keys``, state): read from the (period, org, status) index alone."""
+    return scoped(select(*keys, Appraisal.status, func.count())).group_by(*keys, Appraisal.status)
 
 
-def _tally(scoped) -> Tally:
-    """States and grades of the whole selection: one grouped query."""
-    cols = (Appraisal.status, Appraisal.grade, Appraisal.is_probationary, func.count())
+def _grade_counts(scoped, period: AppraisalPeriod, *keys: Any) -> Select:
+    """Graded full members per (``keys``, grade). Naming the quarter lets the quarter-figures
+    index pick the graded records (under half of a busy quarter) before any row is read."""
+    stmt = scoped(select(*keys, Appraisal.grade, func.count())).where(
+        Appraisal.year == period.year,
+        Appraisal.quarter == period.quarter,
+        Appraisal.grade.is_not(None),
+        Appraisal.is_probationary.is_(False),
+    )
+    return stmt.group_by(*keys, Appraisal.grade)
+
+
+def _tally(scoped, period: AppraisalPeriod) -> Tally:
+    """States and grades of the whole selection: two grouped queries."""
     tally = Tally()
-    for row in db.session.execute(_grouped(scoped(select(*cols)))):
-        tally.add(*row)
+    for status, n in db.session.execute(_status_counts(scoped)):
+        tally.add_status(status, n)
+    for grade, n in db.session.execute(_grade_counts(scoped, period)):
+        tally.add_grade(grade, n)
     return tally
 
 
-def _by_branch(user: User, scoped) -> tuple[list[BranchRow], Tally]:
-    """Per branch (a group counts with its branch) the states and grades: one grouped query,
-    and one for the branches' names."""
-    o = aliased(Org)  # not the subtree filter's Org, which must not correlate with it
-    branch_id = case((o.kind == OrgKind.GROUP.value, o.parent_id), else_=o.id)
-    stmt = scoped(
-        select(
-            branch_id, Appraisal.status, Appraisal.grade, Appraisal.is_probationary, func.count()
-        ).join(o, o.id == Appraisal.org_id)
+def _by_branch(
+    user: User, period: AppraisalPeriod, org: Org, scoped
+) -> tuple[list[BranchRow], Tally]:
+    """The summary by branch, computed once per change of the appraisal's or the roster's data
+    (the orgs and role grants are the roster's) for each reader, period and org."""
+    key = ("appraisal_by_branch", user.id, user.is_active, period.id, org.id)
+    return versions.cached(
+        ("appraisal", "roster"), key, lambda: _compute_by_branch(user, period, scoped)
     )
+
+
+def _compute_by_branch(
+    user: User, period: AppraisalPeriod, scoped
+) -> tuple[list[BranchRow], Tally]:
+    """Per branch (a group counts with its branch) the states and grades: two grouped queries
+    by org, and one for the orgs (a group's branch is its parent)."""
+    by_org: dict[int, Tally] = {}
+    for org_id, status, n in db.session.execute(_status_counts(scoped, Appraisal.org_id)):
+        by_org.setdefault(org_id, Tally()).add_status(status, n)
+    for org_id, grade, n in db.session.execute(_grade_counts(scoped, period, Appraisal.org_id)):
+        by_org.setdefault(org_id, Tally()).add_grade(grade, n)
+    orgs = _orgs(set(by_org))
+    branch_of = {o.id: (o.parent_id if o.kind == OrgKind.GROUP else o.id) for o in orgs.values()}
+    missing = set(branch_of.values()) - set(orgs)
+    orgs.update(_orgs(missing))
     tallies: dict[int, Tally] = {}
     total = Tally()
-    for bid, *rest in db.session.execute(_grouped(stmt, branch_id)):
-        tallies.setdefault(bid, Tally()).add(*rest)
-        total.add(*rest)
-    branches = sorted(_orgs(set(tallies)).values(), key=lambda b: b.path)
+    for org_id, t in by_org.items():
+        branch = tallies.setdefault(branch_of[org_id], Tally())
+        for target in (branch, total):
+            for status, n in t.counts.items():
+                target.add_status(status, n)
+            for grade, n in t.grades.items():
+                target.add_grade(grade, n)
+    branches = sorted((orgs[b] for b in tallies), key=lambda b: b.path)
     rows = [
-        BranchRow(b, tallies[b.id], policy.can(user, "appraisal.overview", b)) for b in branches
+        BranchRow(
+            BranchRef(b.id, b.name, b.path),
+            tallies[b.id],
+            policy.can(user, "appraisal.overview", b),
+        )
+        for b in branches
     ]
     return rows, total
 

@@ -119,3 +119,21 @@ def test_queries_do_not_grow_with_the_data(world, login_as, count_queries, small
     n = len(db.session.scalars(select(Appraisal.id)).all())
     assert n == 20
     assert counts() == few
+
+
+def test_the_kept_summary_follows_each_change_of_the_records(world):
+    """The summary by branch is kept per change of the appraisal's data: a second view reads
+    it from memory, and a submitted record moves it at once."""
+    ov = overview.overview_page(world.committee, world.period, world.tree.committee)
+    before = {r.branch.id: dict(r.tally.counts) for r in ov.branches}
+    assert before[world.tree.branch_a.id] == {"draft": 7}
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    ov = overview.overview_page(world.committee, world.period, world.tree.committee)
+    after = {r.branch.id: dict(r.tally.counts) for r in ov.branches}
+    assert after[world.tree.branch_a.id] == {"draft": 6, "submitted": 1}
+    # Another reader's summary is their own (a mentor sees only their mentees' records).
+    ov = overview.overview_page(world.sec_a, world.period, world.tree.branch_a)
+    assert ov.branches is None and ov.tally.total == 7

@@ -200,6 +200,8 @@ def overview(period_id: int, org_id: int):
         page=request.args.get("page", 1, type=int),
     )
     coverage = ov.coverage.values()
+    # The summary's links: "<prefix><branch id>", the prefix built once for the page.
+    branch_url = url_for("appraisal.overview", period_id=period.id, org_id=0)[:-1]
     return render_template(
         "appraisal/overview.html",
         period=period,
@@ -210,6 +212,7 @@ def overview(period_id: int, org_id: int):
         cap=excellent_cap(period, org) if ov.whole and states_a_cap(org) else None,
         status=status,
         can_summarise=overviews.has_branches(org),
+        branch_url=branch_url,
         **overviews.labels(),
         **TEMPLATE_LABELS,
     )
