@@ -77,6 +77,8 @@ def name_keys(name: str) -> tuple[str, str]:
 
 def normalize_digits(text: str) -> str:
     """Full-width digits and letters to ASCII, spaces removed (for IDs and phones)."""
+    if text.isascii():  # the usual case: split() drops exactly what isspace() finds
+        return "".join(text.split())
     out = []
     for ch in text:
         code = ord(ch)

@@ -72,7 +72,11 @@ def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> Non
     """Keep a clean plan beside its staged upload (sealed likewise: it holds the rows), so
     the confirmation writes it instead of checking the whole file again."""
     d = {k: getattr(plan, k) for k in ("header_row", "ignored_columns", "sha256", "actor_id")}
-    d["rows"] = [[r.row, r.raw, r.member_id, r.values, r.version, r.id_hash] for r in plan.rows]
+    # A new member is written from its cleaned values, an update from its raw ones: one each.
+    d["rows"] = [
+        [r.row, r.raw if r.member_id else {}, r.member_id, r.values, r.version, r.id_hash]
+        for r in plan.rows
+    ]
     body = json.dumps(d, default=_encode, ensure_ascii=False).encode()
     files.store_under(_folder(instance_path), _plan_token(token), body)
 
