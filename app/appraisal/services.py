@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, String, and_, case, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
@@ -121,76 +121,92 @@ def open_period(
     db.session.add(period)
     db.session.flush()
     ensure_defaults(org)  # the 三必清 / 三必访 / 四必谈 lists its records' talks are tagged with
-    created = add_missing_records(period)
+    # Only the inserting half of add_missing_records: a new period has no drafts that could
+    # lag behind their members, every record it gets is written from their current values.
+    created = _insert_missing(period)
     audit.record(actor, "appraisal.open_period", org, year=year, quarter=quarter, records=created)
     return period
-
-
-def _eligible_members(period: AppraisalPeriod):
-    org = period.org
-    return (
-        select(Member.id, Member.org_id, Member.membership, Member.post_kind)
-        .join(Org, Org.id == Member.org_id)
-        .where(
-            path_filter(Org.path, [org.path]),
-            Member.party_status.in_(APPRAISED_STATUSES),
-        )
-    )
 
 
 def add_missing_records(period: AppraisalPeriod) -> int:
     """Create the records of eligible members who have none for the quarter (new members,
     transfers in). A draft follows its member (new org inside the subtree, full membership,
-    post kind) until it is submitted. Returns how many were created."""
+    post kind) until it is submitted. Returns how many were created. Raises Conflict when the
+    period is closed."""
     if period.is_closed:
         raise Conflict(_l("The period is closed; the record is read-only."))
-    have = dict(
-        db.session.execute(
-            select(Appraisal.member_id, Appraisal.id).where(
-                Appraisal.year == period.year, Appraisal.quarter == period.quarter
-            )
-        ).all()
-    )
-    rows = []
-    for member_id, org_id, membership, post_kind in db.session.execute(_eligible_members(period)):
-        if member_id in have:
-            continue
-        rows.append(
-            {
-                "period_id": period.id,
-                "member_id": member_id,
-                "org_id": org_id,
-                "year": period.year,
-                "quarter": period.quarter,
-                "status": Status.DRAFT.value,
-                "is_probationary": membership == "probationary",
-                "post_kind": post_kind,
-                "self_record": {},
-                "record_revision": 0,
-                "version": 1,
-            }
-        )
-    if rows:
-        db.session.execute(insert(Appraisal), rows)
-    # Drafts follow their member's transfer inside the subtree.
-    in_subtree = select(Org.id).where(path_filter(Org.path, [period.org.path]))
-    drafts = db.session.execute(
-        select(Appraisal, Member.org_id, Member.membership, Member.post_kind)
-        .join(Member, Member.id == Appraisal.member_id)
-        .where(Appraisal.period_id == period.id, Appraisal.status == Status.DRAFT)
+    created = _insert_missing(period)
+    _sync_drafts(period)
+    return created
+
+
+def _insert_missing(period: AppraisalPeriod) -> int:
+    # One INSERT … SELECT: the rows never travel through Python. A member holding a record
+    # for the quarter anywhere (moved in from a subtree that opened it first) keeps it.
+    has_record = (
+        select(Appraisal.id)
         .where(
-            (Appraisal.org_id != Member.org_id)
-            | (Appraisal.post_kind != Member.post_kind)
-            | (Appraisal.is_probationary != (Member.membership == "probationary"))
+            Appraisal.member_id == Member.id,
+            Appraisal.year == period.year,
+            Appraisal.quarter == period.quarter,
         )
-    ).all()
-    subtree = set(db.session.scalars(in_subtree))
-    for appraisal, new_org, membership, post_kind in drafts:
-        if new_org in subtree:
-            appraisal.org_id = new_org
-        appraisal.is_probationary = membership == "probationary"
-        appraisal.post_kind = post_kind
-    return len(rows)
+        .exists()
+    )
+    values = {
+        "period_id": literal(period.id),
+        "member_id": Member.id,
+        "org_id": Member.org_id,
+        "year": literal(period.year),
+        "quarter": literal(period.quarter),
+        "status": literal(Status.DRAFT.value, String),
+        "is_probationary": Member.membership == "probationary",
+        "post_kind": Member.post_kind,
+        "self_record": literal({}, JSON),
+        "record_revision": literal(0),
+        "version": literal(1),
+    }
+    rows = (
+        select(*values.values())
+        .join(Org, Org.id == Member.org_id)
+        .where(
+            path_filter(Org.path, [period.org.path]),
+            Member.party_status.in_(APPRAISED_STATUSES),
+            ~has_record,
+        )
+    )
+    # SQLAlchemy reports an INSERT's row count only when asked to keep it (psycopg gives -1).
+    stmt = insert(Appraisal).from_select(list(values), rows)
+    return db.session.execute(stmt.execution_options(preserve_rowcount=True)).rowcount
+
+
+def _sync_drafts(period: AppraisalPeriod) -> None:
+    # Drafts follow their member: a transfer inside the subtree, full membership, post kind.
+    # One UPDATE … FROM, touching (and versioning) only the drafts that actually change.
+    probationary = Member.membership == "probationary"
+    moved_inside = and_(
+        Appraisal.org_id != Member.org_id,
+        Member.org_id.in_(select(Org.id).where(path_filter(Org.path, [period.org.path]))),
+    )
+    db.session.execute(
+        update(Appraisal)
+        .where(
+            Appraisal.member_id == Member.id,
+            Appraisal.period_id == period.id,
+            Appraisal.status == Status.DRAFT,
+            or_(
+                moved_inside,
+                Appraisal.post_kind != Member.post_kind,
+                Appraisal.is_probationary != probationary,
+            ),
+        )
+        .values(
+            org_id=case((moved_inside, Member.org_id), else_=Appraisal.org_id),
+            is_probationary=probationary,
+            post_kind=Member.post_kind,
+            version=Appraisal.version + 1,
+        )
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
