@@ -92,12 +92,12 @@ def _org_rows(paths: list[str]) -> list[appraisal.OrgRow]:
     ]
 
 
-def _case_panels(user: User, points: Select, today: date) -> CasePanels:
+def _case_panels(user: User, points: Select, today: date, *, subtree: bool) -> CasePanels:
     """The case figures and open cases, without the rates (see ``_with_rates``)."""
     periods = Period.containing(today).last(QUARTERS_SHOWN)
     return CasePanels(
         periods=periods,
-        figures=cases.case_figures(user, points, periods),
+        figures=cases.case_figures(user, points, periods, subtree=subtree),
         open=cases.open_cases(user, points, today),
         today=today,
     )
@@ -152,7 +152,7 @@ def _org_dashboard(user: User, org_id: int | None, today: date) -> OrgDashboard:
         points=point_rows,
         progress=appraisal.progress(user, paths, quarter, subtree),
         quarters=appraisal.quarter_figures(user, paths, back),
-        panels=_case_panels(user, points, today),
+        panels=_case_panels(user, points, today, subtree=True),
         org_names={i: o.name for i, o in subtree.items()},
     )
 
@@ -189,6 +189,8 @@ def point_dashboard(user: User, sp: ServicePoint) -> PointDashboard:
     points = select(ServicePoint.id).where(ServicePoint.id == sp.id)
     today = timeutil.today()
     key = ("reports.point_panels", user.id, sp.id, today)
-    panels = versions.cached(figures.DASHBOARD, key, lambda: _case_panels(user, points, today))
+    panels = versions.cached(
+        figures.DASHBOARD, key, lambda: _case_panels(user, points, today, subtree=False)
+    )
     panels = _with_rates(panels, [sp.org.path], sp)
     return PointDashboard(point=sp, choices=point_choices(user), panels=panels)

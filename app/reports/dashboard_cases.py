@@ -16,6 +16,7 @@ from app.cases.models import OPEN_STATUSES, ServiceCase, Status
 from app.cases.pages import late_clause
 from app.extensions import db
 from app.reports.periods import Period
+from app.reports.rates import unindexed
 from app.roster.models import Member
 from app.volunteers.models import ServiceItem, VolunteerProfile
 
@@ -91,15 +92,19 @@ class OpenCases:
     agents: list[AgentLoad] = field(default_factory=list)  # busiest first
 
 
-def case_figures(user: User, points: Select, periods: Sequence[Period]) -> CaseFigures:
+def case_figures(
+    user: User, points: Select, periods: Sequence[Period], *, subtree: bool = False
+) -> CaseFigures:
     """The cases owned by ``points`` registered from the first of ``periods`` to the end of
     the last (local days), grouped by the item's category and level and the case's state.
-    One query."""
+    One query: a subtree's (``subtree``) walks the registration dates' index over the span,
+    a point's its own cases."""
+    point = ServiceCase.service_point_id
     stmt = (
         select(ServiceItem.category, ServiceItem.level, ServiceCase.status, func.count())
         .join(ServiceItem, ServiceItem.id == ServiceCase.item_id)
         .where(
-            ServiceCase.service_point_id.in_(points),
+            (unindexed(point) if subtree else point).in_(points),
             ServiceCase.status != Status.NEW,
             ServiceCase.created_at >= periods[0].start_utc(),
             ServiceCase.created_at < periods[-1].end_utc(),

@@ -14,10 +14,10 @@ Use::
 ``paths`` are materialized org paths like ``policy.scope_paths`` returns (the caller decides
 what the user may see; an empty list gives only "—"). ``point_ids`` narrows to some service
 points (an agent's own point). Every function runs a fixed number of queries whatever the
-number of cases, periods or orgs: points (1), catalogue items (1), cases (1) and the settings
+number of cases, periods or orgs: points (1), catalogue items (1), cases (2) and the settings
 (1, skipped when ``rules`` is given). Rows are grouped by service point / org in SQL; Python
 only adds up those few group rows. The grouped rows are computed once per change of their
-tables (``app.reports.figures``): when nothing changed, two token reads replace the three
+tables (``app.reports.figures``): when nothing changed, two token reads replace the four
 queries.
 
 The definitions (our defaults where the plan is silent; ``RateRules`` holds the committee's
@@ -53,10 +53,10 @@ escalated case through (代理办结), so a township's figures include what its 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.cases.models import Evaluation, ServiceCase, Status
@@ -69,59 +69,12 @@ from app.policy.reports import agent_account_points
 from app.reports import figures
 from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
 from app.reports.periods import Period
+from app.reports.rate_value import RATE_CODES, Rate, Rates, empty_rates
 from app.reports.settings import RateRules, rules_for
 from app.volunteers.models import ItemAgent, ServiceItem, VolunteerProfile
 
-RATE_CODES = ("health", "openness", "acceptance", "completion", "punctuality", "satisfaction")
 CASE_RATES = RATE_CODES[2:]
 SATISFIED_LEVEL = 4  # 满意 (4) and 非常满意 (5)
-
-
-@dataclass(frozen=True)
-class Rate:
-    """``num`` over ``den``. With ``den == 0`` the rate is undefined: ``value`` is None and it
-    prints as "—" (never 0 % or 100 %)."""
-
-    num: int = 0
-    den: int = 0
-
-    @property
-    def value(self) -> float | None:
-        """The rate as a fraction 0..1, or None when there is nothing to count."""
-        return self.num / self.den if self.den else None
-
-    @property
-    def percent(self) -> float | None:
-        return None if self.value is None else self.value * 100
-
-    @property
-    def text(self) -> str:
-        """ "87.5%" or "—"."""
-        return "—" if self.percent is None else f"{self.percent:.1f}%"
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __add__(self, other: Rate) -> Rate:
-        return Rate(self.num + other.num, self.den + other.den)
-
-    def change(self, previous: Rate | None) -> float | None:
-        """Percentage points gained since ``previous`` (None when either is undefined)."""
-        if previous is None or self.percent is None or previous.percent is None:
-            return None
-        return self.percent - previous.percent
-
-    def change_text(self, previous: Rate | None) -> str:
-        """ "+2.5", "-1.0", "0.0" (percentage points) or "—"."""
-        diff = self.change(previous)
-        return "—" if diff is None else f"{diff:+.1f}".replace("+0.0", "0.0")
-
-
-Rates = dict[str, Rate]
-
-
-def empty_rates() -> Rates:
-    return {code: Rate() for code in RATE_CODES}
 
 
 # --- the definitions as SQL conditions (shared with the pages listing the rows) -----------------
@@ -227,6 +180,13 @@ def points_in(paths: Sequence[str], point_ids: Collection[int] | None):
 # --- the three grouped queries ------------------------------------------------------------------
 
 
+def unindexed(column) -> Any:
+    """``column + 0``: a value no index answers. SQLite plans without statistics and walks the
+    index of an ``IN`` list (every case of a county's points, 200,000) before a date range's
+    (a year's cases); PostgreSQL plans by cost either way."""
+    return column + literal_column("0")
+
+
 def _flag(cond) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
@@ -253,23 +213,53 @@ def _item_rows(paths) -> list[tuple]:
 
 
 def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
-    """Point id -> per period, per case rate: denominator, numerator (a flat list)."""
-    rating = latest_rating()
-    cols: list[Any] = [ServiceCase.origin_point_id]
-    anywhere = []  # a case outside every denominator counts nowhere: leave it in the table
-    for p in periods:
-        for den, num in case_conditions(p, rules, rating).values():
-            cols += [_flag(den), _flag(num)]
-            anywhere.append(den)
+    """Point id -> per period, per case rate: denominator, numerator (a flat list). Two grouped
+    queries, each over the cases of the periods' span alone (walking the indexes on the
+    registration, acceptance and completion dates, and on the ratings' dates), not over every
+    case the points ever had: one for acceptance, completion and punctuality, one for
+    satisfaction (each rated case's latest rating)."""
     points = select(ServicePoint.id).join(Org, Org.id == ServicePoint.org_id)
-    stmt = (
-        select(*cols)
-        .outerjoin(rating, rating_of_case(rating))
-        .where(ServiceCase.origin_point_id.in_(points.where(points_in(paths, point_ids))))
-        .where(or_(*anywhere))
-        .group_by(ServiceCase.origin_point_id)
+    points = points.where(points_in(paths, point_ids))
+    c, rating = ServiceCase, latest_rating()
+    # A few points: their cases by the origin index; a subtree: the span's by the date indexes.
+    origin = c.origin_point_id if point_ids is not None else unindexed(c.origin_point_id)
+    of_points = origin.in_(points)
+    s, e = min(p.start_utc() for p in periods), max(p.end_utc() for p in periods)
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    dated: list[Any] = [c.origin_point_id]
+    rated: list[Any] = [c.origin_point_id]
+    for p in periods:
+        conditions = case_conditions(p, rules, rating)
+        for code in CASE_RATES:
+            den, num = conditions[code]
+            (rated if code == "satisfaction" else dated).extend([_flag(den), _flag(num)])
+    in_span = or_(
+        and_(c.created_at >= s, c.created_at < e),
+        and_(c.accepted_at >= s, c.accepted_at < e),
+        and_(c.done_on >= first, c.done_on < last),
     )
-    return {row[0]: [int(v) for v in row[1:]] for row in db.session.execute(stmt)}
+    by_dates = select(*dated).where(of_points, in_span).group_by(c.origin_point_id)
+    by_rating = (
+        select(*rated)
+        .select_from(rating)
+        .join(c, c.id == rating.c.case_id)
+        .where(rating.c.created_at >= s, rating.c.created_at < e, is_latest(rating), of_points)
+        .group_by(c.origin_point_id)
+    )
+    ratings = {row[0]: [int(v) for v in row[1:]] for row in db.session.execute(by_rating)}
+    out: dict[int, list[int]] = {}
+    for row in db.session.execute(by_dates):
+        out[row[0]] = [int(v) for v in row[1:]]
+    per_period = 2 * (len(CASE_RATES) - 1)
+    for point_id in out.keys() | ratings.keys():
+        counts = out.get(point_id) or [0] * per_period * len(periods)
+        stars = ratings.get(point_id) or [0, 0] * len(periods)
+        out[point_id] = [
+            v
+            for i in range(len(periods))
+            for v in (*counts[i * per_period : (i + 1) * per_period], *stars[2 * i : 2 * i + 2])
+        ]
+    return out
 
 
 @dataclass
@@ -278,9 +268,16 @@ class _Facts:
     points: list[tuple]
     items: list[tuple]
     cases: dict[int, list[int]]
+    summed: dict[tuple[int, str | None], Rates] = field(default_factory=dict, repr=False)
 
     def rates(self, i: int, prefix: str | None = None) -> Rates:
-        """Period ``i``'s rates over the rows under ``prefix`` (an org path; None: all)."""
+        """Period ``i``'s rates over the rows under ``prefix`` (an org path; None: all), summed
+        once per ``_Facts`` (which ``_gather`` keeps until the data changes)."""
+        if (i, prefix) not in self.summed:
+            self.summed[(i, prefix)] = self._sum(i, prefix)
+        return dict(self.summed[(i, prefix)])
+
+    def _sum(self, i: int, prefix: str | None) -> Rates:
         out = empty_rates()
         health = Rate()
         per_case = 2 * len(CASE_RATES)
@@ -300,8 +297,8 @@ class _Facts:
 
 
 def _gather(paths, periods, rules, point_ids) -> _Facts:
-    """The grouped rows, each set computed once per change of its tables (figures.py): a
-    token read for the points and items, one for the cases, when nothing changed."""
+    """The grouped rows, each set computed once per change of its tables (figures.py), and
+    the rates summed from them kept with them (``_Facts.rates``)."""
     paths, periods = list(paths), list(periods)
     rules = rules or rules_for(paths)
     ids = None if point_ids is None else tuple(sorted(point_ids))
@@ -311,15 +308,19 @@ def _gather(paths, periods, rules, point_ids) -> _Facts:
         items = _item_rows(paths) if ids is None else _item_rows_of_points(ids)
         return _point_rows(paths, ids, periods, rules), items
 
-    points, items = versions.cached(
-        figures.POINTS, ("reports.rates.points", *key), points_and_items
-    )
-    cases = versions.cached(
-        figures.CASES,
-        ("reports.rates.cases", *key),
-        lambda: _case_rows(paths, ids, periods, rules) if periods else {},
-    )
-    return _Facts(periods=periods, points=points, items=items, cases=cases)
+    def facts() -> _Facts:
+        points, items = versions.cached(
+            figures.POINTS, ("reports.rates.points", *key), points_and_items
+        )
+        cases = versions.cached(
+            figures.CASES,
+            ("reports.rates.cases", *key),
+            lambda: _case_rows(paths, ids, periods, rules) if periods else {},
+        )
+        return _Facts(periods=periods, points=points, items=items, cases=cases)
+
+    # One token read when nothing changed; after a login (accounts) only the points again.
+    return versions.cached(figures.RATES, ("reports.rates", *key), facts)
 
 
 def _item_rows_of_points(point_ids: Collection[int]) -> list[tuple]:
@@ -357,7 +358,7 @@ def six_rates_over(
     point_ids: Collection[int] | None = None,
 ) -> list[Rates]:
     """The six rates for each of ``periods`` (any kinds, any order; e.g. ``p.last(8)``), one
-    dict per period in the same order. Still three queries (plus the settings): each period
+    dict per period in the same order. Still four queries (plus the settings): each period
     is a set of CASE columns of the same grouped queries."""
     facts = _gather(paths, periods, rules, point_ids)
     return [facts.rates(i) for i in range(len(periods))]
@@ -368,7 +369,7 @@ def six_rates_by_org(
 ) -> dict[int, Rates]:
     """The six rates of each org's subtree in ``period``: ``{org.id: rates}`` in the order of
     ``orgs`` (e.g. the townships, or the branches under a township). Orgs may nest: each one
-    counts its whole subtree. Three queries whatever the number of orgs."""
+    counts its whole subtree. Four queries whatever the number of orgs."""
     paths = [o.path for o in orgs]
     if rules is None and paths:
         rules = rules_for(paths)

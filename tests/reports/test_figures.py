@@ -43,7 +43,7 @@ def test_a_new_rating_and_a_new_case_show_at_once(app, count_queries):
     assert _pair(before["satisfaction"]) == (2, 4)
     with count_queries() as warm:
         assert six_rates(paths, Q3) == before
-    assert len(warm.statements) == 3  # the settings and two token reads: nothing recomputed
+    assert len(warm.statements) == 2  # the settings and a token read: nothing recomputed
     # c2 was rated 3 (unsatisfied); a second rating of 5 is now its latest
     db.session.add(
         Evaluation(
