@@ -9,12 +9,14 @@ timing starts): the same rows, columns, types and formats, written with one type
 growth of one export (full numbers) run alone in a fresh process (``--peak-memory``): the
 high-water mark is reset through /proc/self/clear_refs just before it, and VmHWM minus the RSS
 at the start is reported. In the benchmark's own process freed memory (the floor's prepared
-cells) would hide any growth.
+cells) would hide any growth. Each note adds the medians of CPU time (``time.process_time``)
+beside the floor's: on a shared machine the wall clock also carries other processes' load.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,9 +44,9 @@ def _reset_peak() -> bool:
     return True
 
 
-def _export(app, *, unmasked: bool) -> tuple[float, int, float | None, str]:
-    """One export through the service the download uses: seconds, SQL statements, peak RSS
-    growth in MiB (None where /proc cannot tell), and the file written."""
+def _export(app, *, unmasked: bool) -> tuple[float, float, int, float | None, str]:
+    """One export through the service the download uses: seconds, CPU seconds, SQL statements,
+    peak RSS growth in MiB (None where /proc cannot tell), and the file written."""
     from app.auth.services import find_user
     from app.extensions import db
     from app.roster.excel import export_members
@@ -60,13 +62,13 @@ def _export(app, *, unmasked: bool) -> tuple[float, int, float | None, str]:
         event.listen(db.engine, "before_cursor_execute", _count)
         can_peak = _reset_peak()
         start_rss = _status_kib("VmRSS")
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         result = export_members(actor, MemberFilters(), unmasked=unmasked)
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
         peak = (_status_kib("VmHWM") - start_rss) / 1024 if can_peak else None
         event.remove(db.engine, "before_cursor_execute", _count)
         db.session.rollback()  # the audit event: the benchmark leaves no trace
-    return seconds, len(statements), peak, result.path
+    return seconds, cpu, len(statements), peak, result.path
 
 
 def _peak_in_fresh_process(url: str) -> float | None:
@@ -90,14 +92,14 @@ def _cells(path: str) -> list[list]:
     return [[v if v != "" else None for v in row] for row in rows]
 
 
-def _floor(rows: list[list]) -> float:
+def _floor(rows: list[list]) -> tuple[float, float]:
     """Raw xlsxwriter, constant memory: the header and the prepared cells, typed writes."""
     import xlsxwriter
 
     from app.roster.columns import COLUMNS, DATE_KEYS
 
     path = tempfile.mkstemp(suffix=".xlsx")[1]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
     text = wb.add_format({"num_format": "@"})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -120,32 +122,40 @@ def _floor(rows: list[list]) -> float:
             if value is not None:
                 write(r, col, value, fmt)
     wb.close()
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     Path(path).unlink()
-    return seconds
+    return seconds, cpu
 
 
 def run(app, quick: bool = False) -> list[Figure]:
     n = 1 if quick else 3
     ours: dict[bool, list[float]] = {True: [], False: []}
+    ours_cpu: dict[bool, list[float]] = {True: [], False: []}
     floor: list[float] = []
+    floor_cpu: list[float] = []
     queries: dict[bool, int] = {}
     # Warm-up, and the cells the floor writes.
-    _s, _q, _p, path = _export(app, unmasked=True)
+    _s, _c, _q, _p, path = _export(app, unmasked=True)
     rows = _cells(path)
     Path(path).unlink()
     modes = (True,) if quick else (True, False)
     for _ in range(n):  # interleaved, so a noisy minute hits both
         for unmasked in modes:
-            seconds, queries[unmasked], _p, path = _export(app, unmasked=unmasked)
+            seconds, cpu, queries[unmasked], _p, path = _export(app, unmasked=unmasked)
             Path(path).unlink()
             ours[unmasked].append(seconds)
-        floor.append(_floor(rows))
+            ours_cpu[unmasked].append(cpu)
+        seconds, cpu = _floor(rows)
+        floor.append(seconds)
+        floor_cpu.append(cpu)
     peak = _peak_in_fresh_process(app.config["SQLALCHEMY_DATABASE_URI"])
     peak_note = f"peak RSS growth {peak:.0f} MiB (fresh process)" if peak is not None else ""
     floor_name = f"raw xlsxwriter constant_memory, same {len(rows):,} rows × 27 cells"
     figures = []
     for unmasked in modes:
+        # On a shared machine the wall clock carries other processes' load; CPU time less so.
+        cpu, cpu_floor = statistics.median(ours_cpu[unmasked]), statistics.median(floor_cpu)
+        cpu_note = f"CPU time {cpu:.1f} s vs floor {cpu_floor:.1f} s, {cpu / cpu_floor:.2f}×"
         figures.append(
             Figure(
                 f"export all {len(rows):,} members, {'full numbers' if unmasked else 'masked'}",
@@ -153,7 +163,7 @@ def run(app, quick: bool = False) -> list[Figure]:
                 floor_name,
                 floor,
                 queries[unmasked],
-                peak_note if unmasked else "",
+                "; ".join(n for n in (cpu_note, peak_note if unmasked else "") if n),
             )
         )
     return figures
@@ -169,7 +179,7 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     app = make_app(url)
     if args.peak_memory:
-        _s, _q, peak, path = _export(app, unmasked=True)
+        _s, _c, _q, peak, path = _export(app, unmasked=True)
         Path(path).unlink()
         print(peak)
         return
@@ -177,7 +187,7 @@ def main() -> None:
     for f in run(app, args.quick):
         print(
             f"{f.operation}: median {f.median:.2f} s (p95 {f.p95:.2f}), floor {f.floor} "
-            f"{f.floor_median:.2f} s, ratio {f.ratio:.2f}×, {f.queries} SQL, {f.note}"
+            f"{f.floor_median:.2f} s, ratio {f.ratio:.2f}×, {f.queries} SQL; {f.note}"
         )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import Row, func, select
 
 from app import audit, policy
 from app.auth.models import User
-from app.common.crypto import decrypt
+from app.common.crypto import field_decrypter
 from app.common.excel import new_workbook, temp_path, write_text
 from app.common.idcard import mask_id, mask_phone
 from app.common.timeutil import to_local, utcnow
@@ -155,7 +154,6 @@ _ROW = (
     Member.lost_contact_since,
     Member.is_hardship,
 )
-_IN_ORDER = itemgetter(*(key for key, _h, _w in COLUMNS))
 _YES_NO = {True: "是", False: "否"}
 
 
@@ -166,6 +164,7 @@ class _Cells:
     def __init__(self, orgs: dict[int, Org], unmasked: bool) -> None:
         self.labels = zh_labels()
         self.unmasked = unmasked
+        self.decrypt = field_decrypter()
         # org id -> (branch id, branch name, group name)
         self.places: dict[int, tuple[int | None, str, str]] = {}
         for org in orgs.values():
@@ -184,46 +183,44 @@ class _Cells:
         return self.places.get(org_id, (None, "", ""))
 
     def __call__(self, m: Row, skills: str) -> tuple[Any, ...]:
-        labels = self.labels
-        _branch_id, branch, group = self.place(m.org_id)
-        id_number = decrypt(m.id_number_enc)
-        phone = decrypt(m.phone_enc) if m.phone_enc else ""
-        address = decrypt(m.address_enc) if m.address_enc else ""
+        (
+            member_id, name, gender, ethnicity, birth_date, id_number_enc, phone_enc,
+            address_enc, education, work_unit, job_title, occupation, joined_on, full_member_on,
+            membership, org_id, post_kind, agent_source, service_point_id, party_status,
+            is_mobile, mobile_destination, is_lost_contact, lost_contact_since, is_hardship,
+        ) = m  # fmt: skip
+        decrypt, labels = self.decrypt, self.labels
+        id_number = decrypt(id_number_enc)
+        phone = decrypt(phone_enc) if phone_enc else ""
+        address = decrypt(address_enc) if address_enc else ""
         if not self.unmasked:
             id_number = mask_id(id_number)
             phone = mask_phone(phone) if phone else ""
             address = mask_address(address)
-        return _IN_ORDER(
-            {
-                "id": m.id,
-                "name": m.name,
-                "gender": labels["gender"].get(m.gender, m.gender),
-                "ethnicity": m.ethnicity,
-                "birth_date": m.birth_date,
-                "id_number": id_number,
-                "phone": phone,
-                "address": address,
-                "education": m.education,
-                "work_unit": m.work_unit,
-                "job_title": m.job_title,
-                "occupation": m.occupation,
-                "joined_on": m.joined_on,
-                "full_member_on": m.full_member_on,
-                "membership": labels["membership"].get(m.membership, m.membership),
-                "branch": branch,
-                "group": group,
-                "post_kind": labels["post_kind"].get(m.post_kind, m.post_kind),
-                "agent_source": labels["agent_source"].get(m.agent_source or "", ""),
-                "service_point": self.service_points.get(m.service_point_id, ""),
-                "skills": skills,
-                "party_status": labels["party_status"].get(m.party_status, m.party_status),
-                "is_mobile": _YES_NO[bool(m.is_mobile)],
-                "mobile_destination": m.mobile_destination,
-                "is_lost_contact": _YES_NO[bool(m.is_lost_contact)],
-                "lost_contact_since": m.lost_contact_since,
-                "is_hardship": _YES_NO[bool(m.is_hardship)],
-            }
-        )
+        _branch_id, branch, group = self.place(org_id)
+        # In the order of COLUMNS (checked below, where _CELL_KEYS is defined).
+        return (
+            member_id, name, labels["gender"].get(gender, gender), ethnicity, birth_date,
+            id_number, phone, education, work_unit, job_title, joined_on, full_member_on,
+            labels["membership"].get(membership, membership), branch, group,
+            labels["post_kind"].get(post_kind, post_kind),
+            labels["agent_source"].get(agent_source or "", ""),
+            self.service_points.get(service_point_id, ""), skills,
+            labels["party_status"].get(party_status, party_status),
+            _YES_NO[bool(is_mobile)], mobile_destination, _YES_NO[bool(is_lost_contact)],
+            lost_contact_since, _YES_NO[bool(is_hardship)], occupation, address,
+        )  # fmt: skip
+
+
+_CELL_KEYS = (
+    "id", "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education",
+    "work_unit", "job_title", "joined_on", "full_member_on", "membership", "branch", "group",
+    "post_kind", "agent_source", "service_point", "skills", "party_status", "is_mobile",
+    "mobile_destination", "is_lost_contact", "lost_contact_since", "is_hardship", "occupation",
+    "address",
+)  # fmt: skip
+if _CELL_KEYS != tuple(key for key, _h, _w in COLUMNS):
+    raise RuntimeError("_Cells.__call__ no longer writes the cells in the order of COLUMNS")
 
 
 # How each column is written: the system number as a number, dates as real Excel dates,
