@@ -94,6 +94,13 @@ class ServiceCase(db.Model):
         CheckConstraint(one_of("channel", Channel), name="channel_valid"),
         UniqueConstraint("origin_point_id", "year", "seq", name="uq_service_case_point_year_seq"),
         Index("ix_service_case_point_status", "service_point_id", "status"),
+        # The open cases of the points one serves or supervises; all open cases (committee).
+        Index("ix_service_case_origin_status", "origin_point_id", "status"),
+        Index("ix_service_case_status", "status"),
+        # The six rates and the dashboards' case figures read a span of dates (app/reports).
+        Index("ix_service_case_created_at", "created_at"),
+        Index("ix_service_case_accepted_at", "accepted_at"),
+        Index("ix_service_case_done_on", "done_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +109,7 @@ class ServiceCase(db.Model):
     seq: Mapped[int] = mapped_column()
     item_id: Mapped[int] = mapped_column(ForeignKey("service_item.id"), index=True)
     service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"))
-    origin_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"), index=True)
+    origin_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20), default=Channel.COUNTER)
     status: Mapped[str] = mapped_column(String(20), default=Status.NEW)
@@ -209,6 +216,8 @@ class Evaluation(db.Model):
     __table_args__ = (
         CheckConstraint("level BETWEEN 1 AND 5", name="level_valid"),
         CheckConstraint("source IN ('online', 'return_visit')", name="source_valid"),
+        # The satisfaction rate: the ratings given in a span of dates (app/reports/rates.py).
+        Index("ix_evaluation_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

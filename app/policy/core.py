@@ -30,8 +30,16 @@ def _active(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def real(user: Any) -> Any:
+    """The user behind Flask-Login's ``current_user`` proxy: a page checks hundreds of rules,
+    and every attribute read through the proxy looks the user up again."""
+    unwrap = getattr(user, "_get_current_object", None)
+    return unwrap() if unwrap is not None else user
+
+
 def grants_of(user: Any, roles: Iterable[str] | None = None) -> list[RoleGrant]:
     """The user's grants, optionally only those of the given roles."""
+    user = real(user)
     if not _active(user):
         return []
     wanted = set(roles) if roles is not None else None
@@ -71,6 +79,7 @@ def root_admin(user: Any) -> bool:
 
 def can(user: Any, action: str, target: Any = None) -> bool:
     """True when ``user`` may do ``action`` to ``target``. Unknown actions are denied."""
+    user = real(user)
     if not _active(user):
         return False
     fn = _RULES.get(action)

@@ -129,6 +129,8 @@ def _cases(stmt: Select, user: Any) -> Select:
     # The points one serves at, the subtrees one supervises, and the cases one holds.
     points = agent_point_ids(user)
     paths = scope_paths(user, SUPERVISORS)
+    if paths and _covers_every_root(paths):
+        return stmt  # every point lies in the subtrees supervised: the committee over all
     conds = [ServiceCase.agent_member_id.in_(select(Member.id).where(Member.user_id == user.id))]
     if points:
         conds.append(ServiceCase.service_point_id.in_(points))
