@@ -15,7 +15,7 @@ from app import policy
 from app.auth.models import User
 from app.cases.models import OPEN_STATUSES, CaseStep, Evaluation, ServiceCase, Status
 from app.cases.workflow import days_left
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.common.crypto import decrypt
 from app.common.idcard import mask_id, mask_phone
 from app.common.pagination import Page, paginate
@@ -23,6 +23,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.policy.cases import agent_point_ids
+from app.policy.duty import staffed_points
 from app.roster.models import Member
 from app.roster.privacy import mask_address
 from app.volunteers.models import ServiceItem
@@ -81,7 +82,7 @@ def my_cases(user: User, state: str = "", page: int = 1) -> Page:
     secretary or the committee, those of the points they supervise. Open ones by default,
     overdue first, then by due date. Three queries."""
     stmt = policy.scope(select(ServiceCase), user, ServiceCase)
-    return paginate(_by_urgency(_filtered(stmt, state, None)), page, PER_PAGE)
+    return paginate(_by_urgency(_filtered(stmt, state, None)), page, PER_PAGE, ids_first=True)
 
 
 @dataclass
@@ -137,7 +138,7 @@ def board(
         counts[(member_id, status)] = n
         late[member_id] = late.get(member_id, 0) + (n_late or 0)
         by_status[status] = by_status.get(status, 0) + n
-    rows = paginate(_by_urgency(_filtered(base, state, agent_id)), page, PER_PAGE)
+    rows = paginate(_by_urgency(_filtered(base, state, agent_id)), page, PER_PAGE, ids_first=True)
     ordered = sorted(agents.items(), key=lambda kv: (kv[0] is None, kv[1]))
     return Board(
         sp=sp,
@@ -152,18 +153,43 @@ def board(
 
 
 def _points(user: User, action: str) -> list[ServicePoint]:
+    """The active points where ``user`` may do ``action`` (a point-staff rule): the points
+    they staff or supervise picked in SQL, each then checked by the rule itself."""
     stmt = (
         select(ServicePoint)
-        .where(ServicePoint.is_active)
+        .where(ServicePoint.is_active, ServicePoint.id.in_(staffed_points(user)))
         .options(joinedload(ServicePoint.org))
         .order_by(ServicePoint.level, ServicePoint.name)
     )
     return [sp for sp in db.session.scalars(stmt) if policy.can(user, action, sp)]
 
 
-def board_points(user: User) -> list[ServicePoint]:
-    """The active points whose board ``user`` may open (for the links on my cases)."""
-    return _points(user, "case.board")
+def board_points(user: User) -> list[tuple[int, str]]:
+    """(id, name) of the active points whose board ``user`` may open (the links on my cases):
+    the points they staff or supervise, which is the board rule (point staff) said in SQL; a
+    county committee has hundreds, so they are read as rows, once per change of the network."""
+
+    def compute() -> list[tuple[int, str]]:
+        stmt = (
+            select(ServicePoint.id, ServicePoint.name)
+            .where(ServicePoint.is_active, ServicePoint.id.in_(staffed_points(user)))
+            .order_by(ServicePoint.level, ServicePoint.name)
+        )
+        return [tuple(row) for row in db.session.execute(stmt)]
+
+    return versions.cached(("points",), ("board_points", user.id, user.is_active), compute)
+
+
+def can_intake(user: User) -> bool:
+    """Whether ``user`` may register a case at any point (one query)."""
+    stmt = select(ServicePoint.id).where(
+        ServicePoint.is_active, ServicePoint.id.in_(staffed_points(user))
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+# Who staffs or supervises which point changes with the points, the tree and the grants.
+versions.watch("points", "service_point", "org", "role_grant")
 
 
 # --- the case page ------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def case_list():
         rows=rows,
         form=form,
         points=pages.board_points(current_user),
-        can_intake=bool(pages.intake_points(current_user)),
+        can_intake=pages.can_intake(current_user),
         today=timeutil.today(),
         status_labels=STATUS_LABELS,
         kind_labels=KIND_LABELS,
