@@ -111,10 +111,10 @@ def chosen(message: Any):
 class QuickSelect(Select):
     """A ``<select>`` rendered in one pass over its choices: a county's filter lists (every
     org in scope, every skill) cost about a microsecond per option instead of WTForms' general
-    per-option attribute rendering. Option groups and per-option attributes fall back to it."""
+    per-option attribute rendering. Option groups and non-text values fall back to it."""
 
     def __call__(self, field, **kwargs: Any) -> Markup:
-        if field.has_groups():
+        if field.has_groups() or field.coerce is not str:
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -124,11 +124,14 @@ class QuickSelect(Select):
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
         parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for value, label, selected, render_kw in field.iter_choices():
-            if render_kw:
-                parts.append(self.render_option(value, label, selected, **render_kw))
+        data = field.data
+        chosen = {str(d) for d in data} if isinstance(data, list | tuple) else {str(data)}
+        for choice in field.choices or ():
+            value, label = choice[0], choice[1]
+            if len(choice) > 2 and choice[2]:  # (value, label, render_kw)
+                parts.append(self.render_option(value, label, str(value) in chosen, **choice[2]))
                 continue
-            mark = " selected" if selected else ""
+            mark = " selected" if str(value) in chosen else ""
             parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
         parts.append("</select>")
         return Markup("".join(parts))  # noqa: S704 - values and labels escaped above
