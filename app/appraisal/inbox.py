@@ -1,13 +1,15 @@
-"""What waits for whom (the inbox) and the branch overview of a quarter: the appraisal's
-read-side queries, each a fixed number of SQL statements whatever the branch size."""
+"""What waits for whom (the inbox), grouped by kind of task with each kind's true count, and
+the branch overview of a quarter: the appraisal's read-side queries, each a fixed number of SQL
+statements whatever the branch or county size."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
@@ -24,126 +26,220 @@ from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.tree import in_subtrees
+from app.policy.appraisal import not_own, signed_by
 from app.roster.models import Member
 
-
-@dataclass
-class InboxItem:
-    appraisal: Appraisal
-    task: str
-    due: date
-    overdue: bool
-
-
-@dataclass
-class Inbox:
-    items: list[InboxItem] = field(default_factory=list)
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for i in self.items if i.overdue)
-
+SHOWN = 20  # the first records of each kind shown; the rest are counted and linked
 
 # (task, reach name, status waited on, the period's deadline for it)
 _ROLE_TASKS = (
     ("sign", "appraisal.sign", Status.SUBMITTED, "sign_due"),
     ("assess", "appraisal.assess", Status.SIGNED, "opinion_due"),
+    ("spot", "appraisal.spot", Status.ASSESSED, "spot_due"),
 )
 
 
-def inbox(user: User, *, limit: int = 200, today: date | None = None) -> Inbox:
-    """What waits for ``user``: their self-records, sign-offs, branch opinions, spot checks,
-    and key persons still waiting for this month's talk; overdue as of ``today`` (the
-    reminders pass the day they are run for).
+@dataclass(frozen=True)
+class InboxItem:
+    """One record waiting, as plain values read from a Core row."""
 
-    One query per kind of task, each loading member, org and period with it."""
+    task: str
+    appraisal_id: int
+    member_id: int
+    member_name: str
+    org_name: str
+    year: int
+    quarter: int
+    due: date
+    overdue: bool
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"  # as ``AppraisalPeriod.label``
+
+
+@dataclass
+class InboxGroup:
+    """One kind of task: its true count (and how many are overdue), the oldest due first,
+    and where the whole list is (a period and org whose overview filtered by ``status``
+    lists them), when one list holds them."""
+
+    task: str
+    total: int
+    overdue: int
+    items: list[InboxItem]
+    status: str | None = None
+    period_id: int | None = None
+    org_id: int | None = None
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass
+class Inbox:
+    groups: list[InboxGroup] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(g.total for g in self.groups)
+
+    @property
+    def overdue(self) -> int:
+        return sum(g.overdue for g in self.groups)
+
+    @property
+    def items(self) -> list[InboxItem]:
+        """The shown items of every kind, oldest due first."""
+        out = [i for g in self.groups for i in g.items]
+        out.sort(key=lambda i: (i.due, i.appraisal_id))
+        return out
+
+
+@dataclass
+class _Kind:
+    task: str
+    where: list  # conditions on Appraisal rows (the open quarters are added)
+    due: Any  # the period's deadline column, or a fixed date (the talks: the month's end)
+    status: str | None = None
+    paths: list[str] = field(default_factory=list)
+
+
+def inbox(
+    user: User,
+    *,
+    limit: int = SHOWN,
+    today: date | None = None,
+    due_by: date | None = None,
+) -> Inbox:
+    """What waits for ``user``, by kind: their self-records, sign-offs, branch opinions, spot
+    checks, and key persons still waiting for this month's talk; overdue as of ``today``.
+    Each kind with its true count and its first ``limit`` records, oldest due first;
+    ``due_by`` keeps only what is due by then (the reminders pass their horizon).
+
+    Two queries per kind (a count by period from the index ix_appraisal_inbox, then the rows
+    shown as Core rows), and one for the open quarters' deadlines, whatever the data size.
+    Nobody is asked to act on their own record (but for their own self-record and talks), and a
+    sign-off waits only for its signer (``policy.appraisal.signed_by``)."""
     today = today or timeutil.today()
-    base = _open_records()
-    out = Inbox(items=_talk_items(user, base, today, limit))
-    for task, stmt, due_attr in _task_queries(user, base):
-        for a in _load(stmt, limit):
-            if _waits_for(user, task, a):
-                due = getattr(a.period, due_attr)
-                out.items.append(InboxItem(a, task, due, due < today))
-    out.items.sort(key=lambda i: (i.due, i.appraisal.id))
+    periods = {
+        p.id: p
+        for p in db.session.execute(
+            select(
+                AppraisalPeriod.id,
+                AppraisalPeriod.self_due,
+                AppraisalPeriod.sign_due,
+                AppraisalPeriod.opinion_due,
+                AppraisalPeriod.spot_due,
+            ).where(AppraisalPeriod.is_closed.is_(False))
+        )
+    }
+    out = Inbox()
+    if not periods:
+        return out
+    for kind in _kinds(user, today):
+        if isinstance(kind.due, date):
+            if due_by is not None and kind.due > due_by:
+                continue
+            wanted = list(periods)
+        else:
+            name = kind.due.key
+            wanted = [
+                pid for pid, p in periods.items() if due_by is None or getattr(p, name) <= due_by
+            ]
+        if not wanted:
+            continue
+        # One's own records and the talks are found from the member and the few key persons,
+        # not from the quarter's records: their period test is kept off the index (``+ 0``)
+        # so that the planner starts from those.
+        own_kind = kind.task in ("self", "talk")
+        period = Appraisal.period_id + 0 if own_kind else Appraisal.period_id
+        where = (period.in_(wanted), *kind.where)
+        counts = dict(
+            db.session.execute(
+                select(Appraisal.period_id, func.count())
+                .where(*where)
+                .group_by(Appraisal.period_id)
+            ).all()
+        )
+        rows = _rows(kind, where, limit, today)  # asked even when none: a constant count
+        total = sum(counts.values())
+        if not total:
+            continue
+        group = InboxGroup(kind.task, total, 0, rows, kind.status)
+        if not isinstance(kind.due, date):
+            group.overdue = sum(
+                n for pid, n in counts.items() if getattr(periods[pid], kind.due.key) < today
+            )
+        if len(counts) == 1 and len(kind.paths) == 1:
+            group.period_id = next(iter(counts))
+            group.org_id = int(kind.paths[0].strip("/").split("/")[-1])
+        out.groups.append(group)
     return out
 
 
-def _open_records() -> Select:
-    """The ids of records of quarters still open; each task narrows it (own, or by status and
-    subtree) and ``_load`` reads only the records picked."""
-    return (
-        select(Appraisal.id)
-        .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
-        .where(AppraisalPeriod.is_closed.is_(False))
-    )
-
-
-def _at_step(base: Select, *where) -> Select:
-    """``base`` narrowed to records at a step: the open quarters named again as a list, so
-    that the index on (status, period, org) answers it rather than the records."""
-    open_periods = select(AppraisalPeriod.id).where(AppraisalPeriod.is_closed.is_(False))
-    return base.where(Appraisal.period_id.in_(open_periods), *where)
-
-
-def _load(ids: Select, limit: int):
-    """The first ``limit`` records of ``ids``, with member, org and period loaded: the ids are
-    picked from the index, and only the records shown are read."""
-    picked = ids.order_by(Appraisal.id).limit(limit)
+def _rows(kind: _Kind, where: tuple, limit: int, today: date) -> list[InboxItem]:
+    """The first ``limit`` records of ``kind``, oldest due first: member, org and quarter read
+    as one Core row each."""
+    fixed = kind.due if isinstance(kind.due, date) else None
+    due = literal(fixed) if fixed else kind.due
     stmt = (
-        select(Appraisal)
-        .where(Appraisal.id.in_(picked.scalar_subquery()))
-        .options(
-            joinedload(Appraisal.member), joinedload(Appraisal.org), joinedload(Appraisal.period)
+        select(
+            Appraisal.id,
+            Appraisal.member_id,
+            Member.name,
+            Org.name,
+            AppraisalPeriod.year,
+            AppraisalPeriod.quarter,
+            due,
         )
-        .order_by(Appraisal.id)
+        .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
+        .join(Member, Member.id == Appraisal.member_id)
+        .join(Org, Org.id == Appraisal.org_id)
+        .where(*where)
+        .order_by(*([] if fixed else [due]), Appraisal.id)
+        .limit(limit)
     )
-    return db.session.scalars(stmt).unique()
+    items = []
+    for aid, mid, name, org, year, quarter, d in db.session.execute(stmt):
+        d = fixed or d
+        items.append(InboxItem(kind.task, aid, mid, name, org, year, quarter, d, d < today))
+    return items
 
 
-def _own(user: User, stmt: Select) -> Select:
-    return stmt.join(Member, Member.id == Appraisal.member_id).where(Member.user_id == user.id)
-
-
-def _reached(user: User, reach_name: str, stmt: Select) -> Select | None:
-    """``stmt`` narrowed to the subtrees ``user`` reaches for ``reach_name`` and to the records
-    they may read (a mentor's are their mentees'), or None."""
-    paths = policy.subtrees(user, reach_name)
-    if not paths:
-        return None
-    return policy.scope(stmt.where(in_subtrees(Appraisal.org_id, paths)), user, Appraisal)
-
-
-def _task_queries(user: User, base: Select) -> list[tuple[str, Select, str]]:
-    """(task, query, deadline attribute) for the member's own drafts and each role's steps."""
-    tasks = [("self", _own(user, base).where(Appraisal.status == Status.DRAFT), "self_due")]
+def _kinds(user: User, today: date) -> list[_Kind]:
+    """The kinds of task ``user`` may have, each as conditions on Appraisal rows."""
+    # One's own record by equality (a login has at most one roster entry): the index on
+    # (member, year, quarter) finds it, never a scan of the open quarter.
+    own = (
+        Appraisal.member_id == select(Member.id).where(Member.user_id == user.id).scalar_subquery()
+    )
+    kinds = [_Kind("self", [own, Appraisal.status == Status.DRAFT], AppraisalPeriod.self_due)]
     for task, reach_name, status, due in _ROLE_TASKS:
-        stmt = _reached(user, reach_name, _at_step(base, Appraisal.status == status))
-        if stmt is not None:
-            tasks.append((task, stmt, due))
-    spot = _reached(
-        user,
-        "appraisal.spot",
-        _at_step(
-            base,
-            Appraisal.status == Status.ASSESSED,
-            Appraisal.is_sampled,
-            Appraisal.spot_result.is_(None),
-        ),
-    )
-    if spot is not None:
-        tasks.append(("spot", spot, "spot_due"))
-    return tasks
+        paths = policy.subtrees(user, reach_name)
+        if not paths:
+            continue
+        where = [Appraisal.status == status, _scoped(user, paths)]
+        if task == "sign":
+            where.append(signed_by(user))  # the signer's own record excepted too
+        else:
+            where.append(not_own(user))
+        if task == "spot":
+            where += [Appraisal.is_sampled.is_(True), Appraisal.spot_result.is_(None)]
+        kinds.append(_Kind(task, where, getattr(AppraisalPeriod, due), status, paths))
+    kinds.append(_talks(user, own, today))
+    return kinds
 
 
-def _waits_for(user: User, task: str, a: Appraisal) -> bool:
-    """Nobody is asked to act on their own record; a sign-off waits only for its signer."""
-    if task != "self" and a.member.user_id == user.id:
-        return False
-    return task != "sign" or policy.can(user, "appraisal.sign", a)
+def _scoped(user: User, paths: list[str]) -> Any:
+    """Records in ``paths`` that ``user`` may read (a mentor's are their mentees')."""
+    readable = policy.scope(select(Appraisal.id), user, Appraisal).whereclause
+    inside = in_subtrees(Appraisal.org_id, paths)
+    return inside if readable is None else and_(inside, readable)
 
 
-def _talk_items(user: User, base: Select, today: date, limit: int) -> list[InboxItem]:
+def _talks(user: User, own: Any, today: date) -> _Kind:
     """Key persons (责任区, rule 4.3.2) with no talk yet this month: the member and their
     secretary are both told, through the member's open record of the quarter."""
     month_start = today.replace(day=1)
@@ -161,16 +257,10 @@ def _talk_items(user: User, base: Select, today: date, limit: int) -> list[Inbox
             ResponsibilityPerson.is_key, ResponsibilityPerson.is_active, ~talked
         )
     )
-    open_records = base.where(Appraisal.status != Status.CLOSED, needs_talk)
-    queries = [_own(user, open_records), _reached(user, "appraisal.talk", open_records)]
+    paths = policy.subtrees(user, "appraisal.talk")
+    whose = or_(own, _scoped(user, paths)) if paths else own
     month_end = (month_start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    items: dict[int, InboxItem] = {}
-    for stmt in queries:
-        if stmt is None:
-            continue
-        for a in _load(stmt, limit):
-            items.setdefault(a.id, InboxItem(a, "talk", month_end, False))
-    return list(items.values())
+    return _Kind("talk", [Appraisal.status != Status.CLOSED, needs_talk, whose], month_end)
 
 
 @dataclass

@@ -23,6 +23,9 @@ REACH_TEXTS = {
 }
 
 
+HOME_SHOWN = 5
+
+
 @dataclass
 class GrantLine:
     role: str
@@ -44,7 +47,8 @@ def home_page(user: User) -> HomePage:
     own = db.session.scalar(
         select(Member).where(Member.user_id == user.id).options(joinedload(Member.org))
     )
-    return HomePage(grants=grant_lines(user), own_member=own, box=inbox(user, limit=50))
+    # The card shows the five oldest due of every kind together, and the true total.
+    return HomePage(grants=grant_lines(user), own_member=own, box=inbox(user, limit=HOME_SHOWN))
 
 
 def grant_lines(user: User) -> list[GrantLine]:

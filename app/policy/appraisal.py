@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import false, or_, select
+
+from app.appraisal.models import Appraisal
 from app.auth.models import Role, User
 from app.orgs.models import Org
-from app.policy.core import _RULES, covers, has_role, rule
+from app.orgs.tree import in_subtrees
+from app.policy.core import _RULES, covers, has_role, rule, scope_paths
+from app.roster.models import Member
 
 # --- appraisal ----------------------------------------------------------------------------------
 
@@ -77,6 +82,36 @@ def _signer(user: User, a: Any) -> bool:
 @rule("appraisal.sign")
 def _appraisal_sign(user: User, a: Any) -> bool:
     return _signer(user, a)
+
+
+def not_own(user: User):
+    """A condition on Appraisal rows: not ``user``'s own record."""
+    return Appraisal.member_id.not_in(select(Member.id).where(Member.user_id == user.id))
+
+
+def signed_by(user: User):
+    """``_signer`` as a condition on Appraisal rows, so that the inbox counts the sign-offs
+    waiting for ``user`` in SQL: the branch secretary's whole subtree; a probationary record
+    for its mentor (the named one, or any of the org while none is named); any other for the
+    group leader; never one's own record."""
+    secretary = scope_paths(user, [Role.BRANCH_SECRETARY])
+    mentor = scope_paths(user, [Role.MENTOR])
+    leader = scope_paths(user, [Role.GROUP_LEADER])
+    conds = []
+    if secretary:
+        conds.append(in_subtrees(Appraisal.org_id, secretary))
+    if mentor:
+        mine_or_unnamed = or_(Member.mentor_user_id == user.id, Member.mentor_user_id.is_(None))
+        conds.append(
+            Appraisal.is_probationary.is_(True)
+            & in_subtrees(Appraisal.org_id, mentor)
+            & Appraisal.member_id.in_(select(Member.id).where(mine_or_unnamed))
+        )
+    if leader:
+        conds.append(Appraisal.is_probationary.is_(False) & in_subtrees(Appraisal.org_id, leader))
+    if not conds:
+        return false()
+    return or_(*conds) & not_own(user)
 
 
 @rule("appraisal.return_to_member")

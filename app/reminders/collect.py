@@ -31,6 +31,7 @@ from app.network.models import (
 from app.roster.models import Member
 
 HORIZON_WORKDAYS = 2
+APPRAISAL_LIMIT = 200  # records of each appraisal kind named in one reminder
 KINDS = ("self", "sign", "assess", "spot", "talk", "case", "complaint", "duty")
 
 
@@ -63,12 +64,11 @@ def horizon(day: date) -> date:
 
 
 def _appraisal_items(user: User, day: date, until: date) -> list[Item]:
+    """The inbox's records due by ``until``, up to ``APPRAISAL_LIMIT`` of each kind."""
     out = []
-    for i in inbox(user, today=day).items:
-        if i.due <= until:
-            a = i.appraisal
-            text = f"{a.member.name} · {a.period.year}-Q{a.period.quarter}"
-            out.append(Item(i.task, text, i.due, i.due < day))
+    for i in inbox(user, today=day, due_by=until, limit=APPRAISAL_LIMIT).items:
+        text = f"{i.member_name} · {i.year}-Q{i.quarter}"
+        out.append(Item(i.task, text, i.due, i.due < day))
     return out
 
 

@@ -1,8 +1,9 @@
-"""The committee's inbox asks the same number of queries however many records wait."""
+"""The inbox by kind of task: the same number of queries however many records wait, each
+kind's true count beyond the records shown, and nobody asked to act on their own record."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from app.appraisal import services
 from app.appraisal.inbox import inbox
@@ -12,7 +13,19 @@ from tests.factories import make_member
 
 
 def _spot_names(user) -> set[str]:
-    return {i.appraisal.member.name for i in inbox(user).items if i.task == "spot"}
+    return {i.member_name for i in inbox(user, limit=100).items if i.task == "spot"}
+
+
+def _sample_everything(world, n: int) -> None:
+    for i in range(n):
+        make_member(world.tree.group_a if i % 2 else world.tree.group_b, name=f"抽查{i}")
+    services.add_missing_records(world.period)
+    db.session.execute(
+        update(Appraisal)
+        .where(Appraisal.period_id == world.period.id)
+        .values(status="assessed", grade="qualified", is_sampled=True)
+    )
+    db.session.commit()
 
 
 def test_committee_inbox_query_count_does_not_grow_with_the_data(world, login_as, count_queries):
@@ -32,3 +45,35 @@ def test_committee_inbox_query_count_does_not_grow_with_the_data(world, login_as
         assert c.get("/appraisal/").status_code == 200
     assert many.count == few.count
     assert {f"抽查{i}" for i in range(15)} <= _spot_names(world.committee)
+
+
+def test_each_kind_counts_every_record_waiting_beyond_those_shown(world, login_as):
+    _sample_everything(world, 25)
+    waiting = db.session.scalar(select(func.count()).where(Appraisal.period_id == world.period.id))
+    box = inbox(world.committee, limit=3)
+    (spot,) = [g for g in box.groups if g.task == "spot"]
+    assert len(spot.items) == 3 and spot.total == waiting > 25 and box.total == waiting
+    assert [i.due for i in spot.items] == sorted(i.due for i in spot.items)
+    html = login_as(world.committee).get("/appraisal/").get_data(as_text=True)
+    assert f"{waiting}" in html and html.count('href="/appraisal/') >= 20
+    # "See all" leads to the overview of the committee's org, filtered by the state.
+    assert f"/orgs/{world.tree.committee.id}?status=assessed" in html
+
+
+def test_nobody_counts_or_sees_their_own_record_but_as_their_self_record(world):
+    _sample_everything(world, 2)
+    me = make_member(world.tree.group_a, name="委员本人")
+    me.user_id = world.committee.id
+    services.add_missing_records(world.period)
+    db.session.execute(
+        update(Appraisal)
+        .where(Appraisal.member_id == me.id)
+        .values(status="assessed", grade="qualified", is_sampled=True)
+    )
+    db.session.commit()
+    sampled = db.session.scalar(
+        select(func.count()).where(Appraisal.period_id == world.period.id, Appraisal.is_sampled)
+    )
+    (spot,) = [g for g in inbox(world.committee, limit=100).groups if g.task == "spot"]
+    assert spot.total == sampled - 1 == len(spot.items)
+    assert "委员本人" not in {i.member_name for i in spot.items}

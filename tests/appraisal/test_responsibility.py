@@ -72,7 +72,7 @@ def test_key_person_without_a_talk_this_month_is_in_the_inbox(world):
     db.session.commit()
 
     def talk_tasks(user):
-        return [i.appraisal.member.name for i in inbox(user).items if i.task == "talk"]
+        return [i.member_name for i in inbox(user).items if i.task == "talk"]
 
     assert talk_tasks(world.alice_user) == ["爱丽丝"]
     assert talk_tasks(world.sec_a) == ["爱丽丝"]

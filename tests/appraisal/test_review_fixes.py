@@ -93,7 +93,7 @@ def test_secretary_signs_for_members_outside_groups_and_sees_it(world):
     fill(a)
     apply(a, "submit", world.sec_a, expected_version=None)
     db.session.commit()
-    tasks = {(i.task, i.appraisal.member.name) for i in inbox(world.sec_a).items}
+    tasks = {(i.task, i.member_name) for i in inbox(world.sec_a).items}
     assert ("sign", "无组党员") in tasks
 
 
@@ -106,7 +106,7 @@ def test_spot_return_comes_back_to_the_committee(world):
     apply(a, "return_to_branch", world.committee, expected_version=None, comment="材料不全")
     apply(a, "assess", world.sec_a, expected_version=None, data=ASSESS)
     db.session.commit()
-    tasks = {(i.task, i.appraisal.member.name) for i in inbox(world.committee).items}
+    tasks = {(i.task, i.member_name) for i in inbox(world.committee).items}
     assert ("spot", "爱丽丝") in tasks
 
 

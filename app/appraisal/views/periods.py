@@ -14,7 +14,7 @@ from app.appraisal import overview as overviews
 from app.appraisal.cap import excellent_cap, states_a_cap
 from app.appraisal.excel import branch_summary
 from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
-from app.appraisal.labels import STATUS_LABELS, TEMPLATE_LABELS
+from app.appraisal.labels import STATUS_LABELS, TASK_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import AppraisalPeriod
 from app.common import timeutil
 from app.common.excel import send_xlsx
@@ -27,9 +27,33 @@ from app.orgs.models import Org
 @login_required
 def inbox():
     box = queries.inbox(current_user)
+
+    def overview_url(group: queries.InboxGroup) -> str:
+        """The list holding all of a kind: the overview of the org one oversees, filtered."""
+        return url_for(
+            "appraisal.overview",
+            period_id=group.period_id,
+            org_id=group.org_id,
+            status=group.status,
+            view="list",
+        )
+
     return render_template(
-        "appraisal/inbox.html", box=box, today=timeutil.today(), **TEMPLATE_LABELS
+        "appraisal/inbox.html",
+        box=box,
+        overview_url=overview_url,
+        **inbox_labels(),
     )
+
+
+def inbox_labels() -> dict:
+    """The inbox's labels translated once per page, and the records' link prefix."""
+    return {
+        "tasks": {k: str(v) for k, v in TASK_LABELS.items()},
+        "due_on": _("due %(d)s", d="%s"),
+        "overdue_since": _("overdue since %(d)s", d="%s"),
+        "record_url": url_for("appraisal.record", appraisal_id=0)[:-1],
+    }
 
 
 @bp.route("/periods")
