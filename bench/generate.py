@@ -327,7 +327,7 @@ def _fix_sequences(db) -> None:
 def generate(app, *, seed: int = 7, members: int = 100_000, branches: int = 400,
              years: int = 4, cases: int = 200_000, profiles: int = 10_000,
              items: int = 2_000) -> None:  # fmt: skip
-    from app.common import timeutil
+    from app.common import timeutil, versions
     from app.extensions import db
     from app.orgs.models import Org
     from app.roster.services import resolve_skills
@@ -358,6 +358,7 @@ def generate(app, *, seed: int = 7, members: int = 100_000, branches: int = 400,
         agents = [m[0] for m in rows[: len(rows) // 50]]
         _cases(c, cases, years, timeutil.today(), item_ids, points, agents, user_id)
         _fix_sequences(db)
+        versions.bump(db.session, versions.topics())  # the figures' tokens, as any write sets
         db.session.execute(text("ANALYZE"))  # the planner's statistics for the new rows
         db.session.commit()
         print(f"county generated in {time.perf_counter() - t0:.0f} s", flush=True)

@@ -51,6 +51,11 @@ def watch(topic: str, *tables: str) -> None:
         _TOPICS[table] = topic
 
 
+def topics() -> set[str]:
+    """Every topic some package watches."""
+    return set(_TOPICS.values())
+
+
 def _new_token() -> int:
     return secrets.randbits(62)
 
