@@ -56,7 +56,7 @@ def _tidy(db) -> None:
 
 
 def run(app, quick: bool = False) -> list[Figure]:
-    from app.appraisal import services
+    from app.appraisal import periods
     from app.appraisal.models import AppraisalPeriod
     from app.auth.services import find_user
     from app.extensions import db
@@ -77,7 +77,7 @@ def run(app, quick: bool = False) -> list[Figure]:
             statements.clear()
             event.listen(engine, "before_cursor_execute", _count)
             t = time.perf_counter()
-            period = services.open_period(actor, root, YEAR, QUARTER, services.Deadlines(*DUE))
+            period = periods.open_period(actor, root, YEAR, QUARTER, periods.Deadlines(*DUE))
             db.session.flush()
             elapsed = time.perf_counter() - t
             event.remove(engine, "before_cursor_execute", _count)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.appraisal.dimensions import EVIDENCE_KEY
 from app.appraisal.models import Appraisal
-from app.appraisal.services import quarter_bounds
+from app.appraisal.periods import quarter_bounds
 from app.appraisal.workflow import dimensions_for
 from app.cases.labels import RATING_LABELS
 from app.cases.stats import CompletedCase, completed_cases

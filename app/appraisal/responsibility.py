@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.appraisal import checklists
 from app.appraisal.models import Appraisal, ChecklistItem, ContactLog, ResponsibilityPerson
-from app.appraisal.services import quarter_bounds
+from app.appraisal.periods import quarter_bounds
 from app.auth.models import User
 from app.common import timeutil
 from app.errors import FieldErrors, PermissionDenied

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.appraisal import periods
 from app.appraisal import services as ap
 from app.appraisal.checklists import items_for
 from app.appraisal.models import Appraisal, AppraisalPeriod, ContactLog, ResponsibilityPerson
@@ -115,14 +116,14 @@ def _name_mentors(staff: Staff) -> None:
 def _seed_quarter(
     root: Org, quarter: int, committee: User, staff: Staff, rng: random.Random, demo_member: int
 ) -> None:
-    _, end = ap.quarter_bounds(YEAR, quarter)
-    deadlines = ap.Deadlines(
+    _, end = periods.quarter_bounds(YEAR, quarter)
+    deadlines = periods.Deadlines(
         end - timedelta(days=1),
         end + timedelta(days=6),
         end + timedelta(days=14),
         end + timedelta(days=24),
     )
-    period = ap.open_period(committee, root, YEAR, quarter, deadlines)
+    period = periods.open_period(committee, root, YEAR, quarter, deadlines)
     db.session.flush()
     records = list(
         db.session.scalars(
@@ -156,7 +157,7 @@ def _seed_quarter(
         for a in records:
             if a.id in chosen and a.status == "assessed":
                 apply(a, "spot_confirm", committee, expected_version=None)
-        ap.close_period(committee, period, reason="季度考核期满，未完成的按现状归档。")
+        periods.close_period(committee, period, reason="季度考核期满，未完成的按现状归档。")
 
 
 def _walk(

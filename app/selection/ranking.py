@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
 
 from app.appraisal.models import Appraisal, Grade, Status
-from app.appraisal.services import quarter_bounds
+from app.appraisal.periods import quarter_bounds
 from app.cases.stats import completed_summary
 from app.extensions import db
 from app.orgs.models import Org, OrgKind

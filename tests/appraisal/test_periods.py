@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.appraisal import services
+from app.appraisal import periods
 from app.appraisal.models import Appraisal
 from app.audit import AuditEvent
 from app.extensions import db
@@ -16,7 +16,7 @@ from app.orgs.models import OrgKind
 from app.roster.models import Member
 from tests.factories import make_member, make_org
 
-DUE = services.Deadlines(*[date(2026, 9, 30)] * 4)
+DUE = periods.Deadlines(*[date(2026, 9, 30)] * 4)
 
 
 def _records(member) -> list[Appraisal]:
@@ -37,7 +37,7 @@ def test_a_new_record_carries_the_members_values(world):
         joined_on="2026-03-01",
         post_kind="cadre",
     )
-    assert services.add_missing_records(world.period) == 1
+    assert periods.add_missing_records(world.period) == 1
     db.session.commit()
     (a,) = _records(m)
     assert (a.period_id, a.org_id, a.year, a.quarter) == (
@@ -70,7 +70,7 @@ def test_only_members_in_good_standing_get_a_record(world, status, appraised):
     m = make_member(world.tree.group_a, name="状态党员")
     db.session.get(Member, m.id).party_status = status
     db.session.commit()
-    assert services.add_missing_records(world.period) == int(appraised)
+    assert periods.add_missing_records(world.period) == int(appraised)
     db.session.commit()
     assert len(_records(m)) == int(appraised)
 
@@ -80,10 +80,10 @@ def test_rerunning_adds_only_the_members_who_joined_since(world):
         a.id: a.version
         for a in db.session.scalars(select(Appraisal).where(Appraisal.period_id == world.period.id))
     }
-    assert services.add_missing_records(world.period) == 0
+    assert periods.add_missing_records(world.period) == 0
     new = [make_member(world.tree.group_a, name=f"新党员{i}") for i in range(3)]
-    assert services.add_missing_records(world.period) == 3
-    assert services.add_missing_records(world.period) == 0
+    assert periods.add_missing_records(world.period) == 3
+    assert periods.add_missing_records(world.period) == 0
     db.session.commit()
     after = {
         a.id: a.version
@@ -98,7 +98,7 @@ def test_a_member_holding_a_record_elsewhere_keeps_it(world):
     # Alice already has the quarter's record from the committee's period: a general branch
     # opening the same quarter below leaves it where it is and gives her no second one.
     total = _count()
-    sub = services.open_period(None, world.tree.general, 2026, 3, DUE)
+    sub = periods.open_period(None, world.tree.general, 2026, 3, DUE)
     db.session.commit()
     assert _count() == total
     (a,) = _records(world.alice)
@@ -111,8 +111,8 @@ def test_a_member_holding_a_record_elsewhere_keeps_it(world):
     assert ev.details["records"] == 0
     # A member who joins branch A now gets the record of the first period to add them.
     m = make_member(world.tree.group_a, name="后来者")
-    assert services.add_missing_records(sub) == 1
-    assert services.add_missing_records(world.period) == 0
+    assert periods.add_missing_records(sub) == 1
+    assert periods.add_missing_records(world.period) == 0
     db.session.commit()
     (b,) = _records(m)
     assert b.period_id == sub.id
@@ -122,11 +122,11 @@ def test_a_member_moved_in_from_another_committee_keeps_the_record_opened_there(
     other = make_org("另一党委")
     branch = make_org("另一支部", OrgKind.BRANCH, other)
     m = make_member(branch, name="调入党员")
-    there = services.open_period(None, other, 2026, 3, DUE)
+    there = periods.open_period(None, other, 2026, 3, DUE)
     db.session.commit()
     db.session.get(Member, m.id).org_id = world.tree.group_a.id
     db.session.commit()
-    assert services.add_missing_records(world.period) == 0
+    assert periods.add_missing_records(world.period) == 0
     db.session.commit()
     (a,) = _records(m)
     assert (a.period_id, a.org_id) == (there.id, branch.id)
@@ -141,7 +141,7 @@ def test_drafts_follow_a_transfer_inside_the_subtree_only(world):
     bob.org_id = other.id
     bob.post_kind = "cadre"
     db.session.commit()
-    services.add_missing_records(world.period)
+    periods.add_missing_records(world.period)
     db.session.commit()
     inside, outside = world.record(world.alice), world.record(world.bob)
     assert inside.org_id == world.tree.group_b.id and inside.version == versions[0] + 1
@@ -163,20 +163,20 @@ def test_a_submitted_record_does_not_follow_its_member(world):
     version = world.record(world.alice).version
     db.session.get(Member, world.alice.id).post_kind = "cadre"
     db.session.commit()
-    services.add_missing_records(world.period)
+    periods.add_missing_records(world.period)
     db.session.commit()
     a = world.record(world.alice)
     assert a.post_kind == "no_post" and a.version == version
 
 
 def test_adding_records_runs_a_fixed_number_of_queries(world, count_queries):
-    services.add_missing_records(world.period)
+    periods.add_missing_records(world.period)
     with count_queries() as few:
-        services.add_missing_records(world.period)
+        periods.add_missing_records(world.period)
     for i in range(12):
         make_member(world.tree.group_b, name=f"批量{i}")
     db.session.expire_all()
     period = world.record(world.alice).period
     with count_queries() as many:
-        assert services.add_missing_records(period) == 12
+        assert periods.add_missing_records(period) == 12
     assert many.count == few.count

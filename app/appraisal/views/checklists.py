@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, checklists, services
+from app.appraisal import bp, checklists, periods
 from app.appraisal.forms import ChecklistForm, TemplatePickForm
 from app.errors import errors_on
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.extensions import db
 def checklist_edit():
     """Rename, reorder, (de)activate and add the items of an org's three lists."""
     policy.require(current_user, "appraisal.manage_periods")
-    orgs = services.period_orgs(current_user)
+    orgs = periods.period_orgs(current_user)
     if not orgs:
         abort(403)
     pick = TemplatePickForm(formdata=request.args)
