@@ -30,7 +30,7 @@ from app.extensions import db
 
 T = TypeVar("T")
 
-_TOPICS: dict[str, str] = {}  # table name -> topic
+_TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _PENDING = "data_version_topics"
 _MAX_ENTRIES = 2048
 _MAX_AGE = 600.0  # seconds: a bound on staleness should a write ever bypass the session
@@ -46,14 +46,14 @@ class DataVersion(db.Model):
 
 
 def watch(topic: str, *tables: str) -> None:
-    """Writes to ``tables`` change ``topic``'s token."""
+    """Writes to ``tables`` change ``topic``'s token (a table may belong to several)."""
     for table in tables:
-        _TOPICS[table] = topic
+        _TOPICS.setdefault(table, set()).add(topic)
 
 
 def topics() -> set[str]:
     """Every topic some package watches."""
-    return set(_TOPICS.values())
+    return set().union(*_TOPICS.values())
 
 
 def _new_token() -> int:
@@ -134,7 +134,7 @@ def clear_memo() -> None:
 
 
 def _note(session: Session, table_names: Iterable[str]) -> None:
-    topics = {_TOPICS[name] for name in table_names if name in _TOPICS}
+    topics = set().union(*(_TOPICS.get(name, ()) for name in table_names))
     if topics:
         session.info.setdefault(_PENDING, set()).update(topics)
 

@@ -80,3 +80,17 @@ def test_roster_counts_follow_a_new_member(tree, login_as):
     make_member(tree.group_a, name="王小明")
     page = client.get("/roster/").get_data(as_text=True)
     assert f"{normal} (2)" in page and "王小明" in page
+
+
+def test_a_table_of_two_topics_changes_both(tree):
+    versions.watch("test-a", "org")
+    versions.watch("test-b", "org")
+    make_member(tree.group_a)
+    tree.group_a.name = "改名的党小组"
+    db.session.commit()
+    before = versions.tokens(("test-a", "test-b", "roster"))
+    tree.group_a.name = "又改名的党小组"
+    db.session.commit()
+    after = versions.tokens(("test-a", "test-b", "roster"))
+    assert before is not None and after is not None
+    assert all(b != a for b, a in zip(before, after, strict=True))
