@@ -98,17 +98,46 @@ def score(need: Need, c: Candidate) -> Match:
     return Match(c.member_id, c.name, round(total, 2), reasons, full)
 
 
+def _total(need: Need, c: Candidate) -> tuple[float, bool]:
+    """``score``'s figure and fullness alone, without its reasons: ranking many candidates
+    scores them all, and only the few shown need their reasons."""
+    if need.skill_ids:
+        skills = c.skills
+        total = W_SKILLS * sum(skills.get(s, 0) for s in need.skill_ids) / (3 * len(need.skill_ids))
+    else:
+        total = W_SKILLS / 2
+    if need.category is not None and need.category in c.categories:
+        total += W_WILLING
+    if need.weekday is not None and need.weekday in c.availability:
+        total += W_AVAILABLE
+    full = c.max_cases <= 0 or c.open_cases >= c.max_cases
+    if not full:
+        total += W_LOAD * (1 - c.open_cases / c.max_cases)
+    sat = 0.5 if c.satisfaction is None else max(0.0, min(1.0, c.satisfaction))
+    total += W_SATISFACTION * sat
+    if need.service_point_id is not None and c.service_point_id == need.service_point_id:
+        total += W_NEAR
+    elif need.area_id is not None and c.area_id == need.area_id:
+        total += W_NEAR / 2
+    return round(total, 2), full
+
+
 def _key(m: Match) -> tuple:
     # Full agents last; then the best score; ties broken by name and id, so the order is stable.
     return (m.full, -m.score, m.name, m.member_id)
 
 
 def rank(need: Need, candidates: Iterable[Candidate], limit: int | None = None) -> list[Match]:
-    """Candidates for one need, best first."""
-    scored = [score(need, c) for c in candidates]
+    """Candidates for one need, best first. With a ``limit``, everyone is scored by figure and
+    only the best get their reasons."""
     if limit is None:
-        return sorted(scored, key=_key)
-    return heapq.nsmallest(limit, scored, key=_key)
+        return sorted((score(need, c) for c in candidates), key=_key)
+    keyed = []
+    for c in candidates:
+        total, full = _total(need, c)
+        keyed.append(((full, -total, c.name, c.member_id), c))
+    best = heapq.nsmallest(limit, keyed, key=lambda pair: pair[0])
+    return [score(need, c) for _, c in best]
 
 
 class SkillIndex:

@@ -135,3 +135,20 @@ def test_township_station_area_is_its_own_org():
     village_room = SimpleNamespace(level="village", org_id=10)
     station = SimpleNamespace(level="township", org_id=5)
     assert _area_of(village_room, orgs) == 5 == _area_of(station, orgs)
+
+
+def test_the_top_few_are_the_head_of_the_full_ranking_with_their_reasons():
+    import random
+
+    from bench.matching import generate, needs
+
+    rng = random.Random(5)
+    people = generate(400, 30, rng)
+    for need in needs(25, 30, rng):
+        full = rank(need, people)
+        top = rank(need, people, 5)
+        assert [(m.member_id, m.score, m.full) for m in top] == [
+            (m.member_id, m.score, m.full) for m in full[:5]
+        ]
+        assert all(m.reasons == score(need, p).reasons for m in top for p in people
+                   if p.member_id == m.member_id)  # fmt: skip
