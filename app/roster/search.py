@@ -117,7 +117,21 @@ def filtered_stmt(user: User | None, f: MemberFilters) -> Select:
     return _search(stmt, f.q)
 
 
-def ordered(stmt: Select, sort: str) -> Select:
+# Up to this many members, a page is cut from the scope's rows sorted in memory; above it, from
+# a walk of the sort's index. A branch (a few hundred members) found through the org index
+# is sorted in a millisecond, while walking the county-wide index to find its members reads
+# a large part of it (PostgreSQL chose that: 60 ms for a secretary's page 1).
+SMALL_SCOPE = 5_000
+
+
+def ordered(stmt: Select, sort: str, *, small: bool = False) -> Select:
+    """``stmt`` in the customary order ``sort``. ``small``: the rows are few, so the order is
+    given as expressions no index serves, and the database sorts the rows it found."""
+    if small and sort in ("pinyin", "strokes"):
+        pinyin = Member.name_pinyin.concat("")
+        if sort == "pinyin":
+            return stmt.order_by(pinyin, Member.id)
+        return stmt.order_by(Member.surname_strokes + 0, pinyin, Member.id)
     if sort == "pinyin":
         return stmt.order_by(Member.name_pinyin, Member.id)
     if sort == "joined":
@@ -169,7 +183,10 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
     key = ("roster.facets", user.id, user.is_active, _filter_key(f))
     facets, total = versions.cached(("roster",), key, lambda: _facets(base))
     id_page = paginate(
-        ordered(base.with_only_columns(Member.id), f.sort), page, per_page, total=total
+        ordered(base.with_only_columns(Member.id), f.sort, small=total <= SMALL_SCOPE),
+        page,
+        per_page,
+        total=total,
     )
     members = {
         m.id: m
