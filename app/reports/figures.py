@@ -24,8 +24,8 @@ from app.extensions import db
 from app.reports.models import ReportSettings
 from app.reports.settings import RateRules
 
-# The tables each topic watches (a table belongs to one topic; "roster", which holds the
-# members, orgs and role grants, is registered by app.roster.search).
+# The tables each topic watches ("roster", which holds the members, orgs and role grants, is
+# registered by app.roster.search; app/appraisal/overview.py reads the "appraisal" topic too).
 versions.watch("cases", "service_case", "evaluation", "case_step")
 versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 versions.watch("catalogue", "service_item", "item_agent")
