@@ -31,6 +31,10 @@ from app.roster.models import Member
 
 PER_PAGE = 50
 
+# The summary reads the records (app/reports/figures.py registers the same tables for its
+# figures; a table may belong to a topic twice without harm).
+versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
+
 
 @dataclass
 class Tally:
