@@ -48,7 +48,7 @@ def _born(i: int) -> date:
     return date(1950, 1, 1) + timedelta(days=(i * 37) % (365 * 50))
 
 
-def import_file(rows: int, offset: int = 0) -> bytes:
+def import_file(rows: int, offset: int = 0, places: list[tuple[str, str]] | None = None) -> bytes:
     """An .xlsx of ``rows`` new members as a township keeps it: a title row above the header,
     a 序号 column, dates both as Excel dates and as text, several skills in one cell."""
     import openpyxl
@@ -61,7 +61,7 @@ def import_file(rows: int, offset: int = 0) -> bytes:
         i = offset + k
         born = _born(i)
         number = _number(i, born)
-        branch, group = _PLACES[i % len(_PLACES)]
+        branch, group = (places or _PLACES)[i % len(places or _PLACES)]
         joined = born.replace(year=born.year + 25, day=1)
         ws.append([
             k + 1, f"导入{i}", "男" if int(number[16]) % 2 else "女", "汉族",
@@ -134,6 +134,25 @@ def _ours(app, actor, data: bytes, instance: str) -> None:
     staging.discard(store, instance)
 
 
+def _places(db) -> list[tuple[str, str]] | None:
+    """Four (branch, group) names of the database's own tree: the county's (bench.generate),
+    or None for the demo's (bench.roster)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import aliased
+
+    from app.orgs.models import Org
+
+    branch = aliased(Org)
+    names = db.session.execute(
+        select(branch.name, Org.name)
+        .join(branch, branch.id == Org.parent_id)
+        .where(Org.kind == "group", branch.name.like("压测%"))
+        .order_by(Org.id)
+        .limit(4)
+    ).all()
+    return [tuple(n) for n in names] or None
+
+
 def run(app, quick: bool = False, rows: int | None = None, n: int | None = None) -> list[Figure]:
     from sqlalchemy import select
 
@@ -143,9 +162,9 @@ def run(app, quick: bool = False, rows: int | None = None, n: int | None = None)
 
     rows = rows or (2000 if quick else 20_000)
     n = n or (1 if quick else 3)
-    data = import_file(rows)
     instance = tempfile.mkdtemp()
     with app.app_context():
+        data = import_file(rows, places=_places(db))
         actor = find_user(BENCH_USER)
         org_id = db.session.scalar(select(Org.id).where(Org.kind == "group").limit(1))
         member_rows = _floor_rows(rows, org_id)
