@@ -46,6 +46,8 @@ def run(app, quick: bool = False) -> list[Figure]:
     committee, secretary, agent = login(app), login(app, "bench-secretary"), None
     agent = login(app, "bench-agent")
     pages = [
+        # What any logged-in page costs here: the session, the layout and a small form.
+        ("logged-in form page, the layout alone (committee)", committee, "/auth/password"),
         ("roster list page 1 (committee)", committee, "/roster/"),
         ("roster list, branch + status filter (committee)", committee,
          f"/roster/?org_id={branch}&party_status=normal"),
