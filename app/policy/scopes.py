@@ -100,10 +100,13 @@ def _members(stmt: Select, user: Any) -> Select:
     if _covers_every_root(paths):
         # Committee-wide: no filter at all, so the database can walk the sort index.
         return stmt
-    # The orgs named as a list, not a subquery: with the OR, PostgreSQL then combines the
-    # org and login indexes instead of scanning every member (a branch's page 84 -> 2 ms).
+    # The orgs named as a list, not a subquery, and the OR for one's own record only when it
+    # lies outside them: both databases then read the scope from the org index instead of
+    # scanning every member (a branch secretary's page 1: 25-84 ms -> about 2 ms).
     org_ids = list(db.session.scalars(select(Org.id).where(path_filter(Org.path, paths))))
-    return stmt.where(or_(Member.org_id.in_(org_ids), own))
+    in_scope = Member.org_id.in_(org_ids)
+    outside = set(db.session.scalars(select(Member.id).where(own, ~in_scope)))
+    return stmt.where(or_(in_scope, Member.id.in_(outside)) if outside else in_scope)
 
 
 @scopes(Appraisal)

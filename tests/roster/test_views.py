@@ -152,3 +152,18 @@ def test_mentor_is_chosen_from_the_branchs_mentors_only(tree, login_as):
     assert c.post(f"/roster/{m.id}/mentor", data={"mentor_user_id": mentor.id}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Member, m.id).mentor_user_id == mentor.id
+
+
+def test_a_secretary_lists_their_branch_and_their_own_record_from_elsewhere(tree, login_as):
+    from app.auth.models import Role
+    from app.extensions import db
+    from tests.factories import make_member, make_user
+
+    in_a = make_member(tree.group_a, name="甲支部党员")
+    in_b = make_member(tree.group_b, name="乙支部党员")
+    mine = make_member(tree.group_b, name="书记本人")
+    secretary = make_user("sec_a", (Role.BRANCH_SECRETARY, tree.branch_a))
+    mine.user_id = secretary.id
+    db.session.commit()
+    page = login_as(secretary).get("/roster/").get_data(as_text=True)
+    assert in_a.name in page and mine.name in page and in_b.name not in page
