@@ -14,22 +14,10 @@ import argparse
 import statistics
 import time
 
-from flask import Flask, render_template_string
 from sqlalchemy import event, func, select
 
+from bench.common import BARE
 from bench.dashboard import build_all
-
-BARE = Flask("bare")
-
-
-@BARE.route("/")
-def _bare() -> str:
-    rows = [(i, f"姓名{i}", f"第{i % 7}党小组") for i in range(50)]
-    return render_template_string(
-        "<table>{% for r in rows %}<tr><td>{{ r[0] }}</td><td>{{ r[1] }}</td>"
-        "<td>{{ r[2] }}</td></tr>{% endfor %}</table>",
-        rows=rows,
-    )
 
 
 def _time(client, url: str, n: int, engine=None) -> tuple[float, int]:
