@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
@@ -21,11 +21,9 @@ from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.roster import services
+from app.roster.import_plan import ImportPlan, ImportRejected, PlannedRow, RowError
 from app.roster.import_rows import load_members
 from app.roster.models import ImportBatch, Member, MemberHistory, Skill, member_skill
-
-if TYPE_CHECKING:
-    from app.roster.importer import ImportPlan, PlannedRow
 
 _CHUNK = 2000  # rows per executemany (and per progress report)
 _LOOKUP_CHUNK = 500  # ids per IN list
@@ -98,8 +96,6 @@ def write_rows(
 
 
 def _rejected(row: int, message: Any) -> DomainError:
-    from app.roster.importer import ImportPlan, ImportRejected, RowError
-
     return ImportRejected(ImportPlan(errors=[RowError(row, "", str(message))]))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,11 +16,12 @@ from app.auth.models import User
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
 from app.common.idcard import is_masked
 from app.common.timeutil import utcnow
-from app.errors import DomainError, PermissionDenied, ValidationError
+from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
 from app.roster import import_write, services
 from app.roster.cleaning import clean_member
 from app.roster.columns import DATE_KEYS, header_of
+from app.roster.import_plan import ImportPlan, ImportRejected, PlannedRow, RowError
 from app.roster.import_rows import (
     KnownMembers,
     Resolver,
@@ -32,50 +32,6 @@ from app.roster.import_rows import (
 )
 from app.roster.models import ImportBatch, Member, MemberHistory
 from app.roster.privacy import keep_masked
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
-class PlannedRow:
-    """One checked row: the raw values (what an update applies), the cleaned values (what a
-    new member is written from), and what the check relied on: the version of the member it
-    updates, or the blind index of the ID number it adds."""
-
-    row: int
-    raw: dict[str, Any]
-    member_id: int | None
-    values: dict[str, Any] = field(default_factory=dict)
-    version: int | None = None
-    id_hash: str = ""
-
-
-@dataclass
-class ImportPlan:
-    rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    header_row: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
-    # What the plan was made from and for: the file's digest and the person's id.
-    sha256: str = ""
-    actor_id: int | None = None
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for r in self.rows if r.member_id is None)
-
-    @property
-    def updates(self) -> int:
-        return sum(1 for r in self.rows if r.member_id is not None)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
 
 
 def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> ImportPlan:
@@ -247,14 +203,6 @@ def commit_plan(
         updated=batch.rows_updated,
     )
     return batch
-
-
-class ImportRejected(DomainError):
-    status_code = 400
-
-    def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(_l("Nothing was imported: %(n)d problems.", n=len(plan.errors)))
-        self.plan = plan
 
 
 def rollback_blocker(batch: ImportBatch) -> str | None:
