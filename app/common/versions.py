@@ -21,7 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -45,10 +45,12 @@ class DataVersion(db.Model):
     token: Mapped[int] = mapped_column(BigInteger)
 
 
-def watch(topic: str, *tables: str) -> None:
-    """Writes to ``tables`` change ``topic``'s token (a table may belong to several)."""
+def watch(topic: str, *tables: Any) -> None:
+    """Writes to ``tables`` (names, Table objects or mapped classes) change ``topic``'s token;
+    a table may belong to several topics."""
     for table in tables:
-        _TOPICS.setdefault(table, set()).add(topic)
+        name = getattr(table, "__tablename__", None) or getattr(table, "name", table)
+        _TOPICS.setdefault(name, set()).add(topic)
 
 
 def topics() -> set[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
-from app.auth.models import User
+from app.auth.models import RoleGrant, User
 from app.common import versions
 from app.common.chinese import normalize_digits
 from app.common.idcard import mask_id, mask_phone
@@ -18,13 +18,13 @@ from app.common.pagination import Page, paginate
 from app.extensions import db
 from app.orgs.models import Org
 from app.orgs.tree import in_subtrees, org_labels
-from app.roster.models import Member, Skill
+from app.roster.models import Member, Skill, member_skill
 from app.roster.services import id_hash, phone_hash
 
 SORTS = ("strokes", "pinyin", "joined", "birth", "org")
 
 # The filter counts and pickers change only when members, skills, the tree or the grants do.
-versions.watch("roster", "member", "member_skill", "skill", "org", "role_grant")
+versions.watch("roster", Member, member_skill, Skill, Org, RoleGrant)
 
 
 @dataclass
