@@ -70,7 +70,9 @@ def test_a_large_import_is_checked_then_written_by_jobs(tree, login_as, small_sy
     assert status["state"] == "done" and status["percent"] == 100
     assert _count() == 3
     job = db.session.get(Job, commit)
-    assert job.result["created"] == 3 and job.progress == 0 and job.total == 3
+    # Progress is recorded after each chunk written (not while SQLite's writes are pending).
+    written = 0 if runner.writes_block_progress() else 3
+    assert job.result["created"] == 3 and job.progress == written and job.total == 3
     assert list((small_sync / "imports").iterdir()) == []  # the job removed the upload
 
 
