@@ -214,8 +214,9 @@ def sheet_part(zf: zipfile.ZipFile, name: str) -> str:
     book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rid = next((e.get(_REL) for e in book.iter(f"{_MAIN}sheet") if e.get("name") == name), None)
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = next((e.get("Target") for e in rels.iter(f"{_PKG}Relationship")
-                   if e.get("Id") == rid), None)  # fmt: skip
+    target = next(
+        (e.get("Target") for e in rels.iter(f"{_PKG}Relationship") if e.get("Id") == rid), None
+    )
     if not target:
         raise SpreadsheetError(_l("The file is damaged and cannot be read."))
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"

@@ -195,9 +195,17 @@ def _create(
                 if key in changes:
                     changes[key] = [None, names.get((key, changes[key][1]), changes[key][1])]
             history.append(
-                {"member_id": member_id, "occurred_at": now, "kind": "import", "note": "",
-                 "changes": changes, "before": None, "batch_id": batch.id, **who}
-            )  # fmt: skip
+                {
+                    "member_id": member_id,
+                    "occurred_at": now,
+                    "kind": "import",
+                    "note": "",
+                    "changes": changes,
+                    "before": None,
+                    "batch_id": batch.id,
+                    **who,
+                }
+            )
             links.extend(
                 {"member_id": member_id, "skill_id": skills[s]}
                 for s in dict.fromkeys(pr.values["skills"])
