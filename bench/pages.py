@@ -9,11 +9,10 @@ statements any one request ran.
 
 from __future__ import annotations
 
-import argparse
-
 from sqlalchemy import select
 
-from bench.common import Figure, bare_samples, login, make_app, page_figure
+from bench.common import Figure, bare_samples, login, page_figure
+from bench.run import run_alone
 
 
 def _ids(app) -> tuple[int, int, int, int]:
@@ -85,13 +84,7 @@ def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
 
 
 def main() -> None:
-    from bench.run import print_table
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    print_table(run(make_app(args.database_url), args.quick))
+    run_alone(run)
 
 
 if __name__ == "__main__":

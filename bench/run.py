@@ -42,6 +42,15 @@ def print_table(figures: list[Figure], out=sys.stdout) -> None:
     out.flush()
 
 
+def run_alone(run) -> None:
+    """The command line of one benchmark module: ``--database-url URL [--quick]``."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    print_table(run(make_app(args.database_url), args.quick))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", required=True)

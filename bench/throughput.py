@@ -9,7 +9,6 @@ logged in as its committee ``bench``); the floor is bench.common's bare page.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -19,7 +18,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import BENCH_PASSWORD, BENCH_USER, Figure, make_app
+from bench.common import BENCH_PASSWORD, BENCH_USER, Figure
+from bench.run import run_alone
 from bench.two_servers import _client, _opener
 from tests.servers import free_port, wait_up
 
@@ -92,13 +92,7 @@ def run(app, quick: bool = False) -> list[Figure]:
 
 
 def main() -> None:
-    from bench.run import print_table
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args()
-    print_table(run(make_app(args.database_url), args.quick))
+    run_alone(run)
 
 
 if __name__ == "__main__":
