@@ -66,6 +66,7 @@ TABLE: dict[str, tuple[str | None, set[str], bool]] = {
     # A member with no login dictates the self-record to the branch secretary.
     "appraisal.edit_self": ("appraisal", {"branch_secretary"}, True),
     "appraisal.submit": ("appraisal", {"branch_secretary"}, True),
+    "appraisal.withdraw": ("appraisal", {"branch_secretary"}, True),
     "appraisal.sign": ("appraisal", {"branch_secretary", "group_leader"}, True),
     "appraisal.return_to_member": ("appraisal", {"branch_secretary", "group_leader"}, True),
     "appraisal.assess": ("appraisal", ASSESSORS, True),

@@ -25,6 +25,7 @@ VETO_LABELS = {
 }
 ACTION_LABELS = {
     "submit": _l("Submitted the self-record"),
+    "withdraw": _l("Withdrew the submission"),
     "return_to_member": _l("Returned to the member"),
     "sign": _l("Signed"),
     "return_to_signer": _l("Returned for sign-off"),
@@ -47,6 +48,8 @@ TASK_LABELS = {
 
 # What a button says: the step as an instruction.
 BUTTON_LABELS = {
+    "submit": _l("Submit for sign-off"),
+    "withdraw": _l("Withdraw the submission (撤回)"),
     "return_to_member": _l("Return to the member"),
     "sign": _l("Sign"),
     "return_to_signer": _l("Return for sign-off"),

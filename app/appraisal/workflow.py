@@ -1,8 +1,9 @@
 """The appraisal workflow: its transition table, the guards, and one short handler per action,
 run by the shared core in app/workflow.py.
 
-draft → submitted → signed → assessed → closed, with a return path at each step, the spot
-check beside "assessed", and the veto beside everything. A reopened record goes back to the
+draft → submitted → signed → assessed → closed, with a return path at each step, the member's
+withdraw (撤回) while nobody has signed yet, the spot check beside "assessed", and the veto
+beside everything. A reopened record goes back to the
 state it was closed in. No code sets ``Appraisal.status`` anywhere else.
 """
 
@@ -27,6 +28,7 @@ from app.appraisal.models import (
 )
 from app.auth.models import User
 from app.common import timeutil
+from app.errors import PermissionDenied
 from app.extensions import db
 from app.workflow import PREVIOUS, InvalidTransition, Step, Workflow
 
@@ -39,11 +41,13 @@ __all__ = [
     "allowed_actions",
     "apply",
     "dimensions_for",
+    "withdraw",
 ]
 
 
 class Action(StrEnum):
     SUBMIT = "submit"
+    WITHDRAW = "withdraw"
     RETURN_TO_MEMBER = "return_to_member"
     SIGN = "sign"
     RETURN_TO_SIGNER = "return_to_signer"
@@ -63,6 +67,7 @@ _OPEN = (S.DRAFT, S.SUBMITTED, S.SIGNED, S.ASSESSED)
 # (status, action) -> new status. Anything not listed is refused.
 TRANSITIONS: dict[tuple[str, str], str] = {
     (S.DRAFT, Action.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, Action.WITHDRAW): S.DRAFT,  # the member takes it back before anyone signs
     (S.SUBMITTED, Action.RETURN_TO_MEMBER): S.DRAFT,
     (S.SUBMITTED, Action.SIGN): S.SIGNED,
     (S.SIGNED, Action.RETURN_TO_SIGNER): S.SUBMITTED,
@@ -96,11 +101,30 @@ def _sampled(a: Appraisal, _actor: User | None) -> bool:
 
 
 _NOT_SAMPLED = _l("This record was not drawn for the spot check.")
+_SIGNED = _l(
+    "The record has already been signed, so it can no longer be withdrawn. "
+    "Ask the person who signs it to return it to you."
+)
+
+
+def _unsigned(a: Appraisal, _actor: User | None) -> bool:
+    """Nobody has signed what was submitted: the record entered "submitted" by the member's
+    own submit, not by the branch returning a signed record to its signer (one query)."""
+    entered = db.session.scalar(
+        select(AppraisalStep.action)
+        .where(AppraisalStep.appraisal_id == a.id, AppraisalStep.to_status == S.SUBMITTED)
+        .order_by(AppraisalStep.id.desc())
+        .limit(1)
+    )
+    return entered in (None, Action.SUBMIT)
+
+
 # When a listed step is offered at all; allowed_actions and apply both ask these.
 GUARDS = {
     Action.VETO: (lambda a, _actor: not a.is_vetoed, _l("This record is already vetoed.")),
     Action.LIFT_VETO: (lambda a, _actor: a.is_vetoed, _l("This record is not vetoed.")),
     Action.SPOT_CONFIRM: (_sampled, _NOT_SAMPLED),
+    Action.WITHDRAW: (_unsigned, _SIGNED),
     Action.SPOT_ADJUST: (_sampled, _NOT_SAMPLED),
     # Records close with their quarter (the system's step); one by one only after a reopen.
     Action.CLOSE: (
@@ -144,6 +168,20 @@ def apply(
     return WORKFLOW.apply(
         appraisal, action, actor, expected_version=expected_version, comment=comment, data=data
     )
+
+
+def withdraw(appraisal: Appraisal, actor: User, *, expected_version: int | None) -> AppraisalStep:
+    """The member (or the secretary who entered a member's record for them) takes a submitted
+    self-record back to a draft (撤回) while nobody has signed it. Once it is signed, or
+    further on, refused with a message that says so (InvalidTransition); otherwise as
+    ``apply`` (StaleRecord, PermissionDenied). The caller commits."""
+    if actor is not None and not policy.can(actor, "appraisal.withdraw", appraisal):
+        raise PermissionDenied(_l("You may not take this step on this record."))
+    if appraisal.status in (S.SIGNED, S.ASSESSED, S.CLOSED) and (
+        expected_version is None or appraisal.version == expected_version
+    ):
+        raise InvalidTransition(_SIGNED)
+    return apply(appraisal, Action.WITHDRAW, actor, expected_version=expected_version)
 
 
 def check(appraisal: Appraisal, action: str, user: User | None) -> None:

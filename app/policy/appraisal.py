@@ -66,6 +66,15 @@ def _appraisal_submit(user: User, a: Any) -> bool:
     return _appraisal_edit_self(user, a)
 
 
+@rule("appraisal.withdraw")
+def _appraisal_withdraw(user: User, a: Any) -> bool:
+    # Whoever submitted takes it back: the member, or the secretary who entered the record of a
+    # member with no login. The workflow's table and guard say when (before anyone signs).
+    if _own_appraisal(user, a):
+        return True
+    return a.member.user_id is None and covers(user, a.org, [Role.BRANCH_SECRETARY])
+
+
 def _signer(user: User, a: Any) -> bool:
     # The named mentor signs for a probationary member (any mentor of the org while none is
     # named); the group leader for everyone else; the branch secretary where there is no

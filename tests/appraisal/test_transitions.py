@@ -25,6 +25,7 @@ OPEN = [Status.DRAFT, Status.SUBMITTED, Status.SIGNED, Status.ASSESSED]
 # Who takes each step on 爱丽丝's record (group A, branch A) when the policy allows it.
 ACTOR = {
     Action.SUBMIT: "alice_user",
+    Action.WITHDRAW: "alice_user",
     Action.RETURN_TO_MEMBER: "leader_a",
     Action.SIGN: "leader_a",
     Action.RETURN_TO_SIGNER: "sec_a",
