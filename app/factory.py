@@ -34,6 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
+from app.common import assets
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -78,6 +79,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     register_error_handlers(app)
 
     register_cli(app)
+    assets.init_app(app)  # last: WhiteNoise wraps the finished WSGI app
     return app
 
 
@@ -206,7 +208,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 # Endpoints a user who must change their password may still reach.
-_PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static", "bootstrap.static"}
+_STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+_PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", *_STATIC_ENDPOINTS}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -258,7 +261,10 @@ def register_request_hooks(app: Flask) -> None:
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
             h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if getattr(g, "_login_user", None) is not None or current_user.is_authenticated:
+        # Every page a logged-in user sees may hold personal data; static files never do.
+        if request.endpoint not in _STATIC_ENDPOINTS and (
+            getattr(g, "_login_user", None) is not None or current_user.is_authenticated
+        ):
             h["Cache-Control"] = "no-store"
         return response
 
