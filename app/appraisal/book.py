@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.appraisal.models import Appraisal, AppraisalStep
 from app.auth.models import User
+from app.auth.names import NamedStep, named
 from app.common import timeutil
 from app.errors import NotFound
 from app.extensions import db
@@ -23,7 +24,7 @@ from app.roster.models import Member
 class Book:
     member: Member
     records: list[Appraisal]
-    steps: dict[int, list[AppraisalStep]]
+    steps: dict[int, list[NamedStep]]
     probation: bool
 
 
@@ -46,11 +47,13 @@ def book_of(user: User, member_id: int, *, probation: bool = False) -> Book:
         records = [r for r in records if r.is_probationary]
     if not records:
         raise NotFound(_l("No appraisal of this member in your scope."))
-    steps: dict[int, list[AppraisalStep]] = {}
-    for s in db.session.scalars(
-        select(AppraisalStep)
-        .where(AppraisalStep.appraisal_id.in_([r.id for r in records]))
-        .order_by(AppraisalStep.id)
+    steps: dict[int, list[NamedStep]] = {}
+    for s in named(
+        db.session.scalars(
+            select(AppraisalStep)
+            .where(AppraisalStep.appraisal_id.in_([r.id for r in records]))
+            .order_by(AppraisalStep.id)
+        )
     ):
         steps.setdefault(s.appraisal_id, []).append(s)
     return Book(records[0].member, records, steps, probation)

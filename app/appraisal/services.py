@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
+from app.appraisal import responsibility
 from app.appraisal.dimensions import FACTS, field_name
 from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Grade, Status
 
@@ -32,6 +33,7 @@ from app.appraisal.periods import (  # noqa: F401
 )
 from app.appraisal.workflow import dimensions_for
 from app.auth.models import User
+from app.auth.names import NamedStep, named
 from app.errors import Conflict, FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org
@@ -54,8 +56,10 @@ def get_appraisal(user: User, appraisal_id: int) -> Appraisal | None:
     return db.session.scalar(stmt)
 
 
-def timeline(appraisal: Appraisal) -> list[AppraisalStep]:
-    return list(
+def timeline(appraisal: Appraisal) -> list[NamedStep]:
+    """The record's steps, oldest first, each naming its actor by display name (never the
+    login): two queries."""
+    return named(
         db.session.scalars(
             select(AppraisalStep)
             .where(AppraisalStep.appraisal_id == appraisal.id)
@@ -82,7 +86,8 @@ def save_self_record(
 ) -> None:
     """The member (or the secretary for a member without a login) saves the self-record draft:
     ``content`` maps each dimension key to its text and facts. Raises StaleRecord,
-    PermissionDenied, FieldErrors naming ``field_name(key)`` or ``field_name(key, fact)``."""
+    PermissionDenied, FieldErrors naming ``field_name(key)`` or ``field_name(key, fact)``.
+    The talk and home-visit counts are the area log's (``responsibility.logged_facts``)."""
     if appraisal.version != expected_version:
         raise StaleRecord()
     if not policy.can(actor, "appraisal.edit_self", appraisal):
@@ -104,6 +109,10 @@ def save_self_record(
         record[key] = entry
     if errors:
         raise FieldErrors(errors)
+    # The talks and visits are counted from the responsibility-area log, whatever was posted.
+    for (key, fact), n in responsibility.logged_facts(appraisal).items():
+        if key in record:
+            record[key][fact] = n
     appraisal.self_record = record
 
 

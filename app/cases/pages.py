@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from app import policy
 from app.auth.models import User
+from app.auth.names import NamedStep, named
 from app.cases.models import OPEN_STATUSES, CaseStep, Evaluation, ServiceCase, Status
 from app.cases.workflow import days_left
 from app.common import timeutil, versions
@@ -210,7 +211,7 @@ class Applicant:
 class CasePage:
     case: ServiceCase
     applicant: Applicant
-    steps: list[CaseStep]
+    steps: list[NamedStep]
     evaluations: list[Evaluation]
     first_agent: str
     overdue: bool
@@ -244,7 +245,7 @@ def case_page(c: ServiceCase) -> CasePage:
     return CasePage(
         case=c,
         applicant=applicant_of(c),
-        steps=list(steps),
+        steps=named(steps),
         evaluations=list(evaluations),
         first_agent=first or "",
         overdue=c.is_overdue(today),

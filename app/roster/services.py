@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit, policy
 from app.auth.models import User
+from app.auth.names import NamedStep, named
 from app.common import versions
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
 from app.common.crypto import blind_index, decrypt, encrypt
@@ -68,8 +69,9 @@ def get_member(user: User, member_id: int) -> Member | None:
     return db.session.scalar(stmt)
 
 
-def history_of(member: Member) -> list[MemberHistory]:
-    return list(
+def history_of(member: Member) -> list[NamedStep]:
+    """The member's history, newest first, each change naming who made it (never a login)."""
+    return named(
         db.session.scalars(
             select(MemberHistory)
             .where(MemberHistory.member_id == member.id)

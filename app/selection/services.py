@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.appraisal.models import AppraisalPeriod
 from app.auth.models import User
+from app.auth.names import named
 from app.common import timeutil
 from app.common.workdays import add_workdays, is_workday
 from app.errors import FieldErrors, NotFound, PermissionDenied
@@ -330,7 +331,8 @@ def timeline(r: SelectionRound, user: User) -> list[tuple[SelectionStep, Nominat
         )
         .order_by(SelectionStep.id.desc())
     ).all()
-    return [(s, n) for s, n in rows]
+    steps = named(s for s, _n in rows)  # names, never logins
+    return [(s, n) for s, (_s, n) in zip(steps, rows, strict=True)]
 
 
 # --- nominating ---------------------------------------------------------------------------------

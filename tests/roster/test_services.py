@@ -76,7 +76,7 @@ def test_edit_keeps_masked_id_and_records_a_dated_history(tree):
     assert kinds == ["update", "create"]
     latest = services.history_of(m)[0]
     assert latest.changes == {"work_unit": ["", "新单位"]} and latest.note == "调整单位"
-    assert latest.actor_name == "sec"
+    assert latest.actor_name == "用户sec"  # the display name, never the login
 
 
 def test_transfer_between_branches_keeps_the_old_records(tree):

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import policy
 from app.auth.models import User
+from app.auth.names import named
 from app.common import timeutil
 from app.common.forms import ButtonForm, page_form
 from app.errors import errors_on
@@ -140,7 +141,7 @@ def _render(c: Complaint, forms: dict, full_phone: str = ""):
         "network/supervision/complaint_detail.html",
         c=c,
         forms=forms,
-        steps=complaints_pages.timeline(c),
+        steps=named(complaints_pages.timeline(c)),
         handler=handler,
         masked_phone=f"****{c.phone_tail}" if c.phone_tail else "",
         full_phone=full_phone,
