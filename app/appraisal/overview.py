@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from app import policy
 from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS
@@ -109,10 +109,14 @@ def overview_page(
     status: str = "",
     records: bool = False,
     page: int = 1,
+    q: str = "",
+    sampled: str = "",
 ) -> OverviewPage:
     """The overview of ``org``'s subtree in ``period`` as ``user`` may read it: a summary by
-    branch when ``org`` holds branches (unless ``records`` or a ``status`` is asked for), else
-    one page of the records, in ``status`` if given."""
+    branch when ``org`` holds branches (unless ``records``, a ``status``, a search or the
+    sample is asked for), else one page of the records, in ``status`` if given, whose member's
+    name holds ``q``, drawn for the spot check when ``sampled`` ("drawn": all of the sample,
+    "open": those not checked yet). The counts are always the whole org's (the progress)."""
     if not policy.can(user, "appraisal.overview", org):
         raise PermissionDenied(_l("This organisation is outside your scope."))
 
@@ -121,12 +125,21 @@ def overview_page(
         return policy.scope(stmt.where(*where), user, Appraisal)
 
     whole = any(org.path.startswith(p) for p in policy.subtrees(user, "appraisal.read_all"))
-    if has_branches(org) and not records and not status:
+    q = " ".join((q or "").split())[:64]
+    sampled = sampled if sampled in SAMPLED else ""
+    if has_branches(org) and not (records or status or q or sampled):
         branches, tally = _by_branch(user, period, org, scoped)
         return OverviewPage(tally=tally, whole=whole, branches=branches)
     tally = _tally(scoped, period)
-    total = tally.counts.get(status, 0) if status else tally.total
-    out = OverviewPage(tally=tally, whole=whole, page=_rows(scoped, status, page, total))
+    filters = _filters(status, q, sampled)
+    if q or sampled:  # one count of the rows asked for; the tally counts the whole org
+        counted = select(func.count()).select_from(Appraisal)
+        total = db.session.scalar(
+            scoped(counted).join(Member, Member.id == Appraisal.member_id).where(*filters)
+        )
+    else:
+        total = tally.counts.get(status, 0) if status else tally.total
+    out = OverviewPage(tally=tally, whole=whole, page=_rows(scoped, filters, page, total or 0))
     orgs = _orgs({r.org_id for r in out.page.items})
     out.org_names = org_labels(orgs.values())
     out.coverage = coverage_for_rows(
@@ -208,7 +221,35 @@ def _compute_by_branch(
     return rows, total
 
 
-def _rows(scoped, status: str, page: int, total: int) -> Page:
+# The sample filter: every record drawn for the spot check, or those not checked yet (what the
+# committee's inbox counts).
+SAMPLED = ("drawn", "open")
+
+
+def _filters(status: str, q: str, sampled: str) -> list[Any]:
+    """The conditions on the listed rows (the member joined as ``Member``)."""
+    out: list[Any] = []
+    if status:
+        out.append(Appraisal.status == status)
+    if q and q.isascii() and q.replace(" ", "").isalpha():
+        # Pinyin, as the roster's search reads it: "zhm" or "zhanghong" finds 张红梅.
+        low = q.lower().replace(" ", "")
+        out.append(
+            or_(
+                Member.name_initials.startswith(low, autoescape=True),
+                Member.name_pinyin.startswith(low, autoescape=True),
+            )
+        )
+    elif q:
+        out.append(Member.name.contains(q, autoescape=True))
+    if sampled:
+        out.append(Appraisal.is_sampled.is_(True))
+    if sampled == "open":
+        out.append(Appraisal.spot_result.is_(None))
+    return out
+
+
+def _rows(scoped, filters: list[Any], page: int, total: int) -> Page:
     """One page of read-only record rows, in org then stroke order."""
     per_page = PER_PAGE
     page = min(max(1, page), max(1, -(-total // per_page)))
@@ -225,13 +266,14 @@ def _rows(scoped, status: str, page: int, total: int) -> Page:
                 Appraisal.is_vetoed,
                 Appraisal.is_sampled,
                 Appraisal.is_exemplary,
+                Appraisal.version,  # a batch form names the version each row showed
             )
         )
         .join(Member, Member.id == Appraisal.member_id)
         .order_by(Appraisal.org_id, Member.surname_strokes, Member.name_pinyin, Appraisal.id)
     )
-    if status:
-        stmt = stmt.where(Appraisal.status == status)
+    if filters:
+        stmt = stmt.where(*filters)
     items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total)
 

@@ -3,6 +3,6 @@ steps (``records``), and the member's appraisal book (``books``). Importing this
 registers every route on the blueprint ``bp`` (defined in ``app.appraisal``)."""
 
 from app.appraisal import bp
-from app.appraisal.views import books, checklists, periods, records  # noqa: F401 - routes
+from app.appraisal.views import batch, books, checklists, periods, records  # noqa: F401 - routes
 
 __all__ = ["bp"]

@@ -6,18 +6,22 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app import policy
-from app.appraisal import bp, dimensions, rollup, services
+from app.appraisal import batch, bp, dimensions, rollup, services
 from app.appraisal import inbox as queries
 from app.appraisal import overview as overviews
+from app.appraisal.batch_forms import BatchGradeForm, BatchSignForm
 from app.appraisal.cap import excellent_cap, states_a_cap
 from app.appraisal.excel import branch_summary
 from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm, TemplatePickForm
 from app.appraisal.labels import STATUS_LABELS, TASK_LABELS, TEMPLATE_LABELS
+from app.appraisal.meetings import meeting_label
 from app.appraisal.models import AppraisalPeriod
 from app.common import timeutil
 from app.common.excel import send_xlsx
+from app.common.forms import SearchForm
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.models import Org
@@ -30,12 +34,15 @@ def inbox():
 
     def overview_url(group: queries.InboxGroup) -> str:
         """The list holding all of a kind: the overview of the org one oversees, filtered."""
+        # The spot checks waiting are the drawn records not checked yet, not every assessed.
+        spot = {"sampled": "open"} if group.task == "spot" else {}
         return url_for(
             "appraisal.overview",
             period_id=group.period_id,
             org_id=group.org_id,
             status=group.status,
             view="list",
+            **spot,
         )
 
     return render_template(
@@ -212,9 +219,20 @@ def overview(period_id: int, org_id: int):
     period = _load_period(period_id)
     org = db.get_or_404(Org, org_id)
     policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
+    return render_overview(period, org)
+
+
+def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
+    """The overview page as the query string asks for it (state, search, sample, page),
+    with the batch form it offers (``batch_form`` as posted, its errors beside its fields)."""
     status = request.args.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
+    search = SearchForm()
+    search.validate()
+    search.q.render_kw = {"placeholder": _("Member's name or pinyin")}
+    q = search.q.data if not search.q.errors else ""
+    sampled = request.args.get("sampled", "")
     ov = overviews.overview_page(
         current_user,
         period,
@@ -222,7 +240,18 @@ def overview(period_id: int, org_id: int):
         status=status,
         records=request.args.get("view") == "list",
         page=request.args.get("page", 1, type=int),
+        q=q,
+        sampled=sampled,
     )
+    action = (
+        None if period.is_closed or ov.page is None else batch.offers(current_user, org, status)
+    )
+    if action and batch_form is None:
+        batch_form = BatchSignForm() if action == "sign" else BatchGradeForm()
+    if isinstance(batch_form, BatchGradeForm):
+        batch_form.meeting_id.choices = [SelectChoice(0, _("Record a new meeting below"))] + [
+            SelectChoice(m.id, meeting_label(m)) for m in batch.branch_meetings(org)
+        ]
     coverage = ov.coverage.values()
     # The summary's links: "<prefix><branch id>", the prefix built once for the page.
     branch_url = url_for("appraisal.overview", period_id=period.id, org_id=0)[:-1]
@@ -235,6 +264,10 @@ def overview(period_id: int, org_id: int):
         coverage_total=sum(c.total for c in coverage),
         cap=excellent_cap(period, org) if ov.whole and states_a_cap(org) else None,
         status=status,
+        search=search,
+        sampled=sampled if sampled in overviews.SAMPLED else "",
+        batch_action=action,
+        batch_form=batch_form,
         can_summarise=overviews.has_branches(org),
         branch_url=branch_url,
         **overviews.labels(),

@@ -1,0 +1,42 @@
+"""The overview's batch actions: sign several records with one opinion, or give several the
+same branch opinion and grade (``app.appraisal.batch`` takes each record through the
+workflow on its own)."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import policy
+from app.appraisal import batch, bp
+from app.appraisal.batch_forms import BatchGradeForm, BatchSignForm
+from app.appraisal.views.periods import _load_period, render_overview
+from app.errors import errors_on
+from app.extensions import db
+from app.orgs.models import Org
+
+
+@bp.route(
+    "/periods/<int:period_id>/orgs/<int:org_id>/batch/<any(sign, assess):action>",
+    methods=["POST"],
+)
+@login_required
+def overview_batch(period_id: int, org_id: int, action: str):
+    period = _load_period(period_id)
+    org = db.get_or_404(Org, org_id)
+    policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
+    if period.is_closed:
+        abort(409)
+    form = BatchSignForm() if action == "sign" else BatchGradeForm()
+    if form.validate_on_submit():
+        run = batch.sign_records if action == "sign" else batch.grade_records
+        with errors_on(form) as done:
+            result = run(current_user, period, org, form.selection(), form.step_data())
+        if done:
+            db.session.commit()
+            # The list it came from, as it was asked for (state, search, page).
+            back = url_for("appraisal.overview", period_id=period.id, org_id=org.id, **request.args)
+            return render_template(
+                "appraisal/batch_result.html", period=period, org=org, result=result, back=back
+            )
+    return render_overview(period, org, batch_form=form)
