@@ -1,0 +1,19 @@
+"""Every demo login reaches its home page in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.support import login, need_browser, shot
+
+need_browser()
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("username", ["committee", "secretary", "leader", "member", "agent"])
+def test_each_role_reaches_its_home_page(new_page, username):
+    page = new_page("desktop")
+    login(page, username)
+    assert page.get_by_role("heading").first.is_visible()
+    shot(page, f"home-{username}")
