@@ -103,6 +103,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1").lower() in ("1", "true", "yes", "on")
 
+    # Closing a quarter while records are unfinished and their step's deadline has not passed:
+    # "refuse" (wait for the deadline) or "reason" (allowed with the committee's typed reason).
+    APPRAISAL_EARLY_CLOSE = os.environ.get("APPRAISAL_EARLY_CLOSE", "refuse")
+
     SEED_DEMO_ALLOWED = True
     # A demo with made-up data: the public development keys are allowed. Never in production.
     DEMO_MODE = os.environ.get("DEMO_MODE", "") == "1"

@@ -128,6 +128,11 @@ class AppraisalPeriod(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who closed the quarter, why when records were unfinished, and how many were, per state:
+    # the quarter's page shows them after the records themselves all read "closed".
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    close_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    closed_unfinished: Mapped[dict[str, int] | None] = mapped_column(JSON)
     spot_seed: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
 
