@@ -156,11 +156,20 @@ _FACT_FIELDS = {
 }
 
 
+_LOGGED = _l("Counted from the responsibility-area log below.")
+
+
 def self_record_form(
-    dims: list[dict[str, str]], record: dict[str, Any], version: int, **kwargs: Any
+    dims: list[dict[str, str]],
+    record: dict[str, Any],
+    version: int,
+    logged: dict[tuple[str, str], int] | None = None,
+    **kwargs: Any,
 ) -> SelfRecordForm:
     """The self-record form of one record, built from its quarter's dimensions and filled
-    from ``record`` (what is saved); ``kwargs`` go to ``page_form``."""
+    from ``record`` (what is saved); the ``logged`` facts (the area log's counts) are shown
+    read-only with the log's figure, whatever was posted. ``kwargs`` go to ``page_form``."""
+    logged = logged or {}
     attrs: dict[str, Any] = {"dims": dims}
     data: dict[str, Any] = {"version": version}
     for d in dims:
@@ -170,11 +179,24 @@ def self_record_form(
         )
         data[field_name(key)] = saved.get("text", "")
         for fact, label, kind in FACTS.get(key, []):
-            attrs[field_name(key, fact)] = _FACT_FIELDS[kind](label)
+            name = field_name(key, fact)
+            if (key, fact) in logged:
+                attrs[name] = StringField(
+                    label,
+                    description=_LOGGED,
+                    render_kw={"readonly": True, "class": "form-control-plaintext"},
+                )
+                data[name] = str(logged[key, fact])
+                continue
+            attrs[name] = _FACT_FIELDS[kind](label)
             value = saved.get(fact)
-            data[field_name(key, fact)] = value if kind == "bool" or value is not None else ""
+            data[name] = value if kind == "bool" or value is not None else ""
     cls = type("DimensionsForm", (SelfRecordForm,), attrs)
-    return page_form(cls, "self", data=data, **kwargs)
+    form = page_form(cls, "self", data=data, **kwargs)
+    for (key, fact), n in logged.items():
+        if hasattr(form, field_name(key, fact)):
+            form[field_name(key, fact)].data = str(n)  # the log's figure, not what was posted
+    return form
 
 
 class PersonForm(FlaskForm):

@@ -219,6 +219,14 @@ def _kinds(user: User, today: date) -> list[_Kind]:
     if own_id is not None:
         drafts = [own, Appraisal.status == Status.DRAFT]
         kinds.append(_Kind("self", drafts, AppraisalPeriod.self_due))
+    kinds += _role_kinds(user)
+    kinds.append(_talks(user, own, today))
+    return kinds
+
+
+def _role_kinds(user: User) -> list[_Kind]:
+    """The steps others' records wait at for ``user`` (sign, opinion, spot check)."""
+    kinds = []
     for task, reach_name, status, due in _ROLE_TASKS:
         paths = policy.subtrees(user, reach_name)
         if not paths:
@@ -231,8 +239,14 @@ def _kinds(user: User, today: date) -> list[_Kind]:
         if task == "spot":
             where += [Appraisal.is_sampled.is_(True), Appraisal.spot_result.is_(None)]
         kinds.append(_Kind(task, where, getattr(AppraisalPeriod, due), status, paths))
-    kinds.append(_talks(user, own, today))
     return kinds
+
+
+def waits_for(user: User) -> Any:
+    """A condition on Appraisal rows: the record waits at a step ``user`` takes (a sign-off,
+    a branch opinion, a spot check), as the inbox counts them."""
+    conds = [and_(*kind.where) for kind in _role_kinds(user)]
+    return or_(*conds) if conds else false()
 
 
 def _scoped(user: User, paths: list[str]) -> Any:

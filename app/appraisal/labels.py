@@ -62,6 +62,34 @@ BUTTON_LABELS = {
     "reopen": _l("Reopen the record"),
 }
 
+# What a big step does, asked before it is taken (the form's data-confirm).
+CONFIRM_LABELS = {
+    "submit": _l(
+        "Submit the self-record? The group leader (or mentor) signs it next; until they sign "
+        "you can withdraw it."
+    ),
+    "withdraw": _l(
+        "Withdraw the submission? The record goes back to your draft and waits for no one "
+        "until you submit it again."
+    ),
+    "veto": _l(
+        "Veto this record? Its grade becomes unqualified, any exemplary mark is removed, and "
+        "the member is left out of the July 1st (七一) selection that counts this quarter. "
+        "Only the party committee can lift a veto."
+    ),
+    "return_to_member": _l("Return the self-record to the member to complete?"),
+    "return_to_signer": _l("Return the record to its signer? The signature must be given again."),
+    "return_to_branch": _l("Return the record to the branch for a new opinion?"),
+}
+# What the record waits for, said to a viewer with no step to take on it now.
+NEXT_LABELS = {
+    "draft": _l("The member is writing the self-record."),
+    "submitted": _l("Waiting for the group leader (or mentor) to sign."),
+    "signed": _l("Waiting for the branch committee's opinion."),
+    "assessed": _l("The branch has given its opinion; the record closes with its quarter."),
+    "closed": _l("This record is closed with its quarter."),
+}
+
 # Every label table, for the appraisal templates.
 TEMPLATE_LABELS = {
     "status_labels": STATUS_LABELS,

@@ -21,6 +21,12 @@ from app.extensions import db
 from app.orgs.models import Org
 
 KINDS = {"talk": _l("Talk"), "visit": _l("Home visit"), "help": _l("Help given")}
+# The self-record's counts that come from this log, not typed a second time:
+# (dimension key, fact) -> the kind of contact counted.
+LOGGED_FACTS: dict[tuple[str, str], str] = {
+    ("ideological_work", "talks"): "talk",
+    ("ideological_work", "home_visits"): "visit",
+}
 
 
 @dataclass
@@ -69,6 +75,26 @@ def area(appraisal: Appraisal, *, today: date | None = None) -> list[PersonRow]:
             talked = {log.occurred_on.month for log in row.logs if log.kind == "talk"}
             row.months_without_talk = [m for m in months if m not in talked]
     return list(rows.values())
+
+
+def logged_facts(appraisal: Appraisal) -> dict[tuple[str, str], int]:
+    """The self-record's counts from the log: talks and home visits with the member's people
+    (those since removed too) in the record's quarter, keyed as ``LOGGED_FACTS``. One query."""
+    start, end = quarter_bounds(appraisal.year, appraisal.quarter)
+    counted = dict(
+        db.session.execute(
+            select(ContactLog.kind, func.count())
+            .join(ResponsibilityPerson, ResponsibilityPerson.id == ContactLog.person_id)
+            .where(
+                ResponsibilityPerson.member_id == appraisal.member_id,
+                ContactLog.kind.in_(set(LOGGED_FACTS.values())),
+                ContactLog.occurred_on >= start,
+                ContactLog.occurred_on < end,
+            )
+            .group_by(ContactLog.kind)
+        ).all()
+    )
+    return {key: int(counted.get(kind, 0)) for key, kind in LOGGED_FACTS.items()}
 
 
 def add_person(actor: User, appraisal: Appraisal, name: str, note: str, is_key: bool):

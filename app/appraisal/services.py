@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
+from app.appraisal import responsibility
 from app.appraisal.dimensions import FACTS, field_name
 from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Grade, Status
 
@@ -85,7 +86,8 @@ def save_self_record(
 ) -> None:
     """The member (or the secretary for a member without a login) saves the self-record draft:
     ``content`` maps each dimension key to its text and facts. Raises StaleRecord,
-    PermissionDenied, FieldErrors naming ``field_name(key)`` or ``field_name(key, fact)``."""
+    PermissionDenied, FieldErrors naming ``field_name(key)`` or ``field_name(key, fact)``.
+    The talk and home-visit counts are the area log's (``responsibility.logged_facts``)."""
     if appraisal.version != expected_version:
         raise StaleRecord()
     if not policy.can(actor, "appraisal.edit_self", appraisal):
@@ -107,6 +109,10 @@ def save_self_record(
         record[key] = entry
     if errors:
         raise FieldErrors(errors)
+    # The talks and visits are counted from the responsibility-area log, whatever was posted.
+    for (key, fact), n in responsibility.logged_facts(appraisal).items():
+        if key in record:
+            record[key][fact] = n
     appraisal.self_record = record
 
 

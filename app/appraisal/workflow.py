@@ -28,7 +28,7 @@ from app.appraisal.models import (
 )
 from app.auth.models import User
 from app.common import timeutil
-from app.errors import PermissionDenied
+from app.errors import PermissionDenied, StaleRecord
 from app.extensions import db
 from app.workflow import PREVIOUS, InvalidTransition, Step, Workflow
 
@@ -172,21 +172,28 @@ def apply(
 
 def withdraw(appraisal: Appraisal, actor: User, *, expected_version: int | None) -> AppraisalStep:
     """The member (or the secretary who entered a member's record for them) takes a submitted
-    self-record back to a draft (撤回) while nobody has signed it. Once it is signed, or
-    further on, refused with a message that says so (InvalidTransition); otherwise as
-    ``apply`` (StaleRecord, PermissionDenied). The caller commits."""
-    if actor is not None and not policy.can(actor, "appraisal.withdraw", appraisal):
-        raise PermissionDenied(_l("You may not take this step on this record."))
-    if appraisal.status in (S.SIGNED, S.ASSESSED, S.CLOSED) and (
-        expected_version is None or appraisal.version == expected_version
-    ):
-        raise InvalidTransition(_SIGNED)
+    self-record back to a draft (撤回) while nobody has signed it. Refused for anyone else
+    (PermissionDenied), and once it is signed with a message that says so (InvalidTransition);
+    otherwise as ``apply`` (StaleRecord). The caller commits."""
+    if expected_version is not None and appraisal.version != expected_version:
+        raise StaleRecord()
+    _refuse_late_withdraw(appraisal, actor)
     return apply(appraisal, Action.WITHDRAW, actor, expected_version=expected_version)
+
+
+def _refuse_late_withdraw(appraisal: Appraisal, actor: User | None) -> None:
+    """A withdraw by someone else, or of a record already signed, refused in words."""
+    if actor is None or not policy.can(actor, "appraisal.withdraw", appraisal):
+        raise PermissionDenied(_l("You may not take this step on this record."))
+    if appraisal.status in (S.SIGNED, S.ASSESSED, S.CLOSED):
+        raise InvalidTransition(_SIGNED)
 
 
 def check(appraisal: Appraisal, action: str, user: User | None) -> None:
     """Refuse ``action`` now as ``apply`` would (InvalidTransition, PermissionDenied),
     changing nothing; returns quietly when the step may be taken."""
+    if action == Action.WITHDRAW:
+        _refuse_late_withdraw(appraisal, user)
     WORKFLOW.check(appraisal, action, user)
 
 

@@ -1,6 +1,7 @@
-"""A record page: the self-record, the workflow steps, the exemplary mark and the
-responsibility area. Each is its own form with its own prefix, so its input and errors stay
-its own; each POST route validates only the form it belongs to."""
+"""A record page: the self-record, one panel with the viewer's next step (the main action
+first, the others behind it), the exemplary mark and the responsibility area. Each is its own
+form with its own prefix, so its input and errors stay its own; each POST route validates only
+the form it belongs to."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.appraisal import bp, checklists, evidence, meetings, responsibility, services
+from app.appraisal import (
+    bp,
+    checklists,
+    evidence,
+    meetings,
+    record_page,
+    responsibility,
+    services,
+)
 from app.appraisal.cap import excellent_cap
 from app.appraisal.dimensions import EVIDENCE_KEY, FACTS
 from app.appraisal.forms import (
@@ -23,9 +32,9 @@ from app.appraisal.forms import (
     self_record_form,
     unsaved_text,
 )
-from app.appraisal.labels import ACTION_LABELS, TEMPLATE_LABELS
+from app.appraisal.labels import ACTION_LABELS, CONFIRM_LABELS, NEXT_LABELS, TEMPLATE_LABELS
 from app.appraisal.models import Appraisal
-from app.appraisal.workflow import allowed_actions, apply, check, dimensions_for
+from app.appraisal.workflow import allowed_actions, apply, check, dimensions_for, withdraw
 from app.common.forms import page_form
 from app.errors import errors_on
 from app.extensions import db
@@ -80,7 +89,8 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
 
     own = None
     if policy.can(current_user, "appraisal.edit_self", a):
-        own = self_record_form(dimensions_for(a), a.self_record, a.version, **kept("self"))
+        logged = responsibility.logged_facts(a)
+        own = self_record_form(dimensions_for(a), a.self_record, a.version, logged, **kept("self"))
         own.evidence.choices = evidence.choices(a)
     log = page_form(ContactForm, "log", **kept("log"))
     log.person_id.choices = [(row.person.id, row.person.name) for row in area]
@@ -97,6 +107,10 @@ def _forms(a: Appraisal, area: list, *, pressed: str = "", fresh: str = "") -> R
 
 def _render(a: Appraisal, area: list, forms: RecordForms):
     branch = a.org if a.org.branch_id == a.org_id else db.session.get(Org, a.org.branch_id)
+    actions = list(forms.steps)
+    if forms.own is not None and policy.can(current_user, "appraisal.submit", a):
+        actions.insert(0, "submit")  # the self-record form's own button
+    main, others = record_page.split_actions(actions)
     coverage = responsibility.coverage(a)
     figures = evidence.agent_figures(a)
     return render_template(
@@ -109,6 +123,17 @@ def _render(a: Appraisal, area: list, forms: RecordForms):
         may_mark=services.can_be_exemplary(a),
         period_link=services.period_visible(current_user, a.period),
         overview_branch=branch if policy.can(current_user, "appraisal.overview", branch) else None,
+        nav=record_page.neighbours(current_user, a, branch),
+        deadline=record_page.deadline(a),
+        main=main,
+        others=others,
+        may_mark_form=policy.can(current_user, "appraisal.mark_exemplary", a),
+        kept_text=forms.unsaved_text(),
+        open_more=bool(
+            forms.exemplary.errors or any(forms.steps[x].errors for x in others if x in forms.steps)
+        ),
+        confirms={k: str(v) for k, v in CONFIRM_LABELS.items()},
+        next_labels=NEXT_LABELS,
         dims=dimensions_for(a),
         facts=FACTS,
         evidence_key=EVIDENCE_KEY,
@@ -161,7 +186,11 @@ def self_record(appraisal_id: int):
                 db.session.flush()
                 apply(a, "submit", current_user, expected_version=None)
         if done:
-            sent = _("Submitted for sign-off.") if form.send.data else _("Draft saved.")
+            sent = (
+                _("Submitted. It is signed next; until then you can withdraw it.")
+                if form.send.data
+                else _("Draft saved.")
+            )
             return _done(appraisal_id, "self", sent)
     return _render(a, area, forms)
 
@@ -181,17 +210,31 @@ def step(appraisal_id: int, action: str):
         form = _step_form(a, action, pressed=True)
     if form.validate_on_submit():
         with errors_on(form) as done:
-            apply(
-                a,
-                action,
-                current_user,
-                expected_version=form.version.data,
-                comment=form.comment.data or "",
-                data=form.step_data(),
-            )
+            if action == "withdraw":
+                withdraw(a, current_user, expected_version=form.version.data)
+            else:
+                apply(
+                    a,
+                    action,
+                    current_user,
+                    expected_version=form.version.data,
+                    comment=form.comment.data or "",
+                    data=form.step_data(),
+                )
         if done:
             return _done(appraisal_id, f"step_{action}", str(ACTION_LABELS[action]))
     return _render(a, area, forms)
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The viewer's own records, every quarter with its state and grade (the appraisal book)."""
+    member_id = record_page.own_member_id(current_user)
+    if member_id is None:
+        flash(_("No roster entry is linked to your login."), "info")
+        return redirect(url_for("appraisal.inbox"))
+    return redirect(url_for("appraisal.book", member_id=member_id))
 
 
 @bp.route("/<int:appraisal_id>/area/<any(person, log):what>", methods=["POST"])
