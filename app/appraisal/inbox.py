@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, func, literal, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from app import policy
 from app.appraisal.models import (
@@ -24,7 +24,7 @@ from app.auth.models import User
 from app.common import timeutil
 from app.errors import PermissionDenied
 from app.extensions import db
-from app.orgs.models import Org
+from app.orgs.models import Org, OrgKind
 from app.orgs.tree import in_subtrees
 from app.policy.appraisal import not_own, signed_by
 from app.roster.models import Member
@@ -52,6 +52,8 @@ class InboxItem:
     quarter: int
     due: date
     overdue: bool
+    branch: str = ""  # the member's branch (a group's parent)
+    key_persons: tuple[str, ...] = ()  # a talk: the key persons still to talk to this month
 
     @property
     def period_label(self) -> str:
@@ -184,6 +186,8 @@ def _rows(kind: _Kind, where: tuple, limit: int, today: date) -> list[InboxItem]
     as one Core row each."""
     fixed = kind.due if isinstance(kind.due, date) else None
     due = literal(fixed) if fixed else kind.due
+    parent = aliased(Org)
+    branch = case((Org.kind == OrgKind.GROUP, parent.name), else_=Org.name)
     stmt = (
         select(
             Appraisal.id,
@@ -193,19 +197,54 @@ def _rows(kind: _Kind, where: tuple, limit: int, today: date) -> list[InboxItem]
             AppraisalPeriod.year,
             AppraisalPeriod.quarter,
             due,
+            branch,
         )
         .join(AppraisalPeriod, AppraisalPeriod.id == Appraisal.period_id)
         .join(Member, Member.id == Appraisal.member_id)
         .join(Org, Org.id == Appraisal.org_id)
+        .outerjoin(parent, parent.id == Org.parent_id)
         .where(*where)
         .order_by(*([] if fixed else [due]), Appraisal.id)
         .limit(limit)
     )
+    rows = db.session.execute(stmt).all()
+    # A talk names the key persons still to talk to (one query, asked even when none).
+    persons = _key_persons([r[1] for r in rows], today) if kind.task == "talk" else {}
     items = []
-    for aid, mid, name, org, year, quarter, d in db.session.execute(stmt):
+    for aid, mid, name, org, year, quarter, d, br in rows:
         d = fixed or d
-        items.append(InboxItem(kind.task, aid, mid, name, org, year, quarter, d, d < today))
+        who = tuple(persons.get(mid, ()))
+        items.append(
+            InboxItem(kind.task, aid, mid, name, org, year, quarter, d, d < today, br or "", who)
+        )
     return items
+
+
+def _not_talked(today: date) -> Any:
+    """A key person of an area with no talk logged since the month began (rule 4.3.2)."""
+    talked = (
+        select(ContactLog.id)
+        .where(
+            ContactLog.person_id == ResponsibilityPerson.id,
+            ContactLog.kind == "talk",
+            ContactLog.occurred_on >= today.replace(day=1),
+        )
+        .exists()
+    )
+    return and_(ResponsibilityPerson.is_key, ResponsibilityPerson.is_active, ~talked)
+
+
+def _key_persons(member_ids: list[int], today: date) -> dict[int, list[str]]:
+    """The key persons of these members' areas still to talk to this month, by member."""
+    out: dict[int, list[str]] = {}
+    stmt = (
+        select(ResponsibilityPerson.member_id, ResponsibilityPerson.name)
+        .where(ResponsibilityPerson.member_id.in_(member_ids), _not_talked(today))
+        .order_by(ResponsibilityPerson.member_id, ResponsibilityPerson.id)
+    )
+    for mid, name in db.session.execute(stmt):
+        out.setdefault(mid, []).append(name)
+    return out
 
 
 def _kinds(user: User, today: date) -> list[_Kind]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session
-from flask_login import current_user, login_required
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
-from app.appraisal.labels import TASK_LABELS
 from app.common import timeutil
 from app.common.urls import safe_next
 from app.extensions import db
@@ -20,15 +19,17 @@ bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@login_required
 def index():
+    # The front door: an anonymous visit goes to the login page without "please log in first".
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    today = timeutil.today()
     return render_template(
         "home/index.html",
-        page=home_page(current_user),
-        task_labels=TASK_LABELS,
-        on_duty_today=on_duty_today(current_user, timeutil.today()),
+        page=home_page(current_user, today),
+        on_duty_today=on_duty_today(current_user, today),
         duty_slot_labels=SLOT_LABELS,
-        report_figures=home_figures(current_user, timeutil.today()),
+        report_figures=home_figures(current_user, today),
     )
 
 
