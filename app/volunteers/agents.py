@@ -265,6 +265,21 @@ class ItemPage:
     names: dict[int, str] = field(default_factory=dict)
     point_names: dict[int, str] = field(default_factory=dict)
 
+    @property
+    def holders(self) -> dict[str, tuple[int, str]]:
+        """Who holds each post (primary, backup) at the chosen point: (member id, name), so
+        that a designation replacing them names whom it replaces before it is made."""
+        if self.sp is None:
+            return {}
+        return {
+            d.role: (
+                d.member_id,
+                self.names.get(d.member_id) or str(_l("a member outside your scope")),
+            )
+            for d in self.designations
+            if d.service_point_id == self.sp.id
+        }
+
 
 def item_page(
     user: User, item: ServiceItem, service_point_id: int | None, weekday: str | None
