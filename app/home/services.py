@@ -22,7 +22,10 @@ from app.common import versions
 from app.extensions import db
 from app.orgs.models import Org
 from app.policy import grant_reach
+from app.policy.reports import dashboard_paths
 from app.reports import figures
+from app.reports.dashboard_appraisal import STEPS, StepCounts, latest_quarter, step_totals
+from app.reports.periods import QUARTER, Period
 from app.roster.models import Member
 from app.volunteers.models import ServiceItem
 
@@ -33,6 +36,9 @@ REACH_TEXTS = {
     "subtree": _l("Covers this organisation and everything under it."),
 }
 
+
+# The reaches whose steps bring appraisal to-dos (beside one's own record).
+ACTING = ("appraisal.sign", "appraisal.assess", "appraisal.spot", "appraisal.talk")
 
 HOME_SHOWN = 5  # of each kind of to-do
 TODOS_SHOWN = 8  # of all kinds together
@@ -89,12 +95,28 @@ class Link:
 
 
 @dataclass
+class Progress:
+    """The current appraisal quarter in the user's scope: its records per state."""
+
+    quarter: str
+    steps: StepCounts
+
+    @property
+    def states(self) -> list[tuple[str, int]]:
+        """(state, count) in the workflow's order, the states with records only."""
+        return [(s, self.steps.counts[s]) for s in STEPS if self.steps.counts.get(s)]
+
+
+@dataclass
 class HomePage:
     grants: list[GrantLine]
     own_member: Member | None
     box: Inbox
     cases: MyCases | None = None  # None: the user holds no cases (not an agent)
     links: list[Link] = field(default_factory=list)
+    progress: Progress | None = None  # None: no appraisal quarter in the user's scope
+    # Whether appraisal to-dos can come to the user (an own record, or a step they take).
+    acts: bool = False
 
     @property
     def total(self) -> int:
@@ -141,13 +163,32 @@ def home_page(user: User, today: date) -> HomePage:
     # The card shows the nearest due of every kind together, and the true total.
     box = inbox(user, limit=HOME_SHOWN, today=today)
     mine = my_cases(user, own.id, today) if own and policy.can(user, "case.list") else None
+    acts = own is not None or any(policy.subtrees(user, r) for r in ACTING)
     return HomePage(
         grants=grant_lines(user),
         own_member=own,
         box=box,
         cases=mine,
-        links=quick_links(user, own),
+        links=quick_links(user, own, acts),
+        progress=quarter_progress(user, today),
+        acts=acts,
     )
+
+
+def quarter_progress(user: User, today: date) -> Progress | None:
+    """The latest appraisal quarter's records per state over the subtrees whose dashboard
+    the user opens, else those whose records they sign (a group leader, a mentor). Computed
+    once per change of the appraisal data for the user and the day (three queries then)."""
+
+    def compute() -> Progress | None:
+        paths = dashboard_paths(user) or policy.subtrees(user, "appraisal.sign")
+        quarter = latest_quarter(paths)
+        steps = step_totals(user, paths, quarter)
+        if quarter is None or not steps.total:
+            return None
+        return Progress(Period(QUARTER, *quarter).label, steps)
+
+    return versions.cached(figures.APPRAISAL, ("home.progress", user.id, today), compute)
 
 
 def _running_due():
@@ -197,19 +238,20 @@ def icon(name: str) -> str:
     return name
 
 
-def quick_links(user: User, own: Member | None) -> list[Link]:
+def quick_links(user: User, own: Member | None, acts: bool = True) -> list[Link]:
     """The few pages the user's roles use most, the most used first (at most LINKS_SHOWN)."""
     out: list[Link] = []
 
     def add(label, endpoint: str, name: str, hint, **values) -> None:
         out.append(Link(str(label), url_for(endpoint, **values), name, str(hint)))
 
-    add(
-        _l("Appraisal to-dos"),
-        "appraisal.inbox",
-        icon("clipboard-check"),
-        _l("Records waiting at your step"),
-    )
+    if acts:
+        add(
+            _l("Appraisal to-dos"),
+            "appraisal.inbox",
+            icon("clipboard-check"),
+            _l("Records waiting at your step"),
+        )
     if policy.can(user, "case.list"):
         if can_intake(user):
             add(
@@ -253,6 +295,12 @@ def quick_links(user: User, own: Member | None) -> list[Link]:
             "orgs.org_list",
             icon("diagram-3"),
             _l("The committee, branches and party groups"),
+        )
+        add(
+            _l("Service points"),
+            "orgs.service_point_list",
+            icon("house-heart"),
+            _l("Service centre, stations and village rooms"),
         )
     if policy.can(user, "audit.view"):
         add(_l("Audit log"), "audit.event_list", icon("journal-text"), _l("Who did what, and when"))

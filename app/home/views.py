@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.appraisal.labels import STATUS_LABELS
 from app.common import timeutil
 from app.common.urls import safe_next
 from app.extensions import db
@@ -30,6 +31,7 @@ def index():
         on_duty_today=on_duty_today(current_user, today),
         duty_slot_labels=SLOT_LABELS,
         report_figures=home_figures(current_user, today),
+        status_labels=STATUS_LABELS,
     )
 
 

@@ -121,3 +121,11 @@ def test_each_role_gets_a_short_list_of_its_own_links(world, app):
     assert f"/appraisal/members/{world.alice.id}/book" in links["member"]
     assert "/roster/" not in links["member"] and "/roster/" in links["secretary"]
     assert "/cases/new" in links["agent"] and "/auth/users" in links["admin"]
+    assert "/appraisal/" not in links["admin"]  # no appraisal step ever comes to them
+
+
+def test_a_group_leader_sees_the_quarter_per_state_in_the_group(world, login_as):
+    _submit(world, world.alice, world.alice_user)
+    page = login_as(world.leader_a).get("/").get_data(as_text=True)
+    assert 'id="home-progress"' in page and "2026年第3季度" in page
+    assert 'id="home-progress"' not in login_as(world.alice_user).get("/").get_data(as_text=True)
