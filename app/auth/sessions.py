@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from app.auth.models import RoleGrant, User, UserSession
+from app.auth.models import User, UserSession
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -41,8 +41,21 @@ def load_session_user(token: str) -> User | None:
     """The active user behind a cookie token, or None when the session is gone or expired."""
     if not token or len(token) > 100:
         return None
-    sess = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-    if sess is None or sess.revoked_at is not None:
+    # One statement: the session, its user and the user's grants (with their orgs).
+    row = (
+        db.session.execute(
+            select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == _digest(token))
+            .options(joinedload(User.grants))
+        )
+        .unique()
+        .first()
+    )
+    if row is None:
+        return None
+    sess, user = row
+    if sess.revoked_at is not None:
         return None
     now = utcnow()
     cfg = current_app.config
@@ -52,11 +65,6 @@ def load_session_user(token: str) -> User | None:
         sess.revoked_at = now
         db.session.commit()
         return None
-    user = db.session.scalar(
-        select(User)
-        .where(User.id == sess.user_id)
-        .options(selectinload(User.grants).joinedload(RoleGrant.org))
-    )
     if user is None or not user.is_active:
         return None
     if now - sess.last_seen_at > _TOUCH_EVERY:
