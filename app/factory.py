@@ -35,10 +35,10 @@ from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
 from app.common import assets
+from app.common.nav import nav_links
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from app.home.forms import LanguageForm
 from app.home.views import bp as home_bp
 from app.jobs.views import bp as jobs_bp
 from app.network.views import bp as network_bp
@@ -275,8 +275,7 @@ def register_template_helpers(app: Flask) -> None:
     def _inject():
         return {
             "can": lambda action, target=None: policy.can(current_user, action, target),
-            # The footer's switch; never bound to another form's POST data.
-            "language_form": lambda: LanguageForm(formdata=None),
+            "nav_links": nav_links,
             "languages": app.config["LANGUAGES"],
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "current_locale": str(get_locale() or "zh_Hans"),
