@@ -6,21 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, String, and_, case, insert, literal, or_, select, update
+from sqlalchemy import JSON, String, and_, case, func, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.appraisal.checklists import ensure_defaults
 from app.appraisal.dimensions import templates_for
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
-from app.appraisal.rollup import unfinished_by_branch
+from app.appraisal.rollup import BranchCounts, unfinished_by_branch
 from app.appraisal.workflow import Action, apply
 from app.auth.models import User
+from app.common import timeutil
 from app.common.timeutil import utcnow
 from app.errors import Conflict, FieldErrors, PermissionDenied
 from app.extensions import db
-from app.orgs.models import Org
+from app.orgs.models import Org, OrgKind
 from app.orgs.services import scoped_orgs
 from app.orgs.tree import path_filter
 from app.roster.models import Member
@@ -203,21 +205,100 @@ def _sync_drafts(period: AppraisalPeriod) -> None:
     )
 
 
+# The deadline each unfinished state waits on: a draft the self-record's, a submitted record
+# the sign-off's, a signed one the branch opinion's.
+STEP_DUE = {
+    Status.DRAFT.value: "self_due",
+    Status.SUBMITTED.value: "sign_due",
+    Status.SIGNED.value: "opinion_due",
+}
+EARLY_CLOSE_MODES = ("refuse", "reason")
+
+
+@dataclass
+class Running:
+    """Unfinished records of one state whose step's deadline has not passed yet."""
+
+    status: str
+    count: int
+    due: date
+
+
+@dataclass
+class ClosePreview:
+    """What closing the quarter now would do: the unfinished records per branch and per
+    state, those still within their step's deadline, and what the rule then asks."""
+
+    branches: list[BranchCounts]
+    unfinished: dict[str, int]
+    running: list[Running]
+    mode: str  # APPRAISAL_EARLY_CLOSE: "refuse" or "reason"
+
+    @property
+    def total(self) -> int:
+        return sum(self.unfinished.values())
+
+    @property
+    def refused(self) -> bool:
+        """Closing is refused now: records are unfinished within their deadline."""
+        return self.mode == "refuse" and bool(self.running)
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.total > 0
+
+    @property
+    def opens_on(self) -> date | None:
+        """The first day closing is no longer refused for the deadlines (the day after the
+        last deadline still running), if it is refused now."""
+        if not self.running:
+            return None
+        return max(r.due for r in self.running) + timedelta(days=1)
+
+
+def close_preview(period: AppraisalPeriod, today: date | None = None) -> ClosePreview:
+    """The unfinished records of ``period`` per branch and state and the deadlines they still
+    have (as of ``today``, in the configured zone): four queries."""
+    today = today or timeutil.today()
+    branches = unfinished_by_branch(period)
+    unfinished: dict[str, int] = {}
+    for row in branches:
+        for status, n in row.unfinished.items():
+            unfinished[status] = unfinished.get(status, 0) + n
+    running = [
+        Running(status, n, getattr(period, STEP_DUE[status]))
+        for status, n in unfinished.items()
+        if getattr(period, STEP_DUE[status]) >= today
+    ]
+    mode = current_app.config.get("APPRAISAL_EARLY_CLOSE", "refuse")
+    if mode not in EARLY_CLOSE_MODES:
+        mode = "refuse"
+    return ClosePreview(branches, unfinished, running, mode)
+
+
 def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
     """The committee closes the quarter: every record becomes read-only. Returns how many.
 
     With records still unfinished (drafts, awaiting sign-off or the branch opinion) the
     committee must say why it closes anyway: ``reason`` is then required (FieldErrors on
-    ``reason``) and goes into the audit event with the unfinished counts.
-    Raises PermissionDenied, Conflict when already closed."""
+    ``reason``). While some of them are still within their step's deadline, closing is
+    refused (Conflict) unless APPRAISAL_EARLY_CLOSE is "reason", which lets the reason
+    stand for that too. Who closed, the reason and the unfinished counts stay on the period
+    and go into the audit event. Raises PermissionDenied, Conflict when already closed."""
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee closes appraisal periods."))
     if period.is_closed:
         raise Conflict(_l("The period is already closed."))
-    unfinished: dict[str, int] = {}
-    for row in unfinished_by_branch(period):
-        for status, n in row.unfinished.items():
-            unfinished[status] = unfinished.get(status, 0) + n
+    preview = close_preview(period)
+    if preview.refused:
+        raise Conflict(
+            _l(
+                "Some unfinished records are still within their deadline: the quarter can "
+                "close from %(d)s, or as soon as they are finished.",
+                d=preview.opens_on.isoformat(),
+            )
+        )
+    unfinished = preview.unfinished
     reason = " ".join((reason or "").split())[:2000]
     if unfinished and len(reason) < 2:
         raise FieldErrors(
@@ -235,6 +316,9 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
         apply(a, Action.CLOSE, None, expected_version=None)
     period.is_closed = True
     period.closed_at = utcnow()
+    period.closed_by_id = actor.id
+    period.close_reason = reason if unfinished else ""
+    period.closed_unfinished = unfinished or None
     audit.record(
         actor,
         "appraisal.close_period",
@@ -243,6 +327,7 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
         year=period.year,
         quarter=period.quarter,
         unfinished=unfinished,
+        running={r.status: r.due.isoformat() for r in preview.running},
         reason=reason,
     )
     return len(records)
@@ -266,3 +351,71 @@ def period_visible(user: User, period: AppraisalPeriod) -> bool:
 def _meets(path: str, paths: list[str]) -> bool:
     # A period is visible to anyone whose scope meets its subtree (above or below it).
     return any(path.startswith(x) or x.startswith(path) for x in paths)
+
+
+def closed_by_name(period: AppraisalPeriod) -> str:
+    """The login name of who closed the quarter ("" while open, or for a closing recorded
+    before the period kept it)."""
+    if period.closed_by_id is None:
+        return ""
+    return db.session.scalar(select(User.username).where(User.id == period.closed_by_id)) or ""
+
+
+def drawn_count(period: AppraisalPeriod) -> int:
+    """How many records of the quarter were drawn for the spot check: one query."""
+    stmt = select(func.count()).where(Appraisal.period_id == period.id, Appraisal.is_sampled)
+    return db.session.scalar(stmt) or 0
+
+
+@dataclass(frozen=True)
+class DrawnRow:
+    """A record drawn for the spot check, as the sample page lists it."""
+
+    id: int
+    name: str
+    branch: str
+    group: str  # the party group under the branch, or ""
+    status: str
+    grade: str | None
+    is_vetoed: bool
+    spot_result: str | None
+
+
+def drawn_records(user: User, period: AppraisalPeriod) -> list[DrawnRow]:
+    """The records of ``period`` drawn for the spot check that ``user`` may read, with their
+    branch, in tree then stroke order: two queries (the rows, then the branches of groups)."""
+    stmt = policy.scope(
+        select(
+            Appraisal.id,
+            Member.name,
+            Org.id,
+            Org.name,
+            Org.kind,
+            Org.parent_id,
+            Appraisal.status,
+            Appraisal.grade,
+            Appraisal.is_vetoed,
+            Appraisal.spot_result,
+        )
+        .join(Member, Member.id == Appraisal.member_id)
+        .join(Org, Org.id == Appraisal.org_id)
+        .where(Appraisal.period_id == period.id, Appraisal.is_sampled)
+        .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Appraisal.id),
+        user,
+        Appraisal,
+    )
+    rows = db.session.execute(stmt).all()
+    parents = {r[5] for r in rows if r[4] == OrgKind.GROUP and r[5]}
+    names = (
+        dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(parents))).all())
+        if parents
+        else {}
+    )
+    out = []
+    for aid, name, _oid, org_name, kind, parent_id, status, grade, vetoed, result in rows:
+        in_group = kind == OrgKind.GROUP and parent_id in names
+        branch = names[parent_id] if in_group else org_name
+        out.append(
+            DrawnRow(aid, name, branch, org_name if in_group else "", status, grade, vetoed, result)
+        )
+    return out

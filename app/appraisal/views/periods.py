@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import policy
-from app.appraisal import batch, bp, dimensions, rollup, services
+from app.appraisal import batch, bp, dimensions, periods, rollup, services
 from app.appraisal import inbox as queries
 from app.appraisal import overview as overviews
 from app.appraisal.batch_forms import BatchGradeForm, BatchSignForm
@@ -141,6 +141,8 @@ def _render_period(period, sample_form: SampleForm):
     return render_template(
         "appraisal/period_detail.html",
         period=period,
+        closed_by=periods.closed_by_name(period),
+        drawn=periods.drawn_count(period),
         branches=rollup.branch_counts(period, current_user),
         sample_form=sample_form,
         can_manage=policy.can(current_user, "appraisal.manage_periods", period.org),
@@ -168,7 +170,7 @@ def period_sample(period_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("appraisal.period_detail", period_id=period.id))
+            return redirect(url_for("appraisal.period_sample_list", period_id=period.id))
     # The share and seed stay as typed, the error beside the field at fault.
     return _render_period(period, form)
 
@@ -206,9 +208,24 @@ def period_close(period_id: int):
         "appraisal/period_close.html",
         period=period,
         form=form,
-        unfinished=rollup.unfinished_by_branch(period),
+        preview=periods.close_preview(period),
         unfinished_states=rollup.UNFINISHED,
         deadlines=rollup.deadlines(period),
+        step_due=periods.STEP_DUE,
+        **TEMPLATE_LABELS,
+    )
+
+
+@bp.route("/periods/<int:period_id>/sample")
+@login_required
+def period_sample_list(period_id: int):
+    """The records drawn for the spot check, with their branch and where each check stands."""
+    period = _load_period(period_id)
+    policy.require(current_user, "appraisal.manage_periods", period.org)
+    return render_template(
+        "appraisal/period_sample.html",
+        period=period,
+        rows=periods.drawn_records(current_user, period),
         **TEMPLATE_LABELS,
     )
 
