@@ -51,9 +51,13 @@ def deadline(a: Appraisal, *, today: date | None = None) -> Deadline | None:
     return Deadline(str(DEADLINE_LABELS[key]), on, on < (today or timeutil.today()))
 
 
-def split_actions(actions: list[str]) -> tuple[str | None, list[str]]:
-    """The viewer's main action (the first of ``MAIN_ACTIONS`` they may take) and the rest."""
-    main = next((x for x in MAIN_ACTIONS if x in actions), None)
+def split_actions(a: Appraisal, actions: list[str]) -> tuple[str | None, list[str]]:
+    """The viewer's main action (the first of ``MAIN_ACTIONS`` they may take) and the rest.
+    Revising an opinion already given is not the record's next step: it sits behind."""
+    main = next(
+        (x for x in MAIN_ACTIONS if x in actions and not (x == "assess" and a.status != "signed")),
+        None,
+    )
     return main, [x for x in actions if x != main]
 
 

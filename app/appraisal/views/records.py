@@ -69,6 +69,8 @@ def _step_form(a: Appraisal, action: str, *, pressed: bool) -> StepForm:
         "masses": a.masses_opinion,
         "meeting_id": a.branch_meeting_id or 0,
     }
+    if action == "assess":
+        data["comment"] = a.branch_comment  # a revision starts from the opinion given
     form = page_form(StepForm, f"step_{action}", pressed=pressed, data=data)
     if action == "assess":
         form.meeting_id.choices = [(0, _("Record a new meeting below"))] + [
@@ -110,7 +112,7 @@ def _render(a: Appraisal, area: list, forms: RecordForms):
     actions = list(forms.steps)
     if forms.own is not None and policy.can(current_user, "appraisal.submit", a):
         actions.insert(0, "submit")  # the self-record form's own button
-    main, others = record_page.split_actions(actions)
+    main, others = record_page.split_actions(a, actions)
     coverage = responsibility.coverage(a)
     figures = evidence.agent_figures(a)
     return render_template(
