@@ -174,3 +174,32 @@ def test_no_panel_action_says_what_the_record_waits_for(world, login_as):
     db.session.commit()
     page = login_as(world.leader_a).get(f"/appraisal/{a.id}").get_data(as_text=True)
     assert 'id="nothing-now"' in _panel(page) and 'id="form-' not in page
+
+
+def test_the_spot_check_is_the_committees_main_step_on_a_drawn_record(world, login_as):
+    a = walk_to(world, world.alice, "assessed")
+    c = login_as(world.committee)
+    panel = _panel(c.get(f"/appraisal/{a.id}").get_data(as_text=True))
+    assert 'id="nothing-now"' in panel  # not drawn: revising the opinion sits behind
+    assert panel.index('id="more-actions"') < panel.index('id="form-assess"')
+    a = world.record(world.alice)
+    a.is_sampled = True
+    db.session.commit()
+    panel = _panel(c.get(f"/appraisal/{a.id}").get_data(as_text=True))
+    more = panel.index('id="more-actions"')
+    assert panel.index('id="form-spot_confirm"') < more < panel.index('id="form-spot_adjust"')
+    assert "2026-10-25" in panel  # the spot check's deadline
+
+
+def test_text_that_came_along_unsaved_keeps_the_leaving_warning(world, login_as):
+    a = world.record(world.alice)
+    person = responsibility.add_person(world.alice_user, a, "马建军", "", True)
+    db.session.commit()
+    c = login_as(world.alice_user)
+    page = c.get(f"/appraisal/{a.id}").get_data(as_text=True)
+    assert re.search(r'<form id="self-record"[^>]*data-unsaved=""', page)
+    data = {"self-version": a.version, "self-dim_political": "还没保存"}
+    data.update({"log-person_id": person.id, "log-kind": "talk"})
+    data.update({"log-occurred_on": "2026-09-01", "log-summary": ""})
+    page = c.post(f"/appraisal/{a.id}/area/log", data=data).get_data(as_text=True)
+    assert re.search(r'<form id="self-record"[^>]*data-unsaved="kept"', page)

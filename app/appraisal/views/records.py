@@ -125,7 +125,9 @@ def _render(a: Appraisal, area: list, forms: RecordForms):
         may_mark=services.can_be_exemplary(a),
         period_link=services.period_visible(current_user, a.period),
         overview_branch=branch if policy.can(current_user, "appraisal.overview", branch) else None,
-        nav=record_page.neighbours(current_user, a, branch),
+        # A group leader works through the group: the list of the widest org one oversees.
+        nav=record_page.neighbours(current_user, a, branch)
+        or record_page.neighbours(current_user, a, a.org),
         deadline=record_page.deadline(a),
         main=main,
         others=others,
