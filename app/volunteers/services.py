@@ -18,6 +18,7 @@ from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
 from app.orgs.services import scoped_orgs
 from app.roster.services import resolve_skills
+from app.volunteers.labels import CATEGORY_LABELS
 from app.volunteers.models import CATEGORIES, HANDLING, LEVELS, ServiceItem
 
 # --- catalogue ------------------------------------------------------------------------------
@@ -166,14 +167,33 @@ def published_catalogue() -> list[ServiceItem]:
     return sorted(items, key=lambda i: LEVELS.index(i.level))
 
 
-def guide_catalogue(level: str = "") -> dict[str, dict[str, list[ServiceItem]]]:
-    """The published catalogue grouped by level and category, optionally one level only."""
+def guide_catalogue(level: str = "", query: str = "") -> dict[str, dict[str, list[ServiceItem]]]:
+    """The published catalogue grouped by level and category, optionally one level only and
+    only the items matching every word of ``query`` (see ``item_matches``)."""
+    words = query.casefold().split()
     grouped: dict[str, dict[str, list[ServiceItem]]] = {}
     for i in published_catalogue():
         if level in LEVELS and i.level != level:
             continue
+        if words and not item_matches(i, words):
+            continue
         grouped.setdefault(i.level, {}).setdefault(i.category, []).append(i)
     return grouped
+
+
+def item_matches(item: ServiceItem, words: list[str]) -> bool:
+    """Whether every (casefolded) word is in the item's name, category, materials, steps or
+    notes: a citizen types what they need ("低保", "医保 报销"), not the item's exact name."""
+    text = " ".join(
+        (
+            item.name,
+            str(CATEGORY_LABELS.get(item.category, "")),
+            item.materials,
+            item.steps,
+            item.notes,
+        )
+    ).casefold()
+    return all(w in text for w in words)
 
 
 def published_item(item_id: int) -> ServiceItem:

@@ -330,12 +330,15 @@ def post_record(post_id: int):
 
 @guide_bp.route("/")
 def guide():
-    """The public service guide: the published catalogue by level and category, no login."""
+    """The public service guide: the published catalogue by level and category, no login;
+    ``?q=`` keeps the items whose name, category, materials or steps hold every word."""
     level = request.args.get("level", "")
+    query = " ".join(request.args.get("q", "").split())[:50]
     return render_template(
         "guide/index.html",
-        grouped=services.guide_catalogue(level),
+        grouped=services.guide_catalogue(level, query),
         level=level,
+        query=query,
         points=services.public_points(),
         **LABELS,
     )
