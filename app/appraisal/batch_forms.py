@@ -29,9 +29,6 @@ class BatchSignForm(FlaskForm):
     def selection(self) -> dict[int, int]:
         return parse_selection(self.ids.data or [])
 
-    def step_data(self) -> dict[str, Any]:
-        return {"comment": self.comment.data or ""}
-
 
 class BatchGradeForm(BatchSignForm):
     """Give the ticked records the same branch opinion: one meeting, what the masses report,

@@ -354,11 +354,14 @@ def _meets(path: str, paths: list[str]) -> bool:
 
 
 def closed_by_name(period: AppraisalPeriod) -> str:
-    """The login name of who closed the quarter ("" while open, or for a closing recorded
-    before the period kept it)."""
+    """The name of who closed the quarter ("" while open, or for a closing recorded before
+    the period kept it)."""
     if period.closed_by_id is None:
         return ""
-    return db.session.scalar(select(User.username).where(User.id == period.closed_by_id)) or ""
+    row = db.session.execute(
+        select(User.display_name, User.username).where(User.id == period.closed_by_id)
+    ).first()
+    return (row.display_name or row.username) if row else ""
 
 
 def drawn_count(period: AppraisalPeriod) -> int:

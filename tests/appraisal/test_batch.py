@@ -222,3 +222,20 @@ def test_search_and_batch_pages_run_a_fixed_number_of_queries(world, login_as, c
         )
     db.session.commit()
     assert counts() == few
+
+
+def test_signing_from_the_page_keeps_the_opinion_typed(world, login_as):
+    subs = [walk_to(world, m, "submitted") for m in (world.alice, _jia(0))]
+    db.session.commit()
+    url = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.group_a.id}"
+    c = login_as(world.leader_a)
+    assert 'id="batch"' in c.get(url + "?status=submitted").get_data(as_text=True)
+    ids = [f"{a.id}:{a.version}" for a in subs]
+    r = c.post(f"{url}/batch/sign?status=submitted", data={"ids": ids, "comment": " "})
+    assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
+    assert {world.record(a.member).status for a in subs} == {"submitted"}
+    r = c.post(f"{url}/batch/sign?status=submitted", data={"ids": ids, "comment": "情况属实"})
+    assert r.status_code == 200 and 'id="batch-summary"' in r.get_data(as_text=True)
+    for a in subs:
+        a = world.record(a.member)
+        assert a.status == "signed" and a.sign_opinion == "情况属实" and _steps(a, "sign") == 1

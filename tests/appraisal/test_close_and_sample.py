@@ -89,7 +89,7 @@ def test_the_reason_and_what_was_unfinished_show_on_the_quarter_afterwards(one_s
     assert p.close_reason == "季度期满，按现状归档"
     assert p.closed_unfinished == {"draft": 7, "submitted": 1}
     text = text_of(c.get(f"/appraisal/periods/{p.id}").get_data(as_text=True))
-    assert "季度期满，按现状归档" in text and "cmte" in text
+    assert "季度期满，按现状归档" in text and "用户cmte" in text
 
 
 @time_machine.travel(BEFORE_SIGN_DUE, tick=False)

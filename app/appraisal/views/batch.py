@@ -29,9 +29,14 @@ def overview_batch(period_id: int, org_id: int, action: str):
         abort(409)
     form = BatchSignForm() if action == "sign" else BatchGradeForm()
     if form.validate_on_submit():
-        run = batch.sign_records if action == "sign" else batch.grade_records
         with errors_on(form) as done:
-            result = run(current_user, period, org, form.selection(), form.step_data())
+            if isinstance(form, BatchGradeForm):
+                result = batch.grade_records(
+                    current_user, period, org, form.selection(), form.step_data()
+                )
+            else:
+                opinion = form.comment.data or ""
+                result = batch.sign_records(current_user, period, org, form.selection(), opinion)
         if done:
             db.session.commit()
             # The list it came from, as it was asked for (state, search, page).
