@@ -34,7 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
-from app.common import assets
+from app.common import assets, compression
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
@@ -70,6 +70,7 @@ def build_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _trust_proxy(app)
+    compression.init_app(app)  # first: it must see the body after every other hook
     app.url_map.converters["int"] = _BoundedInt
     register_extensions(app)
     register_blueprints(app)

@@ -5,6 +5,9 @@ import gzip
 import re
 from pathlib import Path
 
+import pytest
+
+from app.auth.models import Role
 from app.common import assets
 from tests.factories import make_user
 
@@ -63,24 +66,29 @@ def test_static_files_are_cached_for_a_logged_in_user_but_pages_are_not(login_as
     assert r.status_code == 200 and "no-store" not in r.headers.get("Cache-Control", "")
 
 
+def _sprite_ids(client, page: str) -> set[str]:
+    sprite_url = re.search(r'<use href="([^"#]+)', page).group(1)
+    sprite = client.get(sprite_url).get_data(as_text=True)
+    assert len(sprite) < 50_000  # not Bootstrap Icons' 1.1 MB
+    return set(re.findall(r'<symbol\b[^>]*\bid="([^"]+)"', sprite))
+
+
 def test_every_icon_the_templates_use_is_in_the_sprite(client):
     used: set[str] = set()
-    computed = []
     for path in [*(ROOT / "templates").rglob("*.html"), *(ROOT / "app").rglob("*.py")]:
-        text = path.read_text("utf-8")
-        used |= {m.group(2) for m in assets.ICON_CALL.finditer(text)}
-        # A name computed at run time cannot be scanned: list it in assets.EXTRA_ICONS.
-        if path.suffix == ".html" and "_macros/icons.html" not in path.as_posix():
-            computed += [
-                f"{path}: icon({c})" for c in re.findall(r"\bicon\(\s*([^)'\"\s][^),]*)", text)
-            ]
-    assert not computed, "names computed at run time: add them to assets.EXTRA_ICONS"
+        used |= {m.group(2) for m in assets.ICON_CALL.finditer(path.read_text("utf-8"))}
     assert used >= {"star-fill", "person-circle"}
-    sprite_url = re.search(r'<use href="([^"#]+)', client.get("/auth/login").text).group(1)
-    sprite = client.get(sprite_url).get_data(as_text=True)
-    ids = set(re.findall(r'<symbol\b[^>]*\bid="([^"]+)"', sprite))
-    assert used | assets.EXTRA_ICONS <= ids
-    assert len(sprite) < 50_000
+    assert used | assets.EXTRA_ICONS <= _sprite_ids(client, client.get("/auth/login").text)
+
+
+@pytest.mark.parametrize("role", [Role.COMMITTEE, Role.BRANCH_SECRETARY, Role.AGENT])
+def test_icons_named_at_run_time_are_in_the_sprite(tree, login_as, role):
+    # The home page's quick links pick their icons in Python (app.home.services.icon).
+    grant = (role, tree.branch_a, tree.room_a) if role == Role.AGENT else (role, tree.branch_a)
+    c = login_as(make_user("alice", grant))
+    page = c.get("/").get_data(as_text=True)
+    shown = set(re.findall(r'<use href="/static/icons/icons\.\w+\.svg#([^"]+)"', page))
+    assert len(shown) > 2 and shown <= _sprite_ids(c, page)  # the brand, the menu, the links
 
 
 def test_the_build_is_keyed_by_content(tmp_path):
