@@ -166,11 +166,20 @@ def _add_headers(headers, path: str, url: str) -> None:
     del headers["Access-Control-Allow-Origin"]  # WhiteNoise's default; nobody else needs them
 
 
-def init_app(app: Flask) -> None:
-    """Build the fingerprinted files and serve them in front of the app.
+def build_dir(app: Flask) -> Path:
+    """``ASSETS_DIR`` (config or environment), else ``.assets`` beside the code, else (code
+    installed read-only) ``assets`` in the instance folder. A local disk serves fastest."""
+    configured = app.config.get("ASSETS_DIR") or os.environ.get("ASSETS_DIR")
+    if configured:
+        return Path(configured)
+    if os.access(PROJECT_ROOT, os.W_OK) or os.access(PROJECT_ROOT / ".assets", os.W_OK):
+        return PROJECT_ROOT / ".assets"
+    return Path(app.instance_path) / "assets"
 
-    ``ASSETS_DIR`` (default ``.assets`` beside the code) is where; keep it on a local disk."""
-    root = Path(app.config.get("ASSETS_DIR") or PROJECT_ROOT / ".assets")
+
+def init_app(app: Flask) -> None:
+    """Build the fingerprinted files and serve them in front of the app."""
+    root = build_dir(app)
     result = build(app, root)
     app.extensions["assets"] = result
 

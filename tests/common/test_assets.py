@@ -99,3 +99,13 @@ def test_the_build_is_keyed_by_content(tmp_path):
     name = assets._emit(tmp_path, "js/x.js", b"let x = 1;" * 100)
     assert (tmp_path / name).read_bytes() == b"let x = 1;" * 100
     assert gzip.decompress((tmp_path / (name + ".gz")).read_bytes()) == b"let x = 1;" * 100
+
+
+def test_the_build_folder_can_be_set_for_a_server(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "ASSETS_DIR", str(tmp_path))
+    assert assets.build_dir(app) == tmp_path
+    result = assets.build(app, tmp_path)
+    css = tmp_path / "static" / result.names["static"]["css/app.css"]
+    assert css.read_bytes() == (ROOT / "static/css/app.css").read_bytes()
+    sprite = tmp_path / "static" / result.names["static"][assets.SPRITE]
+    assert sprite.is_file() and sprite.with_name(sprite.name + ".gz").is_file()
