@@ -12,7 +12,10 @@ Fixtures (names kept simple so other suites, e.g. the print tests, reuse them):
 - ``browser`` (session): Chromium launched by its executable path, ``--no-sandbox``.
 - ``new_page(kind="desktop"|"phone")``: a page in a fresh context (own cookies) with
   ``base_url`` set, Chinese locale; desktop 1280x800, phone 390x844 with touch. Call it once
-  per person in a scenario. ``desktop`` and ``phone`` are one such page each.
+  per person in a scenario. ``desktop`` and ``phone`` are one such page each. A page
+  answers the browser's confirm() dialogs with OK, as a person going ahead would.
+- ``live_server_config`` (module): config overrides for the module's server; redefine it in a
+  test module to change them.
 
 Helpers in ``tests/e2e/support.py``: ``need_browser()`` (module-level skip when Playwright or
 Chromium is missing), ``login(page, username)``, ``logout(page)``, ``shot(page, name)``
@@ -88,7 +91,13 @@ def demo_db(request) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live_server(demo_db, tmp_path_factory) -> Iterator[str]:
+def live_server_config() -> dict:
+    """Config overrides of the module's server; a test module redefines it to change them."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_db, tmp_path_factory, live_server_config) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from app.extensions import limiter
@@ -96,7 +105,7 @@ def live_server(demo_db, tmp_path_factory) -> Iterator[str]:
 
     path = tmp_path_factory.mktemp("e2e-db") / "demo.sqlite3"
     shutil.copyfile(demo_db, path)
-    app = build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
+    app = build_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, **live_server_config)
     limiter.enabled = False
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -139,7 +148,9 @@ def new_page(browser, live_server):
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?" is answered yes
+        return page
 
     yield _new
     for context in contexts:

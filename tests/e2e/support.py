@@ -79,3 +79,12 @@ def shot(page, name: str) -> Path:
     path = SHOTS_DIR / f"{name}-{'phone' if width < 700 else 'desktop'}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def nav(page, name: str) -> None:
+    """Click the main menu's link ``name``, opening the menu first on a narrow screen."""
+    toggler = page.get_by_role("button", name="菜单")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state()
