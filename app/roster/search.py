@@ -4,20 +4,22 @@ name, pinyin, ID or phone (full numbers only ever as their keyed hash)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased
 
 from app import policy
 from app.auth.models import RoleGrant, User
 from app.common import versions
 from app.common.chinese import normalize_digits
+from app.common.crypto import decrypt
 from app.common.idcard import mask_id, mask_phone
 from app.common.pagination import Page, paginate
 from app.extensions import db
-from app.orgs.models import Org
-from app.orgs.tree import in_subtrees, org_labels
+from app.orgs.models import Org, OrgKind, ServicePoint
+from app.orgs.tree import in_subtrees
 from app.roster.models import Member, Skill, member_skill
 from app.roster.services import id_hash, phone_hash
 
@@ -43,12 +45,33 @@ class MemberFilters:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One line of the roster list, read as plain columns: the ID number and phone already
+    masked, the org labelled with its branch ("泉湖村党支部 · 第一党小组": a group's name alone
+    is ambiguous)."""
+
+    id: int
+    name: str
+    gender: str
+    birth_date: date
+    masked_id: str
+    masked_phone: str
+    org_id: int
+    org_label: str
+    membership: str
+    post_kind: str
+    service_point_name: str | None
+    party_status: str
+    is_mobile: bool
+    is_lost_contact: bool
+    skill_names: tuple[str, ...]
+
+
 @dataclass
 class MemberList:
-    page: Page
+    page: Page  # of MemberRow
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    # "泉湖村党支部 · 第一党小组" for each org on the page: a group's name alone is ambiguous.
-    org_labels: dict[int, str] = field(default_factory=dict)
 
 
 def _prefix(column, prefix: str):
@@ -170,6 +193,61 @@ def _facets(base: Select) -> tuple[dict[str, dict[str, int]], int]:
     return facets, total
 
 
+def _rows(ids: list[int]) -> list[MemberRow]:
+    """The page's members as list rows, in the order of ``ids``: one query for the columns
+    (with the org, its branch for a group and the service point joined), one for the skills."""
+    if not ids:
+        return []
+    parent = aliased(Org)
+    stmt = (
+        select(
+            Member.id,
+            Member.name,
+            Member.gender,
+            Member.birth_date,
+            Member.id_number_enc,
+            Member.phone_enc,
+            Member.org_id,
+            Org.name,
+            parent.name,
+            Member.membership,
+            Member.post_kind,
+            ServicePoint.name,
+            Member.party_status,
+            Member.is_mobile,
+            Member.is_lost_contact,
+        )
+        .join(Org, Org.id == Member.org_id)
+        .outerjoin(parent, (parent.id == Org.parent_id) & (Org.kind == OrgKind.GROUP))
+        .outerjoin(ServicePoint, ServicePoint.id == Member.service_point_id)
+        .where(Member.id.in_(ids))
+    )
+    skills: dict[int, list[str]] = {}
+    for member_id, name in db.session.execute(
+        select(member_skill.c.member_id, Skill.name)
+        .join(Skill, Skill.id == member_skill.c.skill_id)
+        .where(member_skill.c.member_id.in_(ids))
+        .order_by(Skill.name)
+    ):
+        skills.setdefault(member_id, []).append(name)
+    rows = {}
+    for r in db.session.execute(stmt):
+        mid, name, gender, born, id_enc, phone_enc, org_id, org_name, branch_name, *rest = r
+        rows[mid] = MemberRow(
+            mid,
+            name,
+            gender,
+            born,
+            mask_id(decrypt(id_enc)),
+            mask_phone(decrypt(phone_enc)) if phone_enc else "",
+            org_id,
+            f"{branch_name} · {org_name}" if branch_name else org_name,
+            *rest,
+            tuple(skills.get(mid, ())),
+        )
+    return [rows[i] for i in ids if i in rows]
+
+
 def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
     """One page of members with their org, service point and skills, plus per-filter counts.
 
@@ -188,19 +266,6 @@ def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> Memb
         per_page,
         total=total,
     )
-    members = {
-        m.id: m
-        for m in db.session.scalars(
-            select(Member)
-            .where(Member.id.in_(id_page.items))
-            .options(
-                joinedload(Member.org),
-                joinedload(Member.service_point),
-                selectinload(Member.skills),
-            )
-        ).unique()
-    }
-    id_page.items = [members[i] for i in id_page.items if i in members]
+    id_page.items = _rows(id_page.items)
     result = MemberList(page=id_page, facets=facets)
-    result.org_labels = org_labels({m.org for m in id_page.items})
     return result

@@ -88,7 +88,6 @@ def member_list():
     result = search.list_members(
         current_user, f, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
-    masked = {m.id: (privacy.masked_id(m), privacy.masked_phone(m)) for m in result.page.items}
     q_label = (session.get("roster_q") or {}).get("label", "")
     form = MemberSearchForm(formdata=None, data={**f.as_dict(), "q": q_label})
     form.fill_choices(org_choices(current_user), services.skill_choices(), result.facets)
@@ -97,7 +96,6 @@ def member_list():
         result=result,
         f=f,
         form=form,
-        masked=masked,
         filter_args={k: v for k, v in f.as_dict().items() if k != "q"},
         **page_labels({name: LABELS[name] for name in _LIST_LABELS}),
     )
