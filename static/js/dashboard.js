@@ -85,7 +85,4 @@
   window.addEventListener("afterprint", function () {
     charts.forEach(function (c) { c.resize(); });
   });
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
 })();
