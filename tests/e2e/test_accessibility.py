@@ -34,7 +34,7 @@ def _violations(page) -> list[dict]:
             const result = await axe.run(document, {resultTypes: ["violations"]});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary)
+                nodes: v.nodes.slice(0, 6).map(n => n.target.join(" ") + " :: " + n.failureSummary)
             }));
         }"""
     )
