@@ -1,12 +1,13 @@
 """Printing (issue 14): each printable page prints to clean A4 in Chromium.
 
 For every page (appraisal book, probation review form, materials receipt, handling card, duty
-rota, the 七一 公示 notice, the reports) the test prints it to PDF as Chromium's print dialog
-would (print media, A4) and checks the page count, that the printed text holds what the sheet
-is for and none of the screen's chrome, and that no table is cut at the paper's edge: laid out
-at the A4 printable width under print media, no table and nothing else runs wider than it.
-Chromium cannot give the PDF's text back without an extra library, so the text is read from the
-DOM under print media (``innerText`` leaves out what ``display: none`` hides).
+rota, the 七一 公示 notice, the inspection notice, the reports and dashboards) the test prints it
+to PDF as Chromium's print dialog would (print media, A4) and checks the page count, that the
+printed text holds what the sheet is for and none of the screen's chrome, and that no table is
+cut at the paper's edge: laid out at the A4 printable width under print media, no table and
+nothing else runs wider than it. Chromium cannot give the PDF's text back without an extra
+library, so the text is read from the DOM under print media (``innerText`` leaves out what
+``display: none`` hides).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def _sheets() -> dict[str, Sheet]:
     from app.appraisal.models import Appraisal
     from app.cases.models import ServiceCase
     from app.extensions import db
-    from app.network.models import DutyRota
+    from app.network.models import DutyRota, Inspection
+    from app.orgs.models import ServicePoint
     from app.roster.models import Member
     from app.selection.models import Nomination, NominationStatus, SelectionRound
 
@@ -99,6 +101,8 @@ def _sheets() -> dict[str, Sheet]:
         select(ServiceCase).where(ServiceCase.status == "evaluated").order_by(ServiceCase.id)
     ).first()
     rota = db.session.scalars(select(DutyRota).order_by(DutyRota.id)).first()
+    point = db.session.get(ServicePoint, case.service_point_id)
+    inspection = db.session.scalars(select(Inspection).order_by(Inspection.id)).first()
     r = db.session.scalars(select(SelectionRound).order_by(SelectionRound.id)).first()
     listed = db.session.scalars(
         select(Nomination).where(
@@ -125,6 +129,8 @@ def _sheets() -> dict[str, Sheet]:
         "comparison": Sheet("/reports/comparison", ["评比"], 2),
         "rates": Sheet("/reports/rates", ["六率", "群众评价满意率"], 2),
         "dashboard": Sheet("/reports/", ["数据看板", "各支部各环节考核进度"], 10),
+        "point": Sheet(f"/reports/points/{point.id}", ["数据看板", point.name], 6),
+        "inspection": Sheet(f"/network/inspections/{inspection.id}/notice", [inspection.title], 2),
     }
 
 
@@ -223,6 +229,8 @@ _TABLE_RULES = """() => {
         "comparison",
         "rates",
         "dashboard",
+        "point",
+        "inspection",
     ],
 )
 def test_the_page_prints_as_clean_a4(committee, printed_demo, name):
