@@ -78,6 +78,9 @@ def shot(page, name: str) -> Path:
     width = (page.viewport_size or DESKTOP)["width"]
     path = SHOTS_DIR / f"{name}-{'phone' if width < 700 else 'desktop'}.png"
     page.screenshot(path=str(path), full_page=True)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > width + 1:  # the page scrolls sideways: a table or a line does not fit
+        print(f"overflow: {path.name} is {wide}px wide in a {width}px window")
     return path
 
 

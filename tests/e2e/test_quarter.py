@@ -116,7 +116,7 @@ def test_a_whole_quarter(new_page):
     committee.get_by_role("link", name="关闭本季度").click()
     committee.locator("main form textarea").fill("年终集中考核，未完成的记录按现状冻结。")
     shot(committee, "quarter-close")
-    committee.get_by_role("button", name="关闭本季度").click()
+    committee.get_by_role("button", name="关闭本季度").click(timeout=60_000)  # freezes the quarter
     expect(committee.get_by_text(re.compile("已关闭|closed")).first).to_be_visible()
 
     member.goto(record_url)
