@@ -94,3 +94,16 @@ def test_a_table_of_two_topics_changes_both(tree):
     after = versions.tokens(("test-a", "test-b", "roster"))
     assert before is not None and after is not None
     assert all(b != a for b, a in zip(before, after, strict=True))
+
+
+def test_a_request_reads_the_tokens_once_until_it_commits(app, tree, count_queries):
+    make_member(tree.group_a)
+    with app.test_request_context("/"):
+        with count_queries() as first:
+            before = _token()
+            assert _token() == before and versions.tokens(("roster", "roster")) is not None
+        assert first.count == 1
+        make_member(tree.group_a, name="王小明")  # commits: the request reads the tokens again
+        with count_queries() as again:
+            assert _token() != before
+        assert again.count == 1
