@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.demo import DEMO_PASSWORD
 from tests.e2e.support import DESKTOP, login, need_browser
 
 need_browser()
@@ -63,3 +64,34 @@ def test_main_pages_have_no_serious_violations(browser, live_server, username):
         )
     finally:
         context.close()
+
+
+def test_keyboard_alone_logs_in_and_opens_the_menu_on_a_phone(new_page):
+    page = new_page("phone")
+    page.goto("/auth/login")
+    focused = "document.activeElement.id || document.activeElement.textContent.trim()"
+    for _ in range(15):  # Tab from the top of the page to the user name field
+        page.keyboard.press("Tab")
+        if page.evaluate(focused) == "username":
+            break
+    assert page.evaluate(focused) == "username"
+    page.keyboard.type("member")
+    page.keyboard.press("Tab")
+    assert page.evaluate(focused) == "password"
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+    for _ in range(10):  # the menu button is reachable and opens with Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "菜单":
+            break
+    page.keyboard.press("Enter")
+    menu_link = page.locator("#mainnav").get_by_role("link", name="写实考核", exact=True)
+    menu_link.wait_for(state="visible")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused) == "写实考核":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/appraisal/**")
