@@ -91,3 +91,12 @@ def nav(page, name: str) -> None:
         toggler.click()
     page.locator("#mainnav").get_by_role("link", name=name, exact=True).click()
     page.wait_for_load_state()
+
+
+def shot_both(page, name: str) -> None:
+    """Screenshots of ``page`` at desktop and at phone width (the window is put back)."""
+    size = page.viewport_size or DESKTOP
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        shot(page, name)
+    page.set_viewport_size(size)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import login, nav, need_browser, shot
+from tests.e2e.support import login, nav, need_browser, shot, shot_both
 
 need_browser()
 
@@ -43,10 +43,10 @@ def test_citizen_applies_agent_handles_citizen_rates(new_page):
     agent.get_by_role("link", name="泉湖村为民服务室").first.click()
     agent.get_by_label("状态").select_option(label="待受理")
     agent.get_by_role("button", name="筛选").click()
-    shot(agent, "case-board")
+    shot_both(agent, "case-board")
     agent.get_by_role("link", name=number).click()
     expect(agent.get_by_role("heading", level=1)).to_contain_text("高龄补贴申领")
-    shot(agent, "case-new")
+    shot_both(agent, "case-new")
     agent.get_by_label("办件类型").select_option(label="即办件：当场办结，填写办理结果")
     for material in ("身份证", "户口簿", "银行卡"):
         agent.get_by_label(material, exact=True).check()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.support import login, nav, need_browser, shot
+from tests.e2e.support import login, nav, need_browser, shot, shot_both
 
 need_browser()
 
@@ -82,7 +82,7 @@ def test_a_whole_quarter(new_page):
     form.get_by_label("群众反映").fill("群众反映良好。")
     form.get_by_label("考核等次").select_option(label="合格")
     form.get_by_label("意见或理由").fill("支委会评定为合格。")
-    shot(secretary, "quarter-secretary-assess")
+    shot_both(secretary, "quarter-secretary-assess")
     form.get_by_role("button", name="录入支委会考核意见").click()
     expect(secretary.get_by_text("合格").first).to_be_visible()
 
@@ -101,7 +101,7 @@ def test_a_whole_quarter(new_page):
     nav(committee, "写实考核")
     committee.get_by_role("link", name="考核季度").click()
     committee.get_by_role("link", name=re.compile("2026年第4季度")).first.click()
-    shot(committee, "quarter-period")
+    shot_both(committee, "quarter-period")
     committee.get_by_role("button", name="抽取样本").click()
     expect(committee.get_by_text(re.compile(r"已抽取 \d+ 条记录"))).to_be_visible()
     nav(committee, "写实考核")
@@ -115,7 +115,7 @@ def test_a_whole_quarter(new_page):
     committee.get_by_role("link", name=re.compile("2026年第4季度")).first.click()
     committee.get_by_role("link", name="关闭本季度").click()
     committee.locator("main form textarea").fill("年终集中考核，未完成的记录按现状冻结。")
-    shot(committee, "quarter-close")
+    shot_both(committee, "quarter-close")
     committee.get_by_role("button", name="关闭本季度").click(timeout=60_000)  # freezes the quarter
     expect(committee.get_by_text(re.compile("已关闭|closed")).first).to_be_visible()
 

@@ -7,7 +7,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.e2e.support import login, nav, need_browser, shot
+from tests.e2e.support import login, nav, need_browser, shot, shot_both
 from tests.factories import make_id_number
 
 need_browser()
@@ -83,7 +83,7 @@ def test_secretary_imports_filters_and_exports(new_page, tmp_path):
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("试导乙")
     expect(rows.first).to_contain_text(re.compile(r"620902\*+\d{4}"))  # the ID stays masked
-    shot(page, "roster-filtered")
+    shot_both(page, "roster-filtered")
 
     with page.expect_download() as export:
         page.get_by_role("link", name="导出", exact=True).click()

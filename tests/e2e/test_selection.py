@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.e2e.support import login, nav, need_browser, shot
+from tests.e2e.support import login, nav, need_browser, shot, shot_both
 
 need_browser()
 
@@ -25,7 +25,7 @@ def test_committee_runs_a_july_first_round(new_page, tmp_path):
     nav(secretary, "七一评选")
     secretary.get_by_role("link", name=ROUND).click()
     secretary.get_by_role("link", name="泉湖村党支部").first.click()
-    shot(secretary, "selection-branch")
+    shot_both(secretary, "selection-branch")
     row = secretary.locator("main table tbody tr").filter(has_text="张国强")
     row.get_by_role("link", name="推荐").click()
     secretary.get_by_label(re.compile("推荐理由")).fill("长期坚持为民代办，群众评价满意。")
@@ -53,7 +53,7 @@ def test_committee_runs_a_july_first_round(new_page, tmp_path):
     committee.get_by_role("button", name="截止推荐").click()
     expect(committee.get_by_role("button", name="发布公示")).to_be_visible()
     committee.get_by_role("button", name="发布公示").click()
-    shot(committee, "selection-notice")
+    shot_both(committee, "selection-notice")
 
     with committee.expect_download() as download:
         committee.get_by_role("link", name=re.compile("名单（Excel）")).first.click()
