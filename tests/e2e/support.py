@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -81,7 +82,17 @@ def shot(page, name: str) -> Path:
     wide = page.evaluate("document.documentElement.scrollWidth")
     if wide > width + 1:  # the page scrolls sideways: a table or a line does not fit
         print(f"overflow: {path.name} is {wide}px wide in a {width}px window")
+    for phrase in english_phrases(page):
+        print(f"english: {path.name}: {phrase}")
     return path
+
+
+def english_phrases(page) -> list[str]:
+    """Runs of three or more English words in the page's visible text: in the Chinese UI, a
+    string without its translation."""
+    text = page.locator("body").inner_text()
+    found = re.findall(r"[A-Za-z][A-Za-z'’,-]*(?: [A-Za-z][A-Za-z'’,.-]*){2,}", text)
+    return sorted(set(found))
 
 
 def nav(page, name: str) -> None:
