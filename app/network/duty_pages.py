@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
@@ -93,37 +93,53 @@ def _serving_points(user: User):
     return or_(ServicePoint.id.in_(by_profile), ServicePoint.id.in_(by_roster))
 
 
-def visible_points(user: User) -> list[ServicePoint]:
-    """The active points ``user`` serves at or supervises, by level and name (one query)."""
-    stmt = select(ServicePoint).where(
+def _visible(user: User):
+    """The condition on ServicePoint: active, and ``user`` serves at it or supervises it."""
+    return and_(
         ServicePoint.is_active,
         or_(ServicePoint.id.in_(staffed_points(user)), _serving_points(user)),
     )
+
+
+def visible_points(user: User) -> list[ServicePoint]:
+    """The active points ``user`` serves at or supervises, by level and name (one query)."""
+    stmt = select(ServicePoint).where(_visible(user))
     return list(db.session.scalars(stmt.order_by(ServicePoint.level, ServicePoint.name)))
 
 
 def on_duty_today(
     user: User, day: date, points: list[ServicePoint] | None = None
 ) -> list[PointDuty]:
-    """Who stands on ``day`` at the points ``user`` serves at or supervises: published rotas
-    only (a draft is not on duty). Points with nobody today are left out. Two queries."""
+    """Who stands on ``day`` at the points ``user`` serves at or supervises (or at
+    ``points``): published rotas only (a draft is not on duty). Points with nobody today are
+    left out, and without ``points`` only the points with somebody on duty are loaded (a
+    county committee supervises hundreds). At most two queries."""
     if not getattr(user, "is_authenticated", False):
         return []
-    points = visible_points(user) if points is None else points
-    if not points:
+    if points is None:
+        where_point = DutyRota.service_point_id.in_(select(ServicePoint.id).where(_visible(user)))
+    elif points:
+        where_point = DutyRota.service_point_id.in_([p.id for p in points])
+    else:
         return []
     shifts = db.session.scalars(
         select(DutyShift)
         .join(DutyRota, DutyRota.id == DutyShift.rota_id)
-        .where(
-            DutyShift.day == day,
-            DutyRota.status == RotaStatus.PUBLISHED,
-            DutyRota.service_point_id.in_([p.id for p in points]),
-        )
+        .where(DutyShift.day == day, DutyRota.status == RotaStatus.PUBLISHED, where_point)
         .options(selectinload(DutyShift.rota))
         .order_by(DutyRota.kind, DutyShift.slot, DutyShift.id)
     ).all()
+    if not shifts:
+        return []
     by_point: dict[int, list[DutyShift]] = {}
     for s in shifts:
         by_point.setdefault(s.rota.service_point_id, []).append(s)
+    if points is None:
+        points = list(
+            db.session.scalars(
+                select(ServicePoint)
+                .where(ServicePoint.id.in_(by_point))
+                .order_by(ServicePoint.level, ServicePoint.name)
+            )
+        )
     return [PointDuty(p, by_point[p.id]) for p in points if p.id in by_point]
