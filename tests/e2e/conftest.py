@@ -76,7 +76,12 @@ def demo_db(request) -> Path:
     reason = missing_reason()
     if reason:
         pytest.skip(reason)
-    folder = Path(request.config.cache.mkdir("e2e-demo"))
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    if cache is not None:
+        folder = Path(cache.mkdir("e2e-demo"))
+    else:
+        folder = request.getfixturevalue("tmp_path_factory").getbasetemp().parent / "e2e-demo"
+        folder.mkdir(exist_ok=True)
     target = folder / f"demo-{_demo_key()}.sqlite3"
     with open(folder / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
