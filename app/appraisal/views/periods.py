@@ -263,8 +263,9 @@ def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
     action = (
         None if period.is_closed or ov.page is None else batch.offers(current_user, org, status)
     )
-    if action and batch_form is None:
-        batch_form = BatchSignForm() if action == "sign" else BatchGradeForm()
+    wanted = BatchSignForm if action == "sign" else BatchGradeForm
+    if action and type(batch_form) is not wanted:  # none yet, or posted to another list
+        batch_form = wanted()
     if isinstance(batch_form, BatchGradeForm):
         batch_form.meeting_id.choices = [SelectChoice(0, _("Record a new meeting below"))] + [
             SelectChoice(m.id, meeting_label(m)) for m in batch.branch_meetings(org)
