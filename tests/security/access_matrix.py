@@ -48,6 +48,7 @@ TABLE: dict[str, str] = {
     "GET /appraisal/members/<int:member_id>/book.xlsx":                         "L   404 ok  ok  404 ok  404 ok  404 404",
     "GET /appraisal/members/<int:member_id>/probation":                         "L   404 ok  ok  404 ok  404 ok  404 404",
     "GET /appraisal/members/<int:member_id>/probation.xlsx":                    "L   404 ok  ok  404 ok  404 ok  404 404",
+    "GET /appraisal/mine":                                                      "L   ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "GET /appraisal/periods":                                                   "L   403 ok  ok  ok  ok  403 ok  403 ok",
     "GET /appraisal/periods/<int:period_id>":                                   "L   404 ok  ok  ok  ok  404 ok  404 ok",
     "GET /appraisal/periods/<int:period_id>/close":                             "L   404 403 403 403 403 404 ok  404 403",
