@@ -69,6 +69,9 @@ def test_an_error_in_the_veto_shows_only_there_and_opens_it(world, login_as):
     assert not re.search(r'<details[^>]*id="action-return_to_signer"[^>]*open', page)
     assert _textarea(page, "step_return_to_signer-comment").strip() == ""
     assert world.record(world.alice).is_vetoed is False
+    # The facts typed and refused are on the page only: leaving it now warns first.
+    assert re.search(r'<form[^>]*data-unsaved="kept"[^>]*id="form-veto"', page)
+    assert not re.search(r'<form[^>]*data-unsaved="kept"[^>]*id="form-assess"', page)
 
 
 def test_big_steps_say_what_they_will_do(world, login_as):
