@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import request
@@ -108,13 +110,37 @@ def chosen(message: Any):
     return check
 
 
+_OPTIONS: OrderedDict[tuple, str] = OrderedDict()
+_OPTIONS_KEPT = 256
+_OPTIONS_LOCK = threading.Lock()
+
+
+def _options(pairs: list[tuple[str, str]]) -> str:
+    """The escaped ``<option>`` list of (value, label) pairs, none selected; kept for the
+    lists asked again (the same filter lists on every page of a list)."""
+    key = tuple(pairs)
+    with _OPTIONS_LOCK:
+        html = _OPTIONS.get(key)
+        if html is not None:
+            _OPTIONS.move_to_end(key)
+            return html
+    html = "".join(f'<option value="{escape(v)}">{escape(lb)}</option>' for v, lb in pairs)
+    with _OPTIONS_LOCK:
+        _OPTIONS[key] = html
+        while len(_OPTIONS) > _OPTIONS_KEPT:
+            _OPTIONS.popitem(last=False)
+    return html
+
+
 class QuickSelect(Select):
     """A ``<select>`` rendered in one pass over its choices: a county's filter lists (every
     org in scope, every skill) cost about a microsecond per option instead of WTForms' general
     per-option attribute rendering. Option groups and non-text values fall back to it."""
 
     def __call__(self, field, **kwargs: Any) -> Markup:
-        if field.has_groups() or field.coerce is not str:
+        choices = field.choices or ()
+        # WTForms' has_groups() builds an object per choice; groups come only as a dict.
+        if field.coerce is not str or not all(isinstance(c, tuple) for c in choices):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -123,15 +149,17 @@ class QuickSelect(Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
-        parts = [f"<select {html_params(name=field.name, **kwargs)}>"]
         data = field.data
         chosen = {str(d) for d in data} if isinstance(data, list | tuple) else {str(data)}
-        for choice in field.choices or ():
-            value, label = choice[0], choice[1]
-            if len(choice) > 2 and choice[2]:  # (value, label, render_kw)
-                parts.append(self.render_option(value, label, str(value) in chosen, **choice[2]))
-                continue
-            mark = " selected" if str(value) in chosen else ""
-            parts.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
-        parts.append("</select>")
+        if any(len(c) > 2 and c[2] for c in choices):  # (value, label, render_kw)
+            options = "".join(
+                self.render_option(c[0], c[1], str(c[0]) in chosen, **(c[2] if len(c) > 2 else {}))
+                for c in choices
+            )
+        else:
+            options = _options([(str(c[0]), str(c[1])) for c in choices])
+            for value in chosen:  # mark the chosen: their escaped <option> appears once
+                tag = f'<option value="{escape(value)}">'
+                options = options.replace(tag, tag[:-1] + " selected>", 1)
+        parts = [f"<select {html_params(name=field.name, **kwargs)}>", options, "</select>"]
         return Markup("".join(parts))  # noqa: S704 - values and labels escaped above

@@ -36,3 +36,14 @@ def test_quick_select_matches_wtforms_select(app):
     assert [o for o in _options(quick) if o[1]] == [
         ("8", True, "&lt;b&gt;&#34;x&#34; &amp; y&lt;/b&gt;")
     ]
+
+
+def test_a_list_asked_again_marks_each_request_s_own_choice(app):
+    choices = [("", "全部"), ("7", "甲"), ("70", "乙"), ('"8"', "丙")]
+    marked = []
+    for data in ("70", '"8"', "", "7"):
+        with app.test_request_context("/"):
+            form = _Form(meta={"csrf": False}, formdata=None, data={"quick": data})
+            form.quick.choices = choices
+            marked.append([value for value, selected, _ in _options(str(form.quick())) if selected])
+    assert marked == [["70"], ["&#34;8&#34;"], [""], ["7"]]
