@@ -39,16 +39,17 @@ def test_committee_runs_a_july_first_round(new_page, tmp_path):
     nav(committee, "七一评选")
     committee.get_by_role("link", name=ROUND).click()
     shot(committee, "selection-round")
+    round_url = committee.url
     pending = committee.locator("main table tbody tr").filter(has_text="已推荐，待党委审核")
-    names = [t.strip() for t in pending.locator("a").all_inner_texts()]
-    assert "张国强" in names
-    for name in names:
-        committee.get_by_role("link", name=name, exact=True).first.click()
+    links = pending.get_by_role("link")
+    nominations = {a.inner_text().strip(): a.get_attribute("href") for a in links.all()}
+    assert "张国强" in nominations
+    for href in nominations.values():  # each nomination's page, one after the other
+        committee.goto(href)
         committee.get_by_role("button", name="审核通过").click()
         expect(committee.get_by_text("党委已审核通过").first).to_be_visible()
-        committee.go_back()
-        committee.go_back()
-        committee.reload()
+    committee.goto(round_url)
+    expect(pending).to_have_count(0)
     shot(committee, "selection-approved")
     committee.get_by_role("button", name="截止推荐").click()
     expect(committee.get_by_role("button", name="发布公示")).to_be_visible()
