@@ -15,5 +15,7 @@ pytestmark = pytest.mark.e2e
 def test_each_role_reaches_its_home_page(new_page, username):
     page = new_page("desktop")
     login(page, username)
-    assert page.get_by_role("heading").first.is_visible()
+    response = page.goto("/")
+    assert response.ok, f"home page of {username}: {response.status}"
+    assert page.get_by_role("heading", level=1).first.is_visible()
     shot(page, f"home-{username}")
