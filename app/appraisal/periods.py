@@ -327,7 +327,6 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
         year=period.year,
         quarter=period.quarter,
         unfinished=unfinished,
-        running={r.status: r.due.isoformat() for r in preview.running},
         reason=reason,
     )
     return len(records)
