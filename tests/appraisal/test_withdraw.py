@@ -46,7 +46,7 @@ def test_after_the_signature_the_withdraw_is_refused_in_words(world):
     assert "withdraw" not in allowed_actions(a, world.alice_user)
     with pytest.raises(InvalidTransition) as refused:
         withdraw(a, world.alice_user, expected_version=a.version)
-    assert "already been signed" in str(refused.value.message)
+    assert "已签署，不能再撤回" in str(refused.value.message)
     with pytest.raises(InvalidTransition):
         check(a, "withdraw", world.alice_user)
     assert world.record(world.alice).status == "signed"
