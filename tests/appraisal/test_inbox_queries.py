@@ -77,3 +77,15 @@ def test_nobody_counts_or_sees_their_own_record_but_as_their_self_record(world):
     (spot,) = [g for g in inbox(world.committee, limit=100).groups if g.task == "spot"]
     assert spot.total == sampled - 1 == len(spot.items)
     assert "委员本人" not in {i.member_name for i in spot.items}
+
+
+def test_a_secretary_is_led_to_the_branch_overview_where_she_can_grade_in_a_batch(world, login_as):
+    db.session.execute(
+        update(Appraisal)
+        .where(Appraisal.period_id == world.period.id, Appraisal.member_id == world.alice.id)
+        .values(status="signed")
+    )
+    db.session.commit()
+    html = login_as(world.sec_a).get("/appraisal/").get_data(as_text=True)
+    assert "在支部总览中逐条或批量处理" in html  # all shown, and still a way to the batch forms
+    assert f"/orgs/{world.tree.branch_a.id}?status=signed" in html
