@@ -239,3 +239,35 @@ def test_signing_from_the_page_keeps_the_opinion_typed(world, login_as):
     for a in subs:
         a = world.record(a.member)
         assert a.status == "signed" and a.sign_opinion == "情况属实" and _steps(a, "sign") == 1
+
+
+def test_the_route_s_own_names_in_the_query_string_change_nothing(world, login_as):
+    """?period_id= or ?org_id= (or anything else) never reaches the links the pages build:
+    the overview answers, and a batch answers after it has signed (not a 500 after the commit)."""
+    subs = [walk_to(world, m, "submitted") for m in (world.alice, _jia(0))]
+    db.session.commit()
+    url = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.group_a.id}"
+    c = login_as(world.leader_a)
+    for junk in ("&action=x", "&org_id=1", "&period_id=1"):
+        assert c.get(f"{url}?status=submitted{junk}").status_code == 200
+    ids = [f"{a.id}:{a.version}" for a in subs]
+    r = c.post(
+        f"{url}/batch/sign?status=submitted&period_id=1&org_id=2",
+        data={"ids": ids, "comment": "情况属实"},
+    )
+    assert r.status_code == 200 and 'id="batch-summary"' in r.get_data(as_text=True)
+    assert f'href="{url}?status=submitted"' in r.get_data(as_text=True)
+
+
+def test_a_batch_is_refused_where_the_overview_offers_none(world, login_as):
+    """Only a branch's or group's overview offers a batch: a post to the committee's is refused
+    before any record is touched (one branch meeting decides one branch's grades)."""
+    a = walk_to(world, world.alice, "signed")
+    db.session.commit()
+    url = f"/appraisal/periods/{world.period.id}/orgs/{world.tree.committee.id}"
+    r = login_as(world.committee).post(
+        f"{url}/batch/assess",
+        data={"ids": [f"{a.id}:{a.version}"], "grade": "qualified", "comment": "同意"},
+    )
+    assert r.status_code == 409
+    assert world.record(world.alice).status == "signed"

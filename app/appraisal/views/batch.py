@@ -4,13 +4,13 @@ workflow on its own)."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import policy
 from app.appraisal import batch, bp
 from app.appraisal.batch_forms import BatchGradeForm, BatchSignForm
-from app.appraisal.views.periods import _load_period, render_overview
+from app.appraisal.views.periods import _load_period, list_args, render_overview
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.models import Org
@@ -25,8 +25,10 @@ def overview_batch(period_id: int, org_id: int, action: str):
     period = _load_period(period_id)
     org = db.get_or_404(Org, org_id)
     policy.require(current_user, "appraisal.overview", org, visible="appraisal.overview")
-    if period.is_closed:
-        abort(409)
+    if period.is_closed or batch.offers(current_user, org, batch.WAITING[action]) != action:
+        abort(409)  # only a branch's or group's overview offers a batch, to those who act
+    # The list it came from, as it was asked for (state, search, page).
+    back = url_for("appraisal.overview", period_id=period.id, org_id=org.id, **list_args())
     form = BatchSignForm() if action == "sign" else BatchGradeForm()
     if form.validate_on_submit():
         with errors_on(form) as done:
@@ -39,8 +41,6 @@ def overview_batch(period_id: int, org_id: int, action: str):
                 result = batch.sign_records(current_user, period, org, form.selection(), opinion)
         if done:
             db.session.commit()
-            # The list it came from, as it was asked for (state, search, page).
-            back = url_for("appraisal.overview", period_id=period.id, org_id=org.id, **request.args)
             return render_template(
                 "appraisal/batch_result.html", period=period, org=org, result=result, back=back
             )

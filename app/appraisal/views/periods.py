@@ -239,6 +239,15 @@ def overview(period_id: int, org_id: int):
     return render_overview(period, org)
 
 
+# The overview's own query-string arguments: the only ones carried into the links it builds.
+LIST_ARGS = ("status", "q", "sampled", "view", "page")
+
+
+def list_args() -> dict[str, str]:
+    """The overview's arguments of this request (never the route's own, never anything else)."""
+    return {k: v for k in LIST_ARGS if (v := request.args.get(k))}
+
+
 def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
     """The overview page as the query string asks for it (state, search, sample, page),
     with the batch form it offers (``batch_form`` as posted, its errors beside its fields)."""
@@ -286,6 +295,7 @@ def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
         sampled=sampled if sampled in overviews.SAMPLED else "",
         batch_action=action,
         batch_form=batch_form,
+        list_args=list_args(),
         can_summarise=overviews.has_branches(org),
         branch_url=branch_url,
         **overviews.labels(),
