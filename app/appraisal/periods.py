@@ -19,6 +19,7 @@ from app.appraisal.rollup import BranchCounts, unfinished_by_branch
 from app.appraisal.workflow import Action, apply
 from app.auth.models import User
 from app.common import timeutil
+from app.common.locks import hold_row
 from app.common.timeutil import utcnow
 from app.errors import Conflict, FieldErrors, PermissionDenied
 from app.extensions import db
@@ -287,6 +288,8 @@ def close_period(actor: User, period: AppraisalPeriod, reason: str = "") -> int:
     and go into the audit event. Raises PermissionDenied, Conflict when already closed."""
     if not policy.can(actor, "appraisal.manage_periods", period.org):
         raise PermissionDenied(_l("Only the party committee closes appraisal periods."))
+    hold_row(AppraisalPeriod, period.id)  # two committee members closing at once: one by one
+    db.session.refresh(period, ["is_closed", "version"])
     if period.is_closed:
         raise Conflict(_l("The period is already closed."))
     preview = close_preview(period)
