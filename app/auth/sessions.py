@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import User, UserSession
+from app.auth.models import RoleGrant, User, UserSession
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -47,7 +47,7 @@ def load_session_user(token: str) -> User | None:
             select(UserSession, User)
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == _digest(token))
-            .options(joinedload(User.grants))
+            .options(joinedload(User.grants).joinedload(RoleGrant.org))
         )
         .unique()
         .first()
