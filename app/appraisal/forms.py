@@ -70,12 +70,10 @@ class PeriodForm(FlaskForm):
     spot_due = DateField(DEADLINE_LABELS["spot_due"], validators=[InputRequired(REQUIRED)])
 
 
-class StepForm(VersionedForm):
-    """One workflow step: a comment (opinion, reason or facts) and the step's own fields.
-    Each step on the record page is its own form, prefixed by the step's name."""
+class MeetingFields:
+    """The branch opinion's meeting and what the masses report, asked the same way for one
+    record (its assess step) and for several (the overview's batch)."""
 
-    comment = TextAreaField(_l("Opinion or reason"), validators=[Length(max=2000)])
-    grade = SelectField(_l("Grade"), choices=_choices(GRADE_LABELS, True), validators=[Optional()])
     # One of the branch's recent meetings (0: record a new one with the three fields below).
     meeting_id = SelectField(
         _l("Branch committee meeting"), coerce=int, choices=[], validate_choice=False
@@ -91,7 +89,16 @@ class StepForm(VersionedForm):
         _l("What the masses report"),
         description=_l("Required for a grade of excellent or unqualified."),
         validators=[Length(max=2000)],
+        render_kw={"rows": 2},
     )
+
+
+class StepForm(MeetingFields, VersionedForm):
+    """One workflow step: a comment (opinion, reason or facts) and the step's own fields.
+    Each step on the record page is its own form, prefixed by the step's name."""
+
+    comment = TextAreaField(_l("Opinion or reason"), validators=[Length(max=2000)])
+    grade = SelectField(_l("Grade"), choices=_choices(GRADE_LABELS, True), validators=[Optional()])
     category = SelectField(
         _l("Veto category"), choices=_choices(VETO_LABELS, True), validators=[Optional()]
     )
