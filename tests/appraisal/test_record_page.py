@@ -31,6 +31,7 @@ def _form(page: str, action: str) -> str:
 
 def test_the_signer_sees_sign_first_and_the_return_behind_it(world, login_as):
     a = walk_to(world, world.alice, "submitted")
+    db.session.commit()
     page = login_as(world.leader_a).get(f"/appraisal/{a.id}").get_data(as_text=True)
     panel = _panel(page)
     more = panel.index('id="more-actions"')
@@ -41,6 +42,7 @@ def test_the_signer_sees_sign_first_and_the_return_behind_it(world, login_as):
 
 def test_a_comment_typed_in_sign_stays_in_sign(world, login_as):
     a = walk_to(world, world.alice, "submitted")
+    db.session.commit()
     r = login_as(world.leader_a).post(
         f"/appraisal/{a.id}/step/sign",
         data={"step_sign-version": a.version, "step_sign-comment": "好"},
@@ -55,6 +57,7 @@ def test_a_comment_typed_in_sign_stays_in_sign(world, login_as):
 
 def test_an_error_in_the_veto_shows_only_there_and_opens_it(world, login_as):
     a = walk_to(world, world.alice, "signed")
+    db.session.commit()
     r = login_as(world.sec_a).post(
         f"/appraisal/{a.id}/step/veto",
         data={"step_veto-version": a.version, "step_veto-comment": "违纪事实"},
@@ -76,6 +79,7 @@ def test_an_error_in_the_veto_shows_only_there_and_opens_it(world, login_as):
 
 def test_big_steps_say_what_they_will_do(world, login_as):
     a = walk_to(world, world.alice, "signed")
+    db.session.commit()
     page = login_as(world.sec_a).get(f"/appraisal/{a.id}").get_data(as_text=True)
     veto = page[page.index('id="form-veto"') - 400 : page.index('id="form-veto"')]
     assert "data-confirm=" in veto
@@ -169,6 +173,7 @@ def test_the_neighbours_cost_the_same_queries_whatever_the_branch_size(world, co
 
 def test_no_panel_action_says_what_the_record_waits_for(world, login_as):
     a = walk_to(world, world.alice, "submitted")
+    db.session.commit()
     page = login_as(world.committee).get(f"/appraisal/{a.id}").get_data(as_text=True)
     panel = _panel(page)
     assert 'id="form-sign"' not in panel and 'id="form-veto"' in panel  # the veto, folded
@@ -181,6 +186,7 @@ def test_no_panel_action_says_what_the_record_waits_for(world, login_as):
 
 def test_the_spot_check_is_the_committees_main_step_on_a_drawn_record(world, login_as):
     a = walk_to(world, world.alice, "assessed")
+    db.session.commit()
     c = login_as(world.committee)
     panel = _panel(c.get(f"/appraisal/{a.id}").get_data(as_text=True))
     assert 'id="nothing-now"' in panel  # not drawn: revising the opinion sits behind
