@@ -47,11 +47,7 @@ class BatchGradeForm(MeetingFields, BatchSignForm):
 
     def step_data(self) -> dict[str, Any]:
         return {
+            **self.meeting_data(),
             "grade": self.grade.data or None,
-            "meeting_id": self.meeting_id.data or None,
-            "meeting_on": self.meeting_on.data,
-            "attendees": self.attendees.data,
-            "decision": self.decision.data,
-            "masses": self.masses.data,
             "comment": self.comment.data,
         }

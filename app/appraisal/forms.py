@@ -92,6 +92,17 @@ class MeetingFields:
         render_kw={"rows": 2},
     )
 
+    def meeting_data(self) -> dict[str, Any]:
+        """The meeting (one chosen, or a new one's date, attendees and decision) and what
+        the masses report, as the assess step takes them."""
+        return {
+            "meeting_id": self.meeting_id.data or None,
+            "meeting_on": self.meeting_on.data,
+            "attendees": self.attendees.data,
+            "decision": self.decision.data,
+            "masses": self.masses.data,
+        }
+
 
 class StepForm(MeetingFields, VersionedForm):
     """One workflow step: a comment (opinion, reason or facts) and the step's own fields.
@@ -105,12 +116,8 @@ class StepForm(MeetingFields, VersionedForm):
 
     def step_data(self) -> dict[str, Any]:
         return {
+            **self.meeting_data(),
             "grade": self.grade.data or None,
-            "meeting_id": self.meeting_id.data or None,
-            "meeting_on": self.meeting_on.data,
-            "attendees": self.attendees.data,
-            "decision": self.decision.data,
-            "masses": self.masses.data,
             "comment": self.comment.data,
             "category": self.category.data or None,
         }
