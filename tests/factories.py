@@ -14,6 +14,7 @@ from app.extensions import db
 from app.orgs import services as org_services
 from app.orgs.models import Org, OrgKind, ServiceLevel, ServicePoint
 from app.roster.services import save_member
+from app.volunteers import services as volunteer_services
 
 PASSWORD = "correct horse battery"  # noqa: S105
 _seq = itertools.count(1)
@@ -114,3 +115,17 @@ def make_xlsx(rows: list[list], title_rows: list[list] | None = None) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def make_item(org: Org, name: str = "低保申请", **overrides):
+    """A published catalogue item of ``org`` (a village item promised in 15 days)."""
+    values = {
+        "name": name,
+        "category": "civil_affairs",
+        "level": "village",
+        "handling": "promised",
+        "promised_days": 15,
+        "is_published": True,
+        **overrides,
+    }
+    return volunteer_services.save_item(None, org, values)

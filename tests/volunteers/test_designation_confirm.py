@@ -5,23 +5,12 @@ from __future__ import annotations
 import re
 
 from app.extensions import db
-from app.volunteers import agents, profiles, services
-from tests.factories import make_member
+from app.volunteers import agents, profiles
+from tests.factories import make_item, make_member
 
 
 def test_replacing_the_primary_agent_names_who_is_replaced(tree, cmte, login_as):
-    item = services.save_item(
-        None,
-        tree.branch_a,
-        {
-            "name": "低保申请",
-            "category": "civil_affairs",
-            "level": "village",
-            "handling": "promised",
-            "promised_days": 15,
-            "is_published": True,
-        },
-    )
+    item = make_item(tree.branch_a)
     holder = make_member(tree.group_a, name="甲志愿者")
     other = make_member(tree.group_a, name="丙志愿者")
     for m in (holder, other):

@@ -7,23 +7,12 @@ from flask_babel import gettext
 
 from app.auth.models import Role
 from app.extensions import db
-from app.volunteers import agents, profiles, services
-from tests.factories import make_member, make_user
+from app.volunteers import agents, profiles
+from tests.factories import make_item, make_member, make_user
 
 
 def test_a_designated_member_of_another_branch_is_not_named(tree, cmte, login_as):
-    item = services.save_item(
-        None,
-        tree.branch_a,
-        {
-            "name": "低保申请",
-            "category": "civil_affairs",
-            "level": "village",
-            "handling": "promised",
-            "promised_days": 15,
-            "is_published": True,
-        },
-    )
+    item = make_item(tree.branch_a)
     outsider = make_member(tree.group_b, name="乙志愿者")
     insider = make_member(tree.group_a, name="甲志愿者")
     for m in (outsider, insider):
