@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pypinyin import lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
+from pypinyin.seg.simpleseg import simple_seg
 
 _STROKES_FILE = Path(__file__).with_name("strokes.dat")
 _FIRST = 0x4E00
@@ -49,12 +51,48 @@ def surname_strokes(name: str) -> int:
     return stroke_count(name[0]) if name else 99
 
 
+# A run of Chinese characters longer than this is read by pypinyin as it is (names are short).
+_MEMO_RUN = 8
+
+
+@lru_cache(maxsize=32768)
+def _char_pinyin(char: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(char))
+
+
+def _has_phrase(run: str) -> bool:
+    """Whether any two or more consecutive characters of ``run`` are in pypinyin's phrase
+    dictionary (the only case where a character's reading depends on its neighbours)."""
+    n = len(run)
+    return any(run[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1))
+
+
+def _pinyin(text: str) -> list[str]:
+    """lazy_pinyin(text), each character's reading memoised: pypinyin reads each run of
+    Chinese characters on its own, and reads a run holding no dictionary phrase character by
+    character, so such a run is the readings of its characters. A bulk import reads 20,000
+    names; pypinyin's segmentation of each was most of the time. Other runs (a phrase, a long
+    run) go to pypinyin; a run of other characters is kept as it is, as pypinyin keeps it."""
+    out: list[str] = []
+    for run in simple_seg(text):
+        if not run:
+            continue
+        if not RE_HANS.match(run):
+            out.append(run)
+        elif len(run) <= _MEMO_RUN and not _has_phrase(run):
+            for char in run:
+                out.extend(_char_pinyin(char))
+        else:
+            out.extend(lazy_pinyin(run))
+    return out
+
+
 def _syllables(name: str) -> list[str]:
     name = name.strip()
     for surname, reading in _SURNAME_READINGS.items():
         if name.startswith(surname):
-            return [reading, *lazy_pinyin(name[len(surname) :])]
-    return lazy_pinyin(name)
+            return [reading, *_pinyin(name[len(surname) :])]
+    return _pinyin(name)
 
 
 def name_pinyin(name: str) -> str:
