@@ -86,12 +86,16 @@ _CHOICE_DEFAULTS = {
 }
 
 
-def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
+def clean_member(
+    raw: dict[str, Any], *, today: date | None = None, memo: dict | None = None
+) -> Cleaned:
     """Check one member's values (from a form or a spreadsheet row).
 
     ``raw`` uses the names in MEMBER_FIELDS; ``org_id`` and ``service_point_id`` arrive as
-    ids, ``skills`` as a list of names or a comma-separated text. Returns the cleaned values
-    and a message per field at fault, never raising for bad input.
+    ids, ``skills`` as a list of names or a comma-separated text. ``memo``, a dict a bulk
+    check keeps for its rows (one locale throughout), remembers what each choice text read
+    as. Returns the cleaned values and a message per field at fault, never raising for bad
+    input.
     """
     out = Cleaned()
     for key, value in raw.items():
@@ -104,7 +108,7 @@ def clean_member(raw: dict[str, Any], *, today: date | None = None) -> Cleaned:
     _clean_contact(raw, out)
     _clean_work(raw, out)
     _clean_dates(raw, out, today)
-    _clean_choices(raw, out)
+    _clean_choices(raw, out, memo)
     _clean_marks(raw, out)
     _clean_links(raw, out)
     _check_together(out)
@@ -222,23 +226,43 @@ def _clean_dates(raw: dict[str, Any], out: Cleaned, today: date) -> None:
         out.values[name] = d
 
 
-def _clean_choices(raw: dict[str, Any], out: Cleaned) -> None:
-    for name, labels, required in (
-        ("membership", MEMBERSHIP_LABELS, True),
-        ("post_kind", POST_KIND_LABELS, True),
-        ("agent_source", AGENT_SOURCE_LABELS, False),
-        ("party_status", PARTY_STATUS_LABELS, True),
-    ):
+_CHOICES = (
+    ("membership", MEMBERSHIP_LABELS, True),
+    ("post_kind", POST_KIND_LABELS, True),
+    ("agent_source", AGENT_SOURCE_LABELS, False),
+    ("party_status", PARTY_STATUS_LABELS, True),
+)
+_UNKNOWN = object()  # a memo's mark for a text that is no choice
+
+
+def _read_choice(name: str, value: Any, labels: dict, required: bool, memo: dict | None) -> Any:
+    """choice_by_label's code for ``value`` (or _UNKNOWN), read once per text in a memo."""
+    # The memo's key is the text choice_by_label matches, under the column's name.
+    key = (name, str(value if value is not None else "").strip())
+    if memo is not None and key in memo:
+        return memo[key]
+    try:
+        code = choice_by_label(value, labels, allow_empty=not required)
+    except ValueError:
+        code = _UNKNOWN
+    if memo is not None:
+        memo[key] = code
+    return code
+
+
+def _clean_choices(raw: dict[str, Any], out: Cleaned, memo: dict | None = None) -> None:
+    for name, labels, required in _CHOICES:
         value = raw.get(name)
         if value in (None, "") and name in _CHOICE_DEFAULTS:
             value = _CHOICE_DEFAULTS[name]
-        try:
-            out.values[name] = choice_by_label(value, labels, allow_empty=not required)
-        except ValueError:
+        code = _read_choice(name, value, labels, required, memo)
+        if code is _UNKNOWN:
             out.fail(
                 name,
                 _l("Choose one of: %(items)s.", items="、".join(str(v) for v in labels.values())),
             )
+        else:
+            out.values[name] = code
 
 
 def _clean_marks(raw: dict[str, Any], out: Cleaned) -> None:

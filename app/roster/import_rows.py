@@ -116,9 +116,12 @@ def sheet_id_number(row: dict[str, Any]) -> str:
     return normalize_id(value) if isinstance(value, str) else ""
 
 
-def member_values(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def member_values(
+    row: dict[str, Any], memo: dict | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The member fields a row gives (only the columns the sheet has) and the problems found
-    in reading them; the lookups (system number, branch, group, service point) are left out."""
+    in reading them; the lookups (system number, branch, group, service point) are left out.
+    ``memo`` (a dict kept for one file's rows) remembers which 人员类别 texts are post kinds."""
     raw: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for key, value in row.items():
@@ -129,16 +132,23 @@ def member_values(row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         else:
             raw[key] = cell_text(value) if not isinstance(value, bool) else value
     if raw.get("post_kind"):
-        _split_category(raw, errors)
+        _split_category(raw, errors, memo)
     return raw, errors
 
 
-def _split_category(raw: dict[str, Any], errors: dict[str, str]) -> None:
+def _split_category(raw: dict[str, Any], errors: dict[str, str], memo: dict | None) -> None:
     """A 人员类别 column holds post kinds (党员干部, 无职党员) in our sheets and occupations
     (农牧渔民, 离退休人员 …) in others: decide per value. An occupation leaves the post kind
     as it is (无职党员 for a new member) unless the row also has its own 职业 cell."""
     value = raw["post_kind"]
-    if is_choice_label(value, POST_KIND_LABELS):
+    key = ("post_kind_label", value)  # value is a cell's text here
+    if memo is not None and key in memo:
+        is_kind = memo[key]
+    else:
+        is_kind = is_choice_label(value, POST_KIND_LABELS)
+        if memo is not None:
+            memo[key] = is_kind
+    if is_kind:
         return
     del raw["post_kind"]
     if value in OCCUPATIONS:

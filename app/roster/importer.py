@@ -54,8 +54,9 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
     known = KnownMembers(actor, sheet.rows)
     seen_ids: dict[str, int] = {}
     seen_members: dict[int, int] = {}
+    memo: dict = {}  # what each choice text read as, for this file's rows
     for n, row in sheet.rows:
-        raw, errors = member_values(row)
+        raw, errors = member_values(row, memo)
         found, lookup_errors = resolver.lookups(row)
         raw.update(found)
         errors.update(lookup_errors)
@@ -80,7 +81,7 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
                 )
             else:
                 seen_ids[id_text] = n
-        cleaned = clean_member(raw)
+        cleaned = clean_member(raw, memo=memo)
         for key, message in {**cleaned.errors, **errors}.items():
             plan.errors.append(RowError(n, header_of(key), message))
         plan.rows.append(
