@@ -3,6 +3,8 @@ kind's true count beyond the records shown, and nobody asked to act on their own
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select, update
 
 from app.appraisal import services
@@ -89,3 +91,31 @@ def test_a_secretary_is_led_to_the_branch_overview_where_she_can_grade_in_a_batc
     html = login_as(world.sec_a).get("/appraisal/").get_data(as_text=True)
     assert "在支部总览中逐条或批量处理" in html  # all shown, and still a way to the batch forms
     assert f"/orgs/{world.tree.branch_a.id}?status=signed" in html
+
+
+def test_records_of_two_open_quarters_come_oldest_deadline_first(world):
+    """Whose spot check is due first is shown first, across quarters, then by record."""
+    later = services.open_period(
+        world.committee,
+        world.tree.branch_b,
+        2026,
+        4,
+        services.Deadlines(
+            date(2026, 12, 31), date(2027, 1, 7), date(2027, 1, 15), date(2027, 1, 25)
+        ),
+    )
+    world.period.spot_due = date(2027, 2, 1)  # the third quarter's check now due last
+    db.session.execute(
+        update(Appraisal).values(status="assessed", grade="qualified", is_sampled=True)
+    )
+    db.session.commit()
+    ids = {
+        p: db.session.scalars(
+            select(Appraisal.id).where(Appraisal.period_id == p).order_by(Appraisal.id)
+        ).all()
+        for p in (later.id, world.period.id)
+    }
+    (spot,) = [g for g in inbox(world.committee, limit=4).groups if g.task == "spot"]
+    expected = (ids[later.id] + ids[world.period.id])[:4]
+    assert [i.appraisal_id for i in spot.items] == expected
+    assert spot.items[0].due == date(2027, 1, 25) and spot.items[-1].due == date(2027, 2, 1)
