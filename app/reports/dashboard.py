@@ -121,16 +121,46 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
     agents' load and the six rates. Raises NotFound for an org out of the user's reach or a
     party group (its figures are its branch's).
 
-    Computed once per change of its data (``figures.DASHBOARD``) for the user, the org and
-    the day (overdue cases and the current quarter follow the clock): one token read when
-    nothing changed, and the rates' own (``_with_rates``)."""
+    Each part is computed once per change of what it reads, so that a write to one kind of
+    data leaves the others' figures reused: the org picker under the roster topic, the
+    appraisal panels under ``figures.APPRAISAL``, the case panels under
+    ``figures.CASE_ITEMS`` for the day (overdue cases follow the clock), and the rates under
+    their own (``_with_rates``; only the health rate reads the accounts every login writes).
+    When nothing changed: one token read."""
     today = timeutil.today()
-    key = ("reports.org_dashboard", user.id, org_id, today)
-    d = versions.cached(figures.DASHBOARD, key, lambda: _org_dashboard(user, org_id, today))
-    return replace(d, panels=_with_rates(d.panels, [d.org.path], None))
+    scope = versions.cached(
+        figures.ORGS, ("reports.dashboard.scope", user.id, org_id), lambda: _scope(user, org_id)
+    )
+    org, paths = scope.org, [scope.org.path]
+    progress, quarters = versions.cached(
+        figures.APPRAISAL,
+        ("reports.dashboard.appraisal", user.id, org.id),
+        lambda: _appraisal_panels(user, paths, scope.subtree),
+    )
+    point_rows, panels = versions.cached(
+        figures.CASE_ITEMS,
+        ("reports.dashboard.cases", user.id, org.id, today),
+        lambda: (_points(paths), _case_panels(user, _points_under(paths), today, subtree=True)),
+    )
+    return OrgDashboard(
+        org=org,
+        choices=scope.choices,
+        points=point_rows,
+        progress=progress,
+        quarters=quarters,
+        panels=_with_rates(panels, paths, None),
+        org_names={i: o.name for i, o in scope.subtree.items()},
+    )
 
 
-def _org_dashboard(user: User, org_id: int | None, today: date) -> OrgDashboard:
+@dataclass(frozen=True)
+class _Scope:
+    org: appraisal.OrgRow
+    choices: list[appraisal.OrgRow]
+    subtree: dict[int, appraisal.OrgRow]  # the org and every active org under it, groups too
+
+
+def _scope(user: User, org_id: int | None) -> _Scope:
     in_scope = _org_rows(dashboard_paths(user))
     choices = [o for o in in_scope if o.kind != OrgKind.GROUP]
     if not choices:
@@ -138,22 +168,25 @@ def _org_dashboard(user: User, org_id: int | None, today: date) -> OrgDashboard:
     org = next((o for o in choices if o.id == org_id), None) if org_id else choices[0]
     if org is None:
         raise NotFound(_l("No such organisation in your scope."))
-    paths = [org.path]
     subtree = {o.id: o for o in in_scope if o.path.startswith(org.path)}
-    point_rows = _points(paths)
-    points = select(ServicePoint.id).where(
-        ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
-    )
+    return _Scope(org, choices, subtree)
+
+
+def _appraisal_panels(
+    user: User, paths: list[str], subtree: dict[int, appraisal.OrgRow]
+) -> tuple[appraisal.Progress, list[appraisal.QuarterFigures]]:
     quarter = appraisal.latest_quarter(paths)
     back = appraisal.quarters_back(quarter, QUARTERS_SHOWN) if quarter else []
-    return OrgDashboard(
-        org=org,
-        choices=choices,
-        points=point_rows,
-        progress=appraisal.progress(user, paths, quarter, subtree),
-        quarters=appraisal.quarter_figures(user, paths, back),
-        panels=_case_panels(user, points, today, subtree=True),
-        org_names={i: o.name for i, o in subtree.items()},
+    return (
+        appraisal.progress(user, paths, quarter, subtree),
+        appraisal.quarter_figures(user, paths, back),
+    )
+
+
+def _points_under(paths: list[str]) -> Select:
+    """The ids of the service points under the subtrees ``paths``, as a subquery."""
+    return select(ServicePoint.id).where(
+        ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
     )
 
 
@@ -190,7 +223,7 @@ def point_dashboard(user: User, sp: ServicePoint) -> PointDashboard:
     today = timeutil.today()
     key = ("reports.point_panels", user.id, sp.id, today)
     panels = versions.cached(
-        figures.DASHBOARD, key, lambda: _case_panels(user, points, today, subtree=False)
+        figures.CASE_ITEMS, key, lambda: _case_panels(user, points, today, subtree=False)
     )
     panels = _with_rates(panels, [sp.org.path], sp)
     return PointDashboard(point=sp, choices=point_choices(user), panels=panels)

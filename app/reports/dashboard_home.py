@@ -4,7 +4,7 @@ link to the whole dashboard. A fixed number of grouped queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -44,47 +44,59 @@ class HomeFigures:
 
 def home_figures(user: User, today: date) -> HomeFigures | None:
     """The figures of ``user``'s dashboard scope (an org's, else the first of their points'),
-    or None when they open no dashboard. The appraisal and case figures are computed once per
-    change of their data for the user and the day (``figures.DASHBOARD``), the satisfaction
-    rate apart (cached by ``six_rates`` under the rules in force)."""
+    or None when they open no dashboard. Each part is computed once per change of what it
+    reads: the open cases for the user and the day (``figures.CASES``), the appraisal
+    quarter's steps for the user (``figures.APPRAISAL``), the satisfaction rate apart (cached
+    by ``six_rates`` under the rules in force); a login (which writes the accounts)
+    recomputes none of them."""
     period = Period.containing(today)
-    key = ("reports.home_figures", user.id, today)
-    found = versions.cached(figures.DASHBOARD, key, lambda: _home_figures(user, today))
+    key = ("reports.home_figures.cases", user.id, today)
+    found = versions.cached(figures.CASES, key, lambda: _open_cases(user, today))
     if found is None:
         return None
-    out, paths, point_ids = found
+    paths, point_ids, open_now = found
+    quarter, steps = None, appraisal.StepCounts()
+    if point_ids is None:
+        key = ("reports.home_figures.appraisal", user.id)
+        quarter, steps = versions.cached(
+            figures.APPRAISAL, key, lambda: _appraisal_steps(user, paths)
+        )
     rates = six_rates(paths, period, point_ids=point_ids)
-    return replace(out, satisfaction=rates["satisfaction"])
+    return HomeFigures(
+        quarter=quarter,
+        steps=steps,
+        open=open_now.total,
+        overdue=open_now.overdue,
+        period=period,
+        satisfaction=rates["satisfaction"],
+        point_id=point_ids[0] if point_ids else None,
+    )
 
 
-def _home_figures(
+def _appraisal_steps(
+    user: User, paths: list[str]
+) -> tuple[tuple[int, int] | None, appraisal.StepCounts]:
+    """The latest appraisal quarter of the subtrees ``paths`` and its records per step."""
+    quarter = appraisal.latest_quarter(paths)
+    return quarter, appraisal.step_totals(user, paths, quarter)
+
+
+def _open_cases(
     user: User, today: date
-) -> tuple[HomeFigures, list[str], list[int] | None] | None:
-    """The figures but the satisfaction rate, with the subtrees and points it covers."""
+) -> tuple[list[str], list[int] | None, cases.OpenCases] | None:
+    """The subtrees and points the figures cover (``point_ids`` None: the subtrees' every
+    point) and their open cases now; None when the user opens no dashboard."""
     paths = dashboard_paths(user)
     point_ids: list[int] | None = None
     if paths:
         points = select(ServicePoint.id).where(
             ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
         )
-        quarter = appraisal.latest_quarter(paths)
-        steps = appraisal.step_totals(user, paths, quarter)
     else:
         ids = sorted(agent_point_ids(user))
         sp = db.session.get(ServicePoint, ids[0]) if ids else None
         if sp is None:
             return None
         points = select(ServicePoint.id).where(ServicePoint.id == sp.id)
-        quarter, steps = None, appraisal.StepCounts()
         paths, point_ids = [sp.org.path], [sp.id]
-    open_now = cases.open_cases(user, points, today, with_agents=False)
-    out = HomeFigures(
-        quarter=quarter,
-        steps=steps,
-        open=open_now.total,
-        overdue=open_now.overdue,
-        period=Period.containing(today),
-        satisfaction=Rate(),
-        point_id=point_ids[0] if point_ids else None,
-    )
-    return out, paths, point_ids
+    return paths, point_ids, cases.open_cases(user, points, today, with_agents=False)

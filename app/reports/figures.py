@@ -12,7 +12,7 @@ Use::
     from app.reports import figures
 
     key = ("reports.home_figures", user.id, today, figures.settings_key())
-    value = versions.cached(figures.DASHBOARD, key, compute)
+    value = versions.cached(figures.CASES, key, compute)
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ POINTS = ("network", "catalogue", "roster", "accounts")
 RATES = ("cases", "network", "catalogue", "roster", "accounts")
 ITEMS = ("catalogue", "roster")
 APPRAISAL = ("appraisal", "roster")
-DASHBOARD = (*CASE_ITEMS, "appraisal", "accounts")
+ORGS = ("roster",)  # the orgs a user's grants reach
 
 
 def settings_key() -> tuple[tuple[int, RateRules], ...]:

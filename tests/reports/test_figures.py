@@ -87,6 +87,46 @@ def test_the_dashboard_and_home_figures_follow_new_cases_and_records(world):
         assert org_dashboard(cmte).progress.totals.done == done_before + 1
 
 
+def test_a_write_recomputes_only_the_dashboard_panels_that_read_it(world, monkeypatch):
+    """A case leaves the appraisal panels reused, a login (which writes the accounts) reuses
+    every panel, and an appraisal record leaves the case panels reused: each shows at once."""
+    from app.reports import dashboard
+
+    computed = {"appraisal": 0, "cases": 0}
+
+    def counting(name, fn):
+        def wrapper(*args, **kwargs):
+            computed[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(
+        dashboard, "_appraisal_panels", counting("appraisal", dashboard._appraisal_panels)
+    )
+    monkeypatch.setattr(dashboard, "_case_panels", counting("cases", dashboard._case_panels))
+    with time_machine.travel(NOW, tick=False):
+        cmte = world.cmte
+        d = org_dashboard(cmte)
+        assert (d.panels.open.total, d.progress.totals.done) == (7, 4)
+        org_dashboard(cmte)
+        assert computed == {"appraisal": 1, "cases": 1}
+        dashboard_data._case(world, world.tree.room_a, world.civil, "handling", world.member_a)
+        d = org_dashboard(cmte)
+        assert (d.panels.open.total, d.progress.totals.done) == (8, 4)
+        assert computed == {"appraisal": 1, "cases": 2}
+        world.sec_a.last_login_at = NOW
+        db.session.commit()
+        org_dashboard(cmte)
+        assert computed == {"appraisal": 1, "cases": 2}
+        record = db.session.query(Appraisal).filter(Appraisal.status == "draft").first()
+        record.status = "closed"
+        db.session.commit()
+        d = org_dashboard(cmte)
+        assert (d.panels.open.total, d.progress.totals.done) == (8, 5)
+        assert computed == {"appraisal": 2, "cases": 2}
+
+
 def test_the_day_is_part_of_the_figures_that_follow_the_clock(world):
     with time_machine.travel(NOW, tick=False):
         assert home_figures(world.cmte, TODAY).overdue == 4
