@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 from app import audit, policy
 from app.auth.models import User
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
+from app.common.gcpause import collector_paused
 from app.common.idcard import is_masked
 from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, ValidationError
@@ -34,6 +35,7 @@ from app.roster.models import ImportBatch, Member, MemberHistory
 from app.roster.privacy import keep_masked
 
 
+@collector_paused()
 def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> ImportPlan:
     """Read and check every row of an uploaded roster without writing anything.
 
@@ -157,6 +159,7 @@ def commit_import(
     )
 
 
+@collector_paused()
 def commit_plan(
     actor: User | None,
     plan: ImportPlan,

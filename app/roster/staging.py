@@ -23,6 +23,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
 from app.common.excel import SpreadsheetError, count_rows
+from app.common.gcpause import collector_paused
 from app.errors import FieldErrors, ValidationError
 from app.jobs import files
 from app.jobs import services as jobs
@@ -68,6 +69,7 @@ def _plan_token(token: str) -> str:
     return f"{token}plan" if token else ""
 
 
+@collector_paused()
 def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> None:
     """Keep a clean plan beside its staged upload (sealed likewise: it holds the rows), so
     the confirmation writes it instead of checking the whole file again."""
@@ -81,6 +83,7 @@ def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> Non
     files.store_under(_folder(instance_path), _plan_token(token), body)
 
 
+@collector_paused()
 def load_plan(instance_path: str, token: str) -> importer.ImportPlan | None:
     """The plan kept beside the staged upload, or None (none kept, expired or altered)."""
     body = files.load(_folder(instance_path), _plan_token(token), MAX_AGE_S)
