@@ -135,7 +135,7 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
     progress, quarters = versions.cached(
         figures.APPRAISAL,
         ("reports.dashboard.appraisal", user.id, org.id),
-        lambda: _appraisal_panels(user, paths, scope.subtree),
+        lambda: _appraisal_panels(user, org, scope.subtree),
     )
     point_rows, panels = versions.cached(
         figures.CASE_ITEMS,
@@ -173,12 +173,13 @@ def _scope(user: User, org_id: int | None) -> _Scope:
 
 
 def _appraisal_panels(
-    user: User, paths: list[str], subtree: dict[int, appraisal.OrgRow]
+    user: User, org: appraisal.OrgRow, subtree: dict[int, appraisal.OrgRow]
 ) -> tuple[appraisal.Progress, list[appraisal.QuarterFigures]]:
+    paths = [org.path]
     quarter = appraisal.latest_quarter(paths)
     back = appraisal.quarters_back(quarter, QUARTERS_SHOWN) if quarter else []
     return (
-        appraisal.progress(user, paths, quarter, subtree),
+        appraisal.progress(user, org, quarter, subtree),
         appraisal.quarter_figures(user, paths, back),
     )
 

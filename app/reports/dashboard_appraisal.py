@@ -1,6 +1,7 @@
-"""The dashboards' appraisal figures: a quarter's records per branch and step, and the grades,
-vetoes and spot checks of the last four quarters. One grouped query each, whatever the number
-of members; a group's records count with its branch (``Org.branch_id``)."""
+"""The dashboards' appraisal figures: a quarter's records per step for each organisation one
+level below the dashboard's (a group's records count with its branch), and the grades, vetoes
+and spot checks of the last four quarters. One grouped query each, whatever the number of
+members."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from app import policy
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
 from app.auth.models import User
 from app.extensions import db
+from app.orgs.models import OrgKind
 from app.orgs.tree import in_subtrees
 
 # The steps in the order a record passes them.
@@ -60,18 +62,23 @@ class StepCounts:
 
 
 @dataclass
-class BranchProgress:
-    branch: OrgRow
+class OrgProgress:
+    """The records of ``org``'s subtree (``is_self``: the dashboard's own org, with its party
+    groups and nothing below them)."""
+
+    org: OrgRow
     steps: StepCounts
+    is_self: bool = False
 
 
 @dataclass
 class Progress:
-    """The records of one quarter (``year``, ``quarter``; None: no quarter opened yet)."""
+    """The records of one quarter (``year``, ``quarter``; None: no quarter opened yet), per
+    organisation one level below the dashboard's, in tree order."""
 
     year: int | None
     quarter: int | None
-    branches: list[BranchProgress]
+    rows: list[OrgProgress]
     totals: StepCounts
 
 
@@ -123,30 +130,53 @@ def _of_quarter(stmt, quarter: tuple[int, int]):
     return stmt.where(Appraisal.period_id.in_(ids))
 
 
+def rows_of(org: OrgRow, subtree: Mapping[int, OrgRow]) -> dict[int, int]:
+    """Each org of ``subtree`` (``org`` and the active orgs under it) -> the org whose row it
+    counts in on ``org``'s dashboard: ``org``'s child on its path (a township, general branch
+    or branch), or ``org`` itself for ``org`` and its own party groups. A committee's rows are
+    its townships and the branches directly under it; a township's its branches; a branch's
+    itself."""
+    out: dict[int, int] = {}
+    for o in subtree.values():
+        if o.id == org.id:
+            out[o.id] = org.id
+            continue
+        child_id = int(o.path[len(org.path) :].split("/", 1)[0])
+        child = subtree.get(child_id)
+        out[o.id] = org.id if child is not None and child.kind == OrgKind.GROUP else child_id
+    return out
+
+
 def progress(
     user: User,
-    paths: Sequence[str],
+    org: OrgRow,
     quarter: tuple[int, int] | None,
-    orgs: Mapping[int, OrgRow],
+    subtree: Mapping[int, OrgRow],
 ) -> Progress:
-    """The records of ``quarter`` in the subtrees ``paths`` per branch and step, in tree order
-    (``orgs`` names the branches). One grouped query (and the quarter's periods)."""
+    """The records of ``quarter`` under ``org`` per step, summed for each organisation one
+    level below it (``rows_of``; ``subtree`` names them), in tree order. One grouped query
+    (and the quarter's periods)."""
     if quarter is None:
         return Progress(None, None, [], StepCounts())
     year, q = quarter
-    stmt = _records(user, paths, Appraisal.org_id, Appraisal.status, func.count())
+    stmt = _records(user, [org.path], Appraisal.org_id, Appraisal.status, func.count())
     stmt = _of_quarter(stmt, quarter)
     rows = db.session.execute(stmt.group_by(Appraisal.org_id, Appraisal.status)).all()
-    by_branch: dict[int, StepCounts] = {}
+    row_of = rows_of(org, subtree)
+    by_row: dict[int, StepCounts] = {}
     totals = StepCounts()
     for org_id, status, n in rows:
-        org = orgs.get(org_id)
-        branch_id = org.branch_id if org else org_id
-        by_branch.setdefault(branch_id, StepCounts()).add(status, n)
         totals.add(status, n)
-    branches = [BranchProgress(orgs[b], steps) for b, steps in by_branch.items() if b in orgs]
-    branches.sort(key=lambda bp: bp.branch.path)
-    return Progress(year, q, branches, totals)
+        row_id = row_of.get(org_id)
+        if row_id is not None:  # an inactive org's records count in the totals alone
+            by_row.setdefault(row_id, StepCounts()).add(status, n)
+    out = [
+        OrgProgress(subtree[i], steps, is_self=i == org.id)
+        for i, steps in by_row.items()
+        if i in subtree
+    ]
+    out.sort(key=lambda r: r.org.path)
+    return Progress(year, q, out, totals)
 
 
 def step_totals(user: User, paths: Sequence[str], quarter: tuple[int, int] | None) -> StepCounts:

@@ -94,17 +94,17 @@ class Chart:
 
 
 def progress_chart(progress: appraisal.Progress) -> Chart:
-    """Records per branch, stacked by step."""
+    """Records per organisation one level below the dashboard's, stacked by step."""
     chart = Chart(
         "chart-progress",
-        _("Appraisal progress by branch"),
+        _("Appraisal progress by organisation"),
         "bar",
-        [b.branch.name for b in progress.branches],
+        [r.org.name for r in progress.rows],
         stacked=True,
         horizontal=True,
     )
     for step in appraisal.STEPS:
-        data = [b.steps.counts.get(step, 0) for b in progress.branches]
+        data = [r.steps.counts.get(step, 0) for r in progress.rows]
         chart.datasets.append(Dataset(str(STEP_LABELS[step]), data, STEP_COLOURS[step]))
     return chart
 

@@ -20,17 +20,20 @@ def world(app):
 
 
 def _progress(d) -> dict[str, dict[str, int]]:
-    return {b.branch.name: b.steps.counts for b in d.progress.branches}
+    return {r.org.name: r.steps.counts for r in d.progress.rows}
 
 
 def test_committee_sees_the_whole_tree(world):
     d = dashboard.org_dashboard(world.cmte)
     assert d.org.id == world.tree.committee.id
     assert (d.progress.year, d.progress.quarter) == (2026, 4)
+    # One row per org directly under the committee: branch A's records count with the
+    # general branch above it, branch B's (and its group's) with branch B.
     assert _progress(d) == {
-        "甲党支部": {"draft": 1, "submitted": 1, "signed": 1, "assessed": 2},
+        "测试党总支": {"draft": 1, "submitted": 1, "signed": 1, "assessed": 2},
         "乙党支部": {"assessed": 1, "closed": 1},
     }
+    assert [r.is_self for r in d.progress.rows] == [False, False]
     assert d.progress.totals.total == 7 and d.progress.totals.percent_done == 57
     assert [(q.year, q.quarter) for q in d.quarters] == [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
     q3, q4 = d.quarters[2], d.quarters[3]
@@ -97,7 +100,7 @@ def test_a_township_sees_its_villages_only(world):
     t = world.tree
     assert d.org.id == t.general.id
     assert [o.name for o in d.choices] == ["测试党总支", "甲党支部"]
-    assert list(_progress(d)) == ["甲党支部"]
+    assert _progress(d) == {"甲党支部": {"draft": 1, "submitted": 1, "signed": 1, "assessed": 2}}
     assert {p.id for p in d.points} == {t.room_a.id, world.station.id}
     assert (d.panels.open.total, d.panels.open.overdue) == (5, 2)
     assert {a.name for a in d.panels.open.agents} == {"代理员agent_a", "代理员station"}
@@ -107,7 +110,9 @@ def test_a_township_sees_its_villages_only(world):
 
 def test_the_committee_picks_a_branch(world):
     d = dashboard.org_dashboard(world.cmte, world.tree.branch_b.id)
-    assert list(_progress(d)) == ["乙党支部"]
+    # A branch's one row is itself, its party group's records with it.
+    assert _progress(d) == {"乙党支部": {"assessed": 1, "closed": 1}}
+    assert [r.is_self for r in d.progress.rows] == [True]
     assert (d.panels.open.total, d.panels.open.overdue) == (2, 2)
 
 
@@ -162,6 +167,19 @@ def test_pages_answer_by_scope(world, login_as):
         plain = login_as(member)
         assert plain.get("/reports/").status_code == 403
         assert plain.get(f"/reports/points/{t.room_a.id}").status_code == 404
+
+
+def test_the_progress_rows_open_the_dashboards_below(world, login_as):
+    t = world.tree
+    with time_machine.travel(NOW, tick=False):
+        c = login_as(world.cmte)
+        body = c.get("/reports/").get_data(as_text=True)
+        assert f'href="/reports/?org={t.general.id}">测试党总支</a>' in body
+        assert f'href="/reports/?org={t.branch_b.id}">乙党支部</a>' in body
+        body = c.get(f"/reports/?org={t.general.id}").get_data(as_text=True)
+        assert f'href="/reports/?org={t.branch_a.id}">甲党支部</a>' in body
+        body = c.get(f"/reports/?org={t.branch_a.id}").get_data(as_text=True)
+        assert f'href="/reports/?org={t.branch_a.id}"' not in body  # itself: no link
 
 
 def test_the_point_picker_goes_to_the_point_chosen(world, login_as):

@@ -86,7 +86,7 @@ def test_the_charts_data_and_their_tables(world, login_as):
     for block_id in blocks:
         assert f'data-chart="{block_id}"' in body  # each block drawn on its canvas
     progress = blocks["chart-progress-data"]
-    assert progress["labels"] == ["甲党支部", "乙党支部"]
+    assert progress["labels"] == ["测试党总支", "乙党支部"]  # the orgs directly under the committee
     by_step = {d["label"]: d["data"] for d in progress["datasets"]}
     assert by_step["已评定"] == [2, 1] and by_step["写实记录填写中"] == [1, 0]
     load = blocks["chart-load-data"]
