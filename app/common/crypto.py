@@ -87,12 +87,38 @@ def field_decrypter() -> Callable[[str], str]:
     return _decrypt
 
 
+def field_encrypter() -> Callable[[str], str]:
+    """encrypt, with the key resolved once: for a loop over many fields (an import)."""
+    encrypt_block = _field_cipher().encrypt
+    urandom, b64encode = os.urandom, base64.b64encode
+
+    def _encrypt(plaintext: str) -> str:
+        if plaintext == "":
+            return ""
+        nonce = urandom(12)
+        return _PREFIX + b64encode(nonce + encrypt_block(nonce, plaintext.encode(), None)).decode()
+
+    return _encrypt
+
+
 def blind_index(value: str, purpose: str) -> str:
     """A keyed hash for exact lookup and uniqueness without storing the value."""
     if value == "":
         return ""
     key = _key("BLIND_INDEX_KEY", b"blind-index")
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def blind_indexer(purpose: str) -> Callable[[str], str]:
+    """blind_index for one purpose, with the key resolved once: for a loop over many values."""
+    key, prefix, digest = _key("BLIND_INDEX_KEY", b"blind-index"), f"{purpose}:", hmac.digest
+
+    def _index(value: str) -> str:
+        if value == "":
+            return ""
+        return digest(key, (prefix + value).encode(), "sha256").hex()
+
+    return _index
 
 
 def seal_bytes(data: bytes, context: str) -> bytes:

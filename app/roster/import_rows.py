@@ -22,7 +22,7 @@ from app.orgs.tree import path_filter
 from app.roster.columns import HEADER_TO_KEY, VERBATIM_KEYS, header_of
 from app.roster.fields import POST_KIND_LABELS, is_choice_label
 from app.roster.models import OCCUPATIONS, Member
-from app.roster.services import id_hash
+from app.roster.services import id_hasher
 
 HEADER_SEARCH_ROWS = 10
 _CHUNK = 500
@@ -248,6 +248,7 @@ class KnownMembers:
     def __init__(self, actor: User | None, rows: list[tuple[int, dict[str, Any]]]) -> None:
         sys_ids = {v for _n, r in rows if isinstance(v := system_number(r.get("id")), int)}
         self.hashes: dict[str, str] = {}
+        id_hash = id_hasher()
         for _n, r in rows:
             number = sheet_id_number(r)
             if len(number) == 18 and not is_masked(number):

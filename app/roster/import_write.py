@@ -14,7 +14,7 @@ from sqlalchemy import insert, select
 from app import policy
 from app.auth.models import User
 from app.common.chinese import name_keys, surname_strokes
-from app.common.crypto import encrypt
+from app.common.crypto import field_encrypter
 from app.common.timeutil import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -145,24 +145,30 @@ def _skill_ids(names: set[str]) -> dict[str, int]:
     return found
 
 
-def _member_row(v: dict[str, Any], id_hash: str) -> dict[str, Any]:
-    """The member table's row for cleaned values, as save_member fills a new member."""
-    row = {k: v.get(k) for k in services.PLAIN_FIELDS}
-    number, phone, name = v["id_number"], v["phone"], v["name"]
-    pinyin, initials = name_keys(name)
-    row.update(
-        id_number_enc=encrypt(number),
-        id_number_hash=id_hash or services.id_hash(number),
-        id_tail=number[-4:],
-        phone_enc=encrypt(phone),
-        phone_hash=services.phone_hash(phone),
-        phone_tail=phone[-4:] if phone else "",
-        address_enc=encrypt(v["address"]),
-        name_pinyin=pinyin,
-        name_initials=initials,
-        surname_strokes=surname_strokes(name),
-    )
-    return row
+def _member_rows(rows: list[PlannedRow]) -> list[dict[str, Any]]:
+    """The member table's rows for the cleaned values, as save_member fills a new member
+    (the keys resolved once for the lot)."""
+    encrypt, id_hash, phone_hash = field_encrypter(), services.id_hasher(), services.phone_hasher()
+    out = []
+    for pr in rows:
+        v = pr.values
+        row = {k: v.get(k) for k in services.PLAIN_FIELDS}
+        number, phone, name = v["id_number"], v["phone"], v["name"]
+        pinyin, initials = name_keys(name)
+        row.update(
+            id_number_enc=encrypt(number),
+            id_number_hash=pr.id_hash or id_hash(number),
+            id_tail=number[-4:],
+            phone_enc=encrypt(phone),
+            phone_hash=phone_hash(phone),
+            phone_tail=phone[-4:] if phone else "",
+            address_enc=encrypt(v["address"]),
+            name_pinyin=pinyin,
+            name_initials=initials,
+            surname_strokes=surname_strokes(name),
+        )
+        out.append(row)
+    return out
 
 
 def _create(
@@ -177,7 +183,7 @@ def _create(
     who = {"actor_id": getattr(actor, "id", None), "actor_name": getattr(actor, "username", "")}
     done = 0
     for part in _chunks(rows, _CHUNK):
-        members = [_member_row(pr.values, pr.id_hash) for pr in part]
+        members = _member_rows(part)
         for m in members:
             m["created_at"] = m["updated_at"] = now
         # One executemany; the new ids are then found by the ID number's unique blind index

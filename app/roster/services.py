@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,7 +15,7 @@ from app.auth.models import User
 from app.auth.names import NamedStep, named
 from app.common import versions
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
-from app.common.crypto import blind_index, decrypt, encrypt
+from app.common.crypto import blind_index, blind_indexer, decrypt, encrypt
 from app.common.idcard import mask_id, mask_phone
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
@@ -55,6 +56,16 @@ def id_hash(number: str) -> str:
 
 def phone_hash(phone: str) -> str:
     return blind_index(phone, "phone")
+
+
+def id_hasher() -> Callable[[str], str]:
+    """id_hash with the key resolved once (bulk paths)."""
+    return blind_indexer("id")
+
+
+def phone_hasher() -> Callable[[str], str]:
+    """phone_hash with the key resolved once (bulk paths)."""
+    return blind_indexer("phone")
 
 
 def get_member(user: User, member_id: int) -> Member | None:
