@@ -24,6 +24,8 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from flask import has_request_context
+from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy import BigInteger, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -35,6 +37,7 @@ _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _PENDING = "data_version_topics"
 _READ = "data_version_read"  # the tokens read in this request, until commit or rollback
 _MAX_ENTRIES = 2048
+_MAX_FRAGMENTS = 256
 _MAX_AGE = 600.0  # seconds: a bound on staleness should a write ever bypass the session
 
 
@@ -103,9 +106,10 @@ def tokens(topics: tuple[str, ...]) -> tuple[int, ...] | None:
 class _Memo:
     """A small LRU of (key, tokens) -> (value, when), shared by the process's threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_entries: int = _MAX_ENTRIES) -> None:
         self.entries: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
         self.lock = threading.Lock()
+        self.max_entries = max_entries
 
     def get(self, key: Hashable) -> tuple[bool, object]:
         with self.lock:
@@ -119,7 +123,7 @@ class _Memo:
         with self.lock:
             self.entries[key] = (value, time.monotonic())
             self.entries.move_to_end(key)
-            while len(self.entries) > _MAX_ENTRIES:
+            while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
 
     def clear(self) -> None:
@@ -128,6 +132,8 @@ class _Memo:
 
 
 _memo = _Memo()
+# Rendered fragments are larger (a roster page's table is about 40 KB): fewer are kept.
+_fragments = _Memo(_MAX_FRAGMENTS)
 
 
 def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
@@ -145,8 +151,26 @@ def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> 
     return value
 
 
+def fragment(topics: tuple[str, ...], key: Hashable, render: Callable[[], str]) -> Markup:
+    """A rendered part of a page (``render()``: HTML), reused while none of ``topics`` has
+    changed, in the request's language. ``key`` holds everything else the HTML depends on:
+    the user (their scope and rights; grants are the roster topic's), the filters and page.
+    Never for HTML holding a CSRF token or anything of the session, nor for keys holding
+    personal data (a search text): those are rendered each time."""
+    current = tokens(topics)
+    if current is None:
+        return Markup(render())  # noqa: S704 - render() returns HTML Jinja escaped
+    full_key = (key, str(get_locale()), topics, current)
+    found, html = _fragments.get(full_key)
+    if not found:
+        html = Markup(render())  # noqa: S704 - as above
+        _fragments.put(full_key, html)
+    return html  # type: ignore[return-value]
+
+
 def clear_memo() -> None:
     _memo.clear()
+    _fragments.clear()
 
 
 def _note(session: Session, table_names: Iterable[str]) -> None:

@@ -248,24 +248,26 @@ def _rows(ids: list[int]) -> list[MemberRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
-    """One page of members with their org, service point and skills, plus per-filter counts.
-
-    A fixed number of queries whatever the page size or roster size: the facet counts and the
-    total from one GROUP BY, computed once per change of the roster (app/common/versions.py:
-    one primary-key read otherwise), one for the page's ids (walking the sort index), one to
-    load those members with their org and service point, one for their skills, one for the
-    branch names of their groups.
-    """
-    base = filtered_stmt(user, f)
+def member_facets(user: User, f: MemberFilters) -> tuple[dict[str, dict[str, int]], int]:
+    """Every facet's counts in the filtered list and its total: one GROUP BY, computed once
+    per change of the roster (app/common/versions.py: one primary-key read otherwise)."""
     key = ("roster.facets", user.id, user.is_active, _filter_key(f))
-    facets, total = versions.cached(("roster",), key, lambda: _facets(base))
+    return versions.cached(("roster",), key, lambda: _facets(filtered_stmt(user, f)))
+
+
+def member_page(user: User, f: MemberFilters, page: int, per_page: int, total: int) -> Page:
+    """One page of members (``MemberRow``) of the ``total`` the filters find: one query for
+    the page's ids (walking the sort index), one for their columns, one for their skills."""
+    base = filtered_stmt(user, f).with_only_columns(Member.id)
     id_page = paginate(
-        ordered(base.with_only_columns(Member.id), f.sort, small=total <= SMALL_SCOPE),
-        page,
-        per_page,
-        total=total,
+        ordered(base, f.sort, small=total <= SMALL_SCOPE), page, per_page, total=total
     )
     id_page.items = _rows(id_page.items)
-    result = MemberList(page=id_page, facets=facets)
-    return result
+    return id_page
+
+
+def list_members(user: User, f: MemberFilters, page: int, per_page: int) -> MemberList:
+    """One page of members with their org, service point and skills, plus per-filter counts:
+    a fixed number of queries whatever the page size or roster size."""
+    facets, total = member_facets(user, f)
+    return MemberList(page=member_page(user, f, page, per_page, total), facets=facets)

@@ -15,10 +15,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app import policy
 from app.appraisal.book import year_glance
 from app.appraisal.labels import TEMPLATE_LABELS
+from app.common import versions
 from app.common.excel import send_xlsx
 from app.common.forms import page_form
 from app.common.labels import page_labels
@@ -85,19 +87,40 @@ def member_list():
         session["roster_q"] = {"q": token, "label": label}
         return redirect(url_for("roster.member_list", **form.filter_args()))
     f = _filters()
-    result = search.list_members(
-        current_user, f, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
-    )
+    facets, total = search.member_facets(current_user, f)
     q_label = (session.get("roster_q") or {}).get("label", "")
     form = MemberSearchForm(formdata=None, data={**f.as_dict(), "q": q_label})
-    form.fill_choices(org_choices(current_user), services.skill_choices(), result.facets)
+    filter_args = {k: v for k, v in f.as_dict().items() if k != "q"}
+    page, per_page = request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+
+    def filter_fields() -> str:
+        form.fill_choices(org_choices(current_user), services.skill_choices(), facets)
+        return render_template("roster/_member_filters.html", form=form)
+
+    def results() -> str:
+        return render_template(
+            "roster/_member_results.html",
+            page=search.member_page(current_user, f, page, per_page, total),
+            f=f,
+            filter_args=filter_args,
+            **page_labels({name: LABELS[name] for name in _LIST_LABELS}),
+        )
+
+    # Both parts are rendered once per change of the roster (and the points' names) for the
+    # user and the query string; a search is rendered each time (its text stays out of keys).
+    key = ("roster.list", current_user.id, current_user.is_active, request.query_string)
+    if f.q:
+        fields_html, results_html = Markup(filter_fields()), Markup(results())  # noqa: S704
+    else:
+        fields_html = versions.fragment(("roster",), (*key, "filters"), filter_fields)
+        results_html = versions.fragment(("roster", "network"), (*key, per_page), results)
     return render_template(
         "roster/member_list.html",
-        result=result,
         f=f,
         form=form,
-        filter_args={k: v for k, v in f.as_dict().items() if k != "q"},
-        **page_labels({name: LABELS[name] for name in _LIST_LABELS}),
+        filter_args=filter_args,
+        filter_fields=fields_html,
+        results=results_html,
     )
 
 
