@@ -63,8 +63,8 @@ class Tally:
 
 
 @dataclass(frozen=True)
-class BranchRef:
-    """The branch a summary row names (plain values: the summary outlives the session)."""
+class UnitRef:
+    """The org a summary row names (plain values: the summary outlives the session)."""
 
     id: int
     name: str
@@ -72,8 +72,11 @@ class BranchRef:
 
 
 @dataclass
-class BranchRow:
-    branch: BranchRef
+class SummaryRow:
+    """One org one level below the page's org (or the page's org itself, for its own records),
+    with the states and grades of everything under it."""
+
+    unit: UnitRef
     tally: Tally
     can_open: bool
 
@@ -82,7 +85,7 @@ class BranchRow:
 class OverviewPage:
     tally: Tally
     whole: bool  # the reader reads every record of the org (not a mentor's share)
-    branches: list[BranchRow] | None = None  # the summary by branch, or else:
+    branches: list[SummaryRow] | None = None  # the summary by the level below, or else:
     page: Page | None = None  # the page of record rows
     org_names: dict[int, str] = field(default_factory=dict)
     coverage: dict[int, Coverage] = field(default_factory=dict)
@@ -177,46 +180,53 @@ def _tally(scoped, period: AppraisalPeriod) -> Tally:
 
 def _by_branch(
     user: User, period: AppraisalPeriod, org: Org, scoped
-) -> tuple[list[BranchRow], Tally]:
+) -> tuple[list[SummaryRow], Tally]:
     """The summary by branch, computed once per change of the appraisal's or the roster's data
     (the orgs and role grants are the roster's) for each reader, period and org."""
     key = ("appraisal_by_branch", user.id, user.is_active, period.id, org.id)
     return versions.cached(
-        ("appraisal", "roster"), key, lambda: _compute_by_branch(user, period, scoped)
+        ("appraisal", "roster"), key, lambda: _compute_by_branch(user, period, org, scoped)
     )
 
 
 def _compute_by_branch(
-    user: User, period: AppraisalPeriod, scoped
-) -> tuple[list[BranchRow], Tally]:
-    """Per branch (a group counts with its branch) the states and grades: two grouped queries
-    by org, and one for the orgs (a group's branch is its parent)."""
+    user: User, period: AppraisalPeriod, top: Org, scoped
+) -> tuple[list[SummaryRow], Tally]:
+    """The states and grades per org one level below ``top`` (a county committee's townships,
+    a township's branches; ``top`` itself for its own records): a group counts with its
+    branch, a branch with the org above it under ``top``. Two grouped queries by org and two
+    for the orgs, whatever the number of branches; each row opens that org's own overview."""
     by_org: dict[int, Tally] = {}
     for org_id, status, n in db.session.execute(_status_counts(scoped, Appraisal.org_id)):
         by_org.setdefault(org_id, Tally()).add_status(status, n)
     for org_id, grade, n in db.session.execute(_grade_counts(scoped, period, Appraisal.org_id)):
         by_org.setdefault(org_id, Tally()).add_grade(grade, n)
     orgs = _orgs(set(by_org))
-    branch_of = {o.id: (o.parent_id if o.kind == OrgKind.GROUP else o.id) for o in orgs.values()}
-    missing = set(branch_of.values()) - set(orgs)
-    orgs.update(_orgs(missing))
+    depth = len(top.path.strip("/").split("/"))
+
+    def unit_of(o: Org) -> int:
+        ids = o.path.strip("/").split("/")
+        return int(ids[depth]) if len(ids) > depth else top.id
+
+    unit_of_org = {i: unit_of(o) for i, o in orgs.items()}
+    orgs.update(_orgs(set(unit_of_org.values()) - set(orgs)))
     tallies: dict[int, Tally] = {}
     total = Tally()
     for org_id, t in by_org.items():
-        branch = tallies.setdefault(branch_of[org_id], Tally())
-        for target in (branch, total):
+        unit = tallies.setdefault(unit_of_org[org_id], Tally())
+        for target in (unit, total):
             for status, n in t.counts.items():
                 target.add_status(status, n)
             for grade, n in t.grades.items():
                 target.add_grade(grade, n)
-    branches = sorted((orgs[b] for b in tallies), key=lambda b: b.path)
+    units = sorted((orgs[u] for u in tallies), key=lambda u: u.path)
     rows = [
-        BranchRow(
-            BranchRef(b.id, b.name, b.path),
-            tallies[b.id],
-            policy.can(user, "appraisal.overview", b),
+        SummaryRow(
+            UnitRef(u.id, u.name, u.path),
+            tallies[u.id],
+            policy.can(user, "appraisal.overview", u),
         )
-        for b in branches
+        for u in units
     ]
     return rows, total
 

@@ -35,18 +35,21 @@ def _names(html: str) -> list[str]:
     return re.findall(r'href="/appraisal/\d+">([^<]+)</a>', html)
 
 
-def test_the_committee_sees_a_summary_by_branch_with_drill_down(world, login_as):
+def test_the_committee_sees_a_summary_by_the_level_below_with_drill_down(world, login_as):
     c = login_as(world.committee)
     html = c.get(_url(world, world.tree.committee)).get_data(as_text=True)
     assert 'id="by-branch"' in html
-    assert _names(html) == []  # no record rows, only the branches
+    assert _names(html) == []  # no record rows, only the orgs one level below
     t = world.tree
-    for branch, n in ((t.branch_a, 7), (t.branch_b, 1)):
-        assert f'/orgs/{branch.id}">{branch.name}</a>' in html
-        assert f'/orgs/{branch.id}?status=draft">{n}</a>' in html
-    # The general branch summarises its own branch only.
+    # Branch A counts under the general branch above it; branch B sits right below.
+    for unit, n in ((t.general, 7), (t.branch_b, 1)):
+        assert f'/orgs/{unit.id}">{unit.name}</a>' in html
+        assert f'/orgs/{unit.id}?status=draft">{n}</a>' in html
+    assert f'/orgs/{t.branch_a.id}"' not in html
+    # The general branch's page drills down to its own branch only.
     html = c.get(_url(world, t.general)).get_data(as_text=True)
-    assert t.branch_a.name in html and t.branch_b.name not in html
+    assert f'/orgs/{t.branch_a.id}?status=draft">7</a>' in html
+    assert t.branch_b.name not in html
     # Asked for, the committee's records are listed (paginated), and so is a state.
     listed = _names(c.get(_url(world, t.committee, view="list")).get_data(as_text=True))
     assert len(listed) == 8 and "鲍勃" in listed and "爱丽丝" in listed
@@ -60,9 +63,9 @@ def test_summary_counts_states_and_grades_per_branch(world):
     apply(a, "submit", world.alice_user, expected_version=None)
     db.session.commit()
     ov = overview.overview_page(world.committee, world.period, world.tree.committee)
-    by_branch = {r.branch.id: r.tally for r in ov.branches}
-    assert by_branch[world.tree.branch_a.id].counts == {"draft": 6, "submitted": 1}
-    assert by_branch[world.tree.branch_b.id].counts == {"draft": 1}
+    by_unit = {r.unit.id: r.tally for r in ov.branches}
+    assert by_unit[world.tree.general.id].counts == {"draft": 6, "submitted": 1}
+    assert by_unit[world.tree.branch_b.id].counts == {"draft": 1}
     assert ov.tally.total == 8 and ov.page is None and all(r.can_open for r in ov.branches)
     # The secretary of A cannot open the committee's overview at all.
     with pytest.raises(PermissionDenied):
@@ -125,15 +128,15 @@ def test_the_kept_summary_follows_each_change_of_the_records(world):
     """The summary by branch is kept per change of the appraisal's data: a second view reads
     it from memory, and a submitted record moves it at once."""
     ov = overview.overview_page(world.committee, world.period, world.tree.committee)
-    before = {r.branch.id: dict(r.tally.counts) for r in ov.branches}
-    assert before[world.tree.branch_a.id] == {"draft": 7}
+    before = {r.unit.id: dict(r.tally.counts) for r in ov.branches}
+    assert before[world.tree.general.id] == {"draft": 7}
     a = world.record(world.alice)
     fill(a)
     apply(a, "submit", world.alice_user, expected_version=None)
     db.session.commit()
     ov = overview.overview_page(world.committee, world.period, world.tree.committee)
-    after = {r.branch.id: dict(r.tally.counts) for r in ov.branches}
-    assert after[world.tree.branch_a.id] == {"draft": 6, "submitted": 1}
+    after = {r.unit.id: dict(r.tally.counts) for r in ov.branches}
+    assert after[world.tree.general.id] == {"draft": 6, "submitted": 1}
     # Another reader's summary is their own (a mentor sees only their mentees' records).
     ov = overview.overview_page(world.sec_a, world.period, world.tree.branch_a)
     assert ov.branches is None and ov.tally.total == 7
