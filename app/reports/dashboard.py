@@ -98,7 +98,7 @@ def _case_panels(user: User, points: Select, today: date, *, subtree: bool) -> C
     return CasePanels(
         periods=periods,
         figures=cases.case_figures(user, points, periods, subtree=subtree),
-        open=cases.open_cases(user, points, today),
+        open=cases.open_cases(user, points, today, busiest=BUSIEST_SHOWN),
         today=today,
     )
 

@@ -89,7 +89,8 @@ class OpenCases:
     overdue: int = 0
     unassigned: int = 0
     by_point: dict[int, tuple[int, int]] = field(default_factory=dict)  # id -> (open, overdue)
-    agents: list[AgentLoad] = field(default_factory=list)  # busiest first
+    agents: list[AgentLoad] = field(default_factory=list)  # busiest first (at most ``busiest``)
+    agent_count: int = 0  # every agent counted, whether listed in ``agents`` or not
 
 
 def case_figures(
@@ -120,28 +121,28 @@ def case_figures(
     return out
 
 
-def open_cases(user: User, points: Select, today: date, *, with_agents: bool = True) -> OpenCases:
+def open_cases(
+    user: User,
+    points: Select,
+    today: date,
+    *,
+    with_agents: bool = True,
+    busiest: int | None = None,
+) -> OpenCases:
     """The open cases owned by ``points``, overdue ones (``ServiceCase.is_overdue``) counted,
     per point and per agent; with ``with_agents`` also the agents whose volunteer profile
-    places them at one of the points. Two queries (one without agents)."""
+    places them at one of the points, the ``busiest`` of them (None: all) listed by name.
+    Two queries (one without agents) and one for the names listed: the loads are counted on
+    ids, and only the agents listed are named (a county has 10,000)."""
     late = func.sum(case((late_clause(today), 1), else_=0))
     stmt = (
-        select(
-            ServiceCase.service_point_id,
-            ServiceCase.agent_member_id,
-            Member.name,
-            func.count(),
-            late,
-        )
-        .outerjoin(Member, Member.id == ServiceCase.agent_member_id)
+        select(ServiceCase.service_point_id, ServiceCase.agent_member_id, func.count(), late)
         .where(ServiceCase.service_point_id.in_(points), ServiceCase.status.in_(OPEN_STATUSES))
-        .group_by(ServiceCase.service_point_id, ServiceCase.agent_member_id, Member.name)
+        .group_by(ServiceCase.service_point_id, ServiceCase.agent_member_id)
     )
     out = OpenCases()
-    agents: dict[int, AgentLoad] = {}
-    for sp_id, member_id, name, n, n_late in db.session.execute(
-        policy.scope(stmt, user, ServiceCase)
-    ):
+    loads: dict[int, list[int]] = {}  # member id -> [open, overdue, point id (the lowest)]
+    for sp_id, member_id, n, n_late in db.session.execute(policy.scope(stmt, user, ServiceCase)):
         n_late = int(n_late or 0)
         out.total += n
         out.overdue += n_late
@@ -150,29 +151,64 @@ def open_cases(user: User, points: Select, today: date, *, with_agents: bool = T
         if member_id is None:
             out.unassigned += n
             continue
-        load = agents.setdefault(member_id, AgentLoad(member_id, name or "", sp_id))
-        load.open += n
-        load.overdue += n_late
-    if with_agents:
-        _add_profiles(agents, points)
-    out.agents = sorted(agents.values(), key=lambda a: (-a.open, -a.overdue, a.name))
+        load = loads.get(member_id)
+        if load is None:
+            loads[member_id] = [n, n_late, sp_id]
+        else:
+            load[0] += n
+            load[1] += n_late
+            load[2] = min(load[2], sp_id)
+    if not with_agents:
+        return out
+    capacity: dict[int, int | None] = {}
+    for member_id, sp_id, max_cases in _profiles(points):
+        loads.setdefault(member_id, [0, 0, sp_id])[2] = sp_id
+        capacity[member_id] = max_cases
+    out.agent_count = len(loads)
+    listed = _busiest(loads, busiest)
+    names = _names(listed)
+    agents = [
+        AgentLoad(i, names.get(i, ""), loads[i][2], loads[i][0], loads[i][1], capacity.get(i))
+        for i in listed
+    ]
+    agents.sort(key=lambda a: (-a.open, -a.overdue, a.name))
+    out.agents = agents[:busiest] if busiest is not None else agents
     return out
 
 
-def _add_profiles(agents: dict[int, AgentLoad], points: Select) -> None:
-    """The agents placed at ``points`` by their active volunteer profile, with their capacity
-    (those with no open case join with a load of nought). One query."""
+def _busiest(loads: dict[int, list[int]], count: int | None) -> list[int]:
+    """The ids of the ``count`` busiest agents (None: all), with those tied with the last
+    (the names, read next, settle the ties)."""
+    ids = sorted(loads, key=lambda i: (-loads[i][0], -loads[i][1]))
+    if count is None or len(ids) <= count:
+        return ids
+    if count <= 0:
+        return []
+    last = loads[ids[count - 1]][:2]
+    end = count
+    while end < len(ids) and loads[ids[end]][:2] == last:
+        end += 1
+    return ids[:end]
+
+
+def _names(member_ids: list[int]) -> dict[int, str]:
+    """The names of the members ``member_ids``. One query (in chunks of 500 ids)."""
+    out: dict[int, str] = {}
+    for i in range(0, len(member_ids), 500):
+        chunk = member_ids[i : i + 500]
+        rows = db.session.execute(select(Member.id, Member.name).where(Member.id.in_(chunk)))
+        out.update((i, name) for i, name in rows)
+    return out
+
+
+def _profiles(points: Select) -> list[tuple[int, int, int | None]]:
+    """(member id, point id, capacity) of the agents placed at ``points`` by their active
+    volunteer profile (those with no open case join with a load of nought). One query."""
     rows = db.session.execute(
         select(
             VolunteerProfile.member_id,
-            Member.name,
             VolunteerProfile.service_point_id,
             VolunteerProfile.max_cases,
-        )
-        .join(Member, Member.id == VolunteerProfile.member_id)
-        .where(VolunteerProfile.is_active, VolunteerProfile.service_point_id.in_(points))
+        ).where(VolunteerProfile.is_active, VolunteerProfile.service_point_id.in_(points))
     )
-    for member_id, name, sp_id, capacity in rows:
-        load = agents.setdefault(member_id, AgentLoad(member_id, name, sp_id))
-        load.point_id = sp_id
-        load.capacity = capacity
+    return [tuple(r) for r in rows]

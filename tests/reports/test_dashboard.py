@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 from app.errors import NotFound
+from app.orgs.models import ServicePoint
 from app.reports import dashboard
 from tests.factories import make_member, make_user
-from tests.reports.dashboard_data import NOW, build_world
+from tests.reports.dashboard_data import NOW, TODAY, build_world
 
 
 @pytest.fixture
@@ -69,6 +71,7 @@ def test_committee_case_figures(world):
     }
     assert [a.name for a in p.open.agents][0] == "代理员agent_a"  # the busiest first
     assert p.open.agents[0].over_capacity
+    assert p.open.agent_count == 3
     # Each open case is someone's or nobody's: the loads add up to the total.
     assert sum(a.open for a in p.open.agents) + p.open.unassigned == p.open.total
     t = world.tree
@@ -77,6 +80,16 @@ def test_committee_case_figures(world):
         world.room_b.id: (2, 2),
         world.station.id: (1, 0),
     }
+
+
+def test_the_busiest_agents_are_listed_and_every_agent_counted(world):
+    points = select(ServicePoint.id)
+    top = dashboard.cases.open_cases(world.cmte, points, TODAY, busiest=2)
+    assert [(a.name, a.open, a.overdue) for a in top.agents] == [
+        ("代理员agent_a", 3, 2),
+        ("代理员agent_b", 2, 2),
+    ]
+    assert top.agent_count == 3 and top.total == 7
 
 
 def test_a_branch_secretary_sees_only_their_branch(world):
