@@ -346,17 +346,23 @@ def _display_values(member: Member, v: dict[str, Any] | None = None) -> dict[str
 def creation_changes(v: dict[str, Any]) -> dict[str, list]:
     """The history's changes for a member created from cleaned values ``v``, as save_member
     records them (sensitive values masked; the org and service point still as ids)."""
-    shown = {k: _display(k, v.get(k)) for k in PLAIN_FIELDS}
-    shown["id_number"] = mask_id(v["id_number"])
-    shown["phone"] = mask_phone(v["phone"]) if v["phone"] else ""
-    shown["address"] = mask_address(v["address"])
-    shown["skills"] = ", ".join(v["skills"])
-    # As save_member's ``val not in (None, "", False)``, without its slow mixed-type equality.
-    return {
-        k: [None, val]
-        for k, val in shown.items()
-        if val is not None and val is not False and val != "" and (type(val) is not int or val)
-    }
+    changes: dict[str, list] = {}
+    # One pass, as save_member's ``val not in (None, "", False)`` on the displayed values
+    # (a date shows as its ISO text), without its slow mixed-type equality.
+    for k in PLAIN_FIELDS:
+        val = v.get(k)
+        if val is None or val is False or val == "" or (type(val) is int and not val):
+            continue
+        changes[k] = [None, val.isoformat() if isinstance(val, date) else val]
+    for k, val in (
+        ("id_number", mask_id(v["id_number"])),
+        ("phone", mask_phone(v["phone"]) if v["phone"] else ""),
+        ("address", mask_address(v["address"])),
+        ("skills", ", ".join(v["skills"])),
+    ):
+        if val is not None and val != "":
+            changes[k] = [None, val]
+    return changes
 
 
 def _change_kind(creating: bool, changes: dict[str, Any]) -> str:
