@@ -99,21 +99,28 @@ def case_figures(
     """The cases owned by ``points`` registered from the first of ``periods`` to the end of
     the last (local days), grouped by the item's category and level and the case's state.
     One query: a subtree's (``subtree``) walks the registration dates' index over the span,
-    a point's its own cases."""
+    a point's its own cases; the cases are counted per item and state first, and only those
+    counts joined to the items (a join per case cost a third of the time)."""
     point = ServiceCase.service_point_id
-    stmt = (
-        select(ServiceItem.category, ServiceItem.level, ServiceCase.status, func.count())
-        .join(ServiceItem, ServiceItem.id == ServiceCase.item_id)
+    per_item = (
+        select(ServiceCase.item_id, ServiceCase.status, func.count().label("n"))
         .where(
             (unindexed(point) if subtree else point).in_(points),
             ServiceCase.status != Status.NEW,
             ServiceCase.created_at >= periods[0].start_utc(),
             ServiceCase.created_at < periods[-1].end_utc(),
         )
-        .group_by(ServiceItem.category, ServiceItem.level, ServiceCase.status)
+        .group_by(ServiceCase.item_id, ServiceCase.status)
+    )
+    counted = policy.scope(per_item, user, ServiceCase).subquery()
+    stmt = (
+        select(ServiceItem.category, ServiceItem.level, counted.c.status, func.sum(counted.c.n))
+        .join(ServiceItem, ServiceItem.id == counted.c.item_id)
+        .group_by(ServiceItem.category, ServiceItem.level, counted.c.status)
     )
     out = CaseFigures(periods[0].start, periods[-1].end)
-    for category, level, status, n in db.session.execute(policy.scope(stmt, user, ServiceCase)):
+    for category, level, status, total in db.session.execute(stmt):
+        n = int(total)  # a sum of counts: a Decimal on PostgreSQL
         bucket = _BUCKET_OF.get(status, IN_HAND)
         out.by_category.setdefault(category, Buckets()).add(bucket, n)
         out.by_level.setdefault(level, Buckets()).add(bucket, n)
