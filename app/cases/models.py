@@ -81,7 +81,43 @@ class Applicant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ServiceCase(db.Model):
+class Deadlines:
+    """A case's clock read from its state and dates: shared by the mapped case and the plain
+    rows the lists read (``app.cases.pages.CaseRow``)."""
+
+    __slots__ = ()
+    status: str
+    due_on: date | None
+    visit_due_on: date | None
+    fix_due_on: date | None
+    done_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def running_due(self) -> date | None:
+        """The deadline the case works to now: the promised date while in hand; in a follow-up
+        the return visit's, then once visited the fix's. A stopped clock has none."""
+        if self.status == Status.HANDLING:
+            return self.due_on
+        if self.status == Status.FOLLOW_UP:
+            return self.visit_due_on or self.fix_due_on
+        return None
+
+    def is_overdue(self, today: date) -> bool:
+        """Past the running deadline, or completed after the promised date (pages.late_clause
+        is the same rule in SQL)."""
+        due = self.running_due
+        if due is not None:
+            return due < today
+        if self.status == Status.DONE and self.due_on and self.done_on:
+            return self.done_on > self.due_on
+        return False
+
+
+class ServiceCase(Deadlines, db.Model):
     """One matter of one applicant, for a catalogue item, owned by a service point.
 
     ``service_point_id`` is the point that owns the case now (it moves up when escalated);
@@ -154,30 +190,6 @@ class ServiceCase(db.Model):
     parts: Mapped[list[CasePart]] = relationship(
         cascade="all, delete-orphan", order_by="CasePart.id", lazy="selectin"
     )
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
-    def running_due(self) -> date | None:
-        """The deadline the case works to now: the promised date while in hand; in a follow-up
-        the return visit's, then once visited the fix's. A stopped clock has none."""
-        if self.status == Status.HANDLING:
-            return self.due_on
-        if self.status == Status.FOLLOW_UP:
-            return self.visit_due_on or self.fix_due_on
-        return None
-
-    def is_overdue(self, today: date) -> bool:
-        """Past the running deadline, or completed after the promised date (pages.late_clause
-        is the same rule in SQL)."""
-        due = self.running_due
-        if due is not None:
-            return due < today
-        if self.status == Status.DONE and self.due_on and self.done_on:
-            return self.done_on > self.due_on
-        return False
 
 
 class CasePart(db.Model):

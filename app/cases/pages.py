@@ -14,12 +14,20 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app import policy
 from app.auth.models import User
 from app.auth.names import NamedStep, named
-from app.cases.models import OPEN_STATUSES, CaseStep, Evaluation, ServiceCase, Status
+from app.cases.models import (
+    OPEN_STATUSES,
+    CaseStep,
+    Deadlines,
+    Evaluation,
+    ServiceCase,
+    Status,
+)
+from app.cases.models import Applicant as ApplicantRecord
 from app.cases.workflow import days_left
 from app.common import timeutil, versions
 from app.common.crypto import decrypt
 from app.common.idcard import mask_id, mask_phone
-from app.common.pagination import Page, paginate
+from app.common.pagination import Page
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -78,12 +86,51 @@ def _by_urgency(stmt: Select) -> Select:
     return stmt.order_by(late_first, due.is_(None), due, ServiceCase.id)
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRow(Deadlines):
+    """One line of a case list, read as plain columns (``cases/_rows.html``)."""
+
+    id: int
+    number: str
+    item_name: str
+    kind: str | None
+    applicant_name: str
+    status: str
+    due_on: date | None
+    visit_due_on: date | None
+    fix_due_on: date | None
+    done_on: date | None
+    point_name: str
+    agent_name: str | None
+
+
+def _case_rows(stmt: Select, page: int) -> Page:
+    """One page of the cases ``stmt`` selects, in its order, as ``CaseRow``: the page's ids
+    picked on the case table alone (one query), then those cases with their item, applicant,
+    point and agent names (one query), and the count (one)."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = min(max(1, page), 100_000)
+    window = stmt.with_only_columns(ServiceCase.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ids = list(db.session.scalars(window))
+    c = ServiceCase
+    rows = select(
+        c.id, c.number, ServiceItem.name, c.kind, ApplicantRecord.name, c.status, c.due_on,
+        c.visit_due_on, c.fix_due_on, c.done_on, ServicePoint.name, Member.name,
+    ).join(ServiceItem, ServiceItem.id == c.item_id).join(
+        ApplicantRecord, ApplicantRecord.id == c.applicant_id
+    ).join(ServicePoint, ServicePoint.id == c.service_point_id).outerjoin(
+        Member, Member.id == c.agent_member_id
+    ).where(c.id.in_(ids))  # fmt: skip
+    found = {r[0]: CaseRow(*r) for r in db.session.execute(rows)}
+    return Page([found[i] for i in ids if i in found], page, PER_PAGE, total or 0)
+
+
 def my_cases(user: User, state: str = "", page: int = 1) -> Page:
     """The cases ``user`` holds or that sit at (or came from) the points they serve; for a
     secretary or the committee, those of the points they supervise. Open ones by default,
     overdue first, then by due date. Three queries."""
     stmt = policy.scope(select(ServiceCase), user, ServiceCase)
-    return paginate(_by_urgency(_filtered(stmt, state, None)), page, PER_PAGE, ids_first=True)
+    return _case_rows(_by_urgency(_filtered(stmt, state, None)), page)
 
 
 @dataclass
@@ -139,7 +186,7 @@ def board(
         counts[(member_id, status)] = n
         late[member_id] = late.get(member_id, 0) + (n_late or 0)
         by_status[status] = by_status.get(status, 0) + n
-    rows = paginate(_by_urgency(_filtered(base, state, agent_id)), page, PER_PAGE, ids_first=True)
+    rows = _case_rows(_by_urgency(_filtered(base, state, agent_id)), page)
     ordered = sorted(agents.items(), key=lambda kv: (kv[0] is None, kv[1]))
     return Board(
         sp=sp,

@@ -36,26 +36,12 @@ class Page:
         return list(range(lo, hi + 1))
 
 
-def paginate(
-    stmt: Select, page: int, per_page: int, *, total: int | None = None, ids_first: bool = False
-) -> Page:
+def paginate(stmt: Select, page: int, per_page: int, *, total: int | None = None) -> Page:
     """Run stmt for one page (one query) and count all its rows (one query, unless the caller
-    already knows the total).
-
-    ``ids_first`` (a select of one mapped class): the page's ids are picked and ordered on
-    the class's own table, then only those rows are loaded with their eager relationships
-    (one more query). Without it, the eager joins run for every row the ordering sorts:
-    thousands of open cases joined to six tables to show thirty."""
+    already knows the total). A list of rows joined to several tables picks its page's ids
+    first and joins only those (``app.cases.pages._case_rows``)."""
     page = min(max(1, page), 100_000)
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    window = stmt.limit(per_page).offset((page - 1) * per_page)
-    if not ids_first:
-        items = list(db.session.scalars(window))
-        return Page(items=items, page=page, per_page=per_page, total=total or 0)
-    entity = stmt.column_descriptions[0]["entity"]
-    key = entity.id
-    ids = list(db.session.scalars(window.with_only_columns(key)))
-    loaded = {o.id: o for o in db.session.scalars(select(entity).where(key.in_(ids))).unique()}
-    items = [loaded[i] for i in ids if i in loaded]
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total or 0)

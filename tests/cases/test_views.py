@@ -263,3 +263,25 @@ def test_staff_may_see_the_full_phone_to_call_back_and_it_is_audited(net, login_
     ev = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reveal_phone"))
     assert ev is not None and PHONE not in str(ev.details)
     assert login_as(net.agent_b).post(f"/cases/{case.id}/phone").status_code == 404
+
+
+def test_list_rows_name_the_item_applicant_point_and_agent_page_by_page(
+    net, login_as, monkeypatch
+):
+    from app.cases import pages
+
+    monkeypatch.setattr(pages, "PER_PAGE", 2)
+    cases = [net.case(name=f"申请人{i}") for i in range(3)]
+    late = _late_case(net)
+    held = _case(late.id)
+    order = [held.number] + [c.number for c in cases]  # overdue first, then the oldest
+    c = login_as(net.secretary)
+    seen: list[str] = []
+    for page in (1, 2):
+        html = c.get(f"/cases/?page={page}").get_data(as_text=True)
+        seen += re.findall(r'href="/cases/\d+">([^<]+)</a>', html)
+        assert net.promised.name in html and net.room.name in html
+    assert seen == order
+    first = c.get("/cases/?page=1").get_data(as_text=True)
+    assert held.applicant.name in first and net.agent_member.name in first
+    assert "table-danger" in first and "申请人2" not in first

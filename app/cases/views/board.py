@@ -11,6 +11,7 @@ from app.cases import bp, pages
 from app.cases.forms import CaseFilterForm
 from app.cases.labels import KIND_LABELS, STATUS_LABELS
 from app.common import timeutil
+from app.common.labels import page_labels
 
 
 def _filters() -> CaseFilterForm:
@@ -32,8 +33,7 @@ def case_list():
         points=pages.board_points(current_user),
         can_intake=pages.can_intake(current_user),
         today=timeutil.today(),
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
+        **page_labels({"status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS}),
     )
 
 
@@ -50,6 +50,5 @@ def point_board(sp_id: int):
         board=board,
         form=form,
         today=timeutil.today(),
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
+        **page_labels({"status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS}),
     )
