@@ -22,7 +22,8 @@ def _labels() -> dict:
         "case_states": CASE_STATE_LABELS,
         "categories": CATEGORY_LABELS,
         "item_levels": LEVEL_LABELS,
-        "point_levels": SERVICE_LEVEL_LABELS,
+        # translated once: the committee's service points table has a row per point
+        "point_levels": {k: str(v) for k, v in SERVICE_LEVEL_LABELS.items()},
         "rates": RATE_NAMES,
     }
 
