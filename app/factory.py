@@ -35,6 +35,7 @@ from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
 from app.common import assets, compression
+from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
@@ -271,6 +272,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["select_options"] = select_options
 
     @app.context_processor
     def _inject():

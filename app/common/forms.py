@@ -132,6 +132,14 @@ def _options(pairs: list[tuple[str, str]]) -> str:
     return html
 
 
+def select_options(pairs: list[tuple[str, str]], chosen: str) -> Markup:
+    """The escaped ``<option>`` list of (value, label) pairs with ``chosen`` selected, for a
+    plain ``<select>`` in a template (the escaped list kept as ``QuickSelect`` keeps it)."""
+    html = _options(pairs)
+    tag = f'<option value="{escape(chosen)}">'
+    return Markup(html.replace(tag, tag[:-1] + " selected>", 1))  # noqa: S704 - escaped above
+
+
 class QuickSelect(Select):
     """A ``<select>`` rendered in one pass over its choices: a county's filter lists (every
     org in scope, every skill) cost about a microsecond per option instead of WTForms' general

@@ -100,7 +100,7 @@ class UnitRow:
 @dataclass
 class PeriodicReport:
     subject: Subject
-    choices: list[Subject]
+    choices: list[tuple[str, str]]  # the picker's (key, label) pairs
     period: Period
     period_choices: list[Period]
     rates: Rates

@@ -30,7 +30,7 @@ class RateLine:
 @dataclass
 class RatesPage:
     subject: Subject
-    choices: list[Subject]
+    choices: list[tuple[str, str]]  # the picker's (key, label) pairs
     period: Period
     period_choices: list[Period]
     lines: list[RateLine]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import policy
 from app.auth.models import User
+from app.common import versions
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
@@ -48,32 +49,44 @@ class Subject:
         return {"of": self.key}
 
 
-def choices(user: User) -> list[Subject]:
-    """The orgs (not party groups: their figures are their branch's) whose subtrees ``user``
-    reports on, in tree order; a user with none gets their service points instead."""
-    paths = dashboard_paths(user)
-    if paths:
+def choices(user: User) -> list[tuple[str, str]]:
+    """The picker's (key, label) pairs: the orgs (not party groups: their figures are their
+    branch's) whose subtrees ``user`` reports on, indented in tree order; a user with none
+    gets their service points instead. Read as rows once per change of the tree, the grants
+    or the points (a county committee picks among 800 orgs on every report page)."""
+
+    def compute() -> list[tuple[str, str]]:
+        paths = dashboard_paths(user)
+        if paths:
+            stmt = (
+                select(Org.id, Org.name, Org.depth)
+                .where(path_filter(Org.path, paths), Org.kind != OrgKind.GROUP, Org.is_active)
+                .order_by(Org.path)
+            )
+            rows = db.session.execute(stmt)
+            return [(f"org-{i}", "　" * depth + name) for i, name, depth in rows]
+        ids = agent_point_ids(user)
+        if not ids:
+            return []
         stmt = (
-            select(Org)
-            .where(path_filter(Org.path, paths), Org.kind != OrgKind.GROUP, Org.is_active)
-            .order_by(Org.path)
+            select(ServicePoint.id, ServicePoint.name)
+            .where(ServicePoint.id.in_(ids))
+            .order_by(ServicePoint.name)
         )
-        return [Subject(org=o) for o in db.session.scalars(stmt)]
-    ids = agent_point_ids(user)
-    if not ids:
-        return []
-    stmt = select(ServicePoint).where(ServicePoint.id.in_(ids)).order_by(ServicePoint.name)
-    return [Subject(point=sp) for sp in db.session.scalars(stmt)]
+        return [(f"point-{i}", name) for i, name in db.session.execute(stmt)]
+
+    key = ("reports.subjects", user.id, user.is_active)
+    return versions.cached(("roster", "network"), key, compute)
 
 
-def resolve(user: User, key: str | None) -> tuple[Subject, list[Subject]]:
+def resolve(user: User, key: str | None) -> tuple[Subject, list[tuple[str, str]]]:
     """The subject named by ``key`` ("org-4" / "point-7"; None: the first choice) with the
     picker's choices. Raises NotFound when the user may not report on it (nothing revealed)."""
     options = choices(user)
     if not key:
         if not options:
             raise NotFound(_l("No organisation in your scope."))
-        return options[0], options
+        key = options[0][0]
     kind, _sep, raw = key.partition("-")
     target = None
     if not (raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63):
