@@ -75,6 +75,7 @@ def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
     from app.common.versions import clear_memo
 
     pages = [
+        ("roster list page 1 (committee), cold", committee, "/roster/"),
         ("home page (committee), cold", committee, "/"),
         ("home page (secretary), cold", secretary, "/"),
         ("six-rate report (committee), cold", committee, "/reports/rates"),
