@@ -113,14 +113,27 @@ def _case_rows(stmt: Select, page: int) -> Page:
     window = stmt.with_only_columns(ServiceCase.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ids = list(db.session.scalars(window))
     c = ServiceCase
-    rows = select(
-        c.id, c.number, ServiceItem.name, c.kind, ApplicantRecord.name, c.status, c.due_on,
-        c.visit_due_on, c.fix_due_on, c.done_on, ServicePoint.name, Member.name,
-    ).join(ServiceItem, ServiceItem.id == c.item_id).join(
-        ApplicantRecord, ApplicantRecord.id == c.applicant_id
-    ).join(ServicePoint, ServicePoint.id == c.service_point_id).outerjoin(
-        Member, Member.id == c.agent_member_id
-    ).where(c.id.in_(ids))  # fmt: skip
+    rows = (
+        select(
+            c.id,
+            c.number,
+            ServiceItem.name,
+            c.kind,
+            ApplicantRecord.name,
+            c.status,
+            c.due_on,
+            c.visit_due_on,
+            c.fix_due_on,
+            c.done_on,
+            ServicePoint.name,
+            Member.name,
+        )
+        .join(ServiceItem, ServiceItem.id == c.item_id)
+        .join(ApplicantRecord, ApplicantRecord.id == c.applicant_id)
+        .join(ServicePoint, ServicePoint.id == c.service_point_id)
+        .outerjoin(Member, Member.id == c.agent_member_id)
+        .where(c.id.in_(ids))
+    )
     found = {r[0]: CaseRow(*r) for r in db.session.execute(rows)}
     return Page([found[i] for i in ids if i in found], page, PER_PAGE, total or 0)
 
