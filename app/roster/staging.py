@@ -69,28 +69,55 @@ def _plan_token(token: str) -> str:
     return f"{token}plan" if token else ""
 
 
+# The kept plan's layout: a plan kept in another layout (before a deploy) is checked again.
+_PLAN_FORMAT = 2
+
+
 @collector_paused()
 def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> None:
     """Keep a clean plan beside its staged upload (sealed likewise: it holds the rows), so
     the confirmation writes it instead of checking the whole file again."""
-    d = {k: getattr(plan, k) for k in ("header_row", "ignored_columns", "sha256", "actor_id")}
+    d: dict[str, Any] = {
+        k: getattr(plan, k) for k in ("header_row", "ignored_columns", "sha256", "actor_id")
+    }
     # A new member is written from its cleaned values, an update from its raw ones: one each.
+    # The cleaned values go as lists under their keys (kept once: every row has the same).
+    shapes: dict[tuple[str, ...], int] = {}
     d["rows"] = [
-        [r.row, r.raw if r.member_id else {}, r.member_id, r.values, r.version, r.id_hash]
+        [
+            r.row,
+            r.raw if r.member_id else {},
+            r.member_id,
+            shapes.setdefault(tuple(r.values), len(shapes)),
+            list(r.values.values()),
+            r.version,
+            r.id_hash,
+        ]
         for r in plan.rows
     ]
+    d["shapes"] = list(shapes)
+    d["format"] = _PLAN_FORMAT
     body = json.dumps(d, default=_encode, ensure_ascii=False).encode()
     files.store_under(_folder(instance_path), _plan_token(token), body)
 
 
 @collector_paused()
 def load_plan(instance_path: str, token: str) -> importer.ImportPlan | None:
-    """The plan kept beside the staged upload, or None (none kept, expired or altered)."""
+    """The plan kept beside the staged upload, or None (none kept, expired, altered or kept
+    in another layout)."""
     body = files.load(_folder(instance_path), _plan_token(token), MAX_AGE_S)
     if body is None:
         return None
     d = json.loads(body, object_hook=_decode)
-    d["rows"] = [importer.PlannedRow(*r) for r in d["rows"]]
+    if d.pop("format", None) != _PLAN_FORMAT:
+        return None
+    shapes = d.pop("shapes")
+    d["rows"] = [
+        importer.PlannedRow(
+            row, raw, member_id, dict(zip(shapes[shape], values, strict=True)), version, id_hash
+        )
+        for row, raw, member_id, shape, values, version, id_hash in d["rows"]
+    ]
     return importer.ImportPlan(**d)
 
 
@@ -104,6 +131,8 @@ _TYPES: dict[str, Any] = {
 
 
 def _encode(v: Any) -> dict[str, str]:
+    if type(v) is date:  # the usual case, first
+        return {"$": "date", "v": v.isoformat()}
     if isinstance(v, timedelta):
         return {"$": "timedelta", "v": str(v.total_seconds())}
     if isinstance(v, datetime):  # before date: a datetime is a date
@@ -114,7 +143,7 @@ def _encode(v: Any) -> dict[str, str]:
 
 
 def _decode(d: dict[str, Any]) -> Any:
-    if d.keys() == {"$", "v"}:
+    if len(d) == 2 and "$" in d and "v" in d:
         return _TYPES.get(d["$"], str)(d["v"])
     return d
 

@@ -135,3 +135,42 @@ def test_rolling_back_a_bulk_import_removes_its_members_and_links(tree, cmte):
     importer.rollback_import(cmte, batch)
     db.session.commit()
     assert _count() == 0
+
+
+def test_a_kept_plan_reads_back_as_it_was_checked(tree, cmte, app, tmp_path):
+    from datetime import datetime, time
+
+    from app.roster import staging
+
+    m = make_member(tree.group_a, name="甲一")
+    joined = datetime.combine(m.joined_on, time()) if m.joined_on else None
+    number = services.member_raw(m)["id_number"]
+    rows = [["系统编号", *HEADER], [m.id, "甲一", number, "甲党支部", "", joined, "", ""]]
+    rows += [[None, *r] for r in _rows(2)[1:]]
+    plan = importer.plan_import(cmte, make_xlsx(rows))
+    assert not plan.errors and (plan.creates, plan.updates) == (2, 1)
+    plan.rows[0].raw["at"] = time(8, 30)  # a cell of another type, as a sheet may hold
+    staging.store_plan(str(tmp_path), "tok", plan)
+    again = staging.load_plan(str(tmp_path), "tok")
+    assert again is not None and again.rows == [
+        importer.PlannedRow(r.row, r.raw if r.member_id else {}, r.member_id, r.values,
+                            r.version, r.id_hash)
+        for r in plan.rows
+    ]  # fmt: skip
+    assert isinstance(again.rows[1].values["joined_on"], type(plan.rows[1].values["joined_on"]))
+    assert (again.sha256, again.actor_id, again.header_row) == (
+        plan.sha256, plan.actor_id, plan.header_row)  # fmt: skip
+
+
+def test_a_plan_kept_in_an_earlier_layout_is_not_used(tree, cmte, app, tmp_path):
+    import json
+
+    from app.jobs import files
+    from app.roster import staging
+
+    plan = importer.plan_import(cmte, make_xlsx(_rows(1)))
+    old = {"header_row": 1, "ignored_columns": [], "sha256": plan.sha256,
+           "actor_id": cmte.id, "rows": [[2, {}, None, {"name": "批量0"}, None, "h"]]}  # fmt: skip
+    folder = staging._folder(str(tmp_path))
+    files.store_under(folder, staging._plan_token("tok"), json.dumps(old).encode())
+    assert staging.load_plan(str(tmp_path), "tok") is None
