@@ -27,7 +27,7 @@ from app.roster.services import id_hasher
 HEADER_SEARCH_ROWS = 10
 _CHUNK = 500
 # Cells that name something to look up rather than a member's value.
-LOOKUP_KEYS = ("id", "branch", "group", "service_point")
+LOOKUP_KEYS = frozenset({"id", "branch", "group", "service_point"})
 
 
 @dataclass
@@ -58,6 +58,8 @@ def read_sheet(data: bytes, max_rows: int) -> Sheet:
     for a file that cannot be read, has no header row, repeats a column or is too long."""
     sheet = Sheet()
     mapping: dict[int, str] | None = None
+    columns: list[tuple[int, str]] = []  # (column index, field key) once the header is found
+    last = 0  # the last mapped column's index
     for n, cells in read_rows(data, max_rows + HEADER_SEARCH_ROWS):
         if mapping is None:
             mapping = _header_map(cells)
@@ -66,13 +68,17 @@ def read_sheet(data: bytes, max_rows: int) -> Sheet:
             if mapping is not None:
                 _check_header(cells, mapping)
                 sheet.header_row = n
+                columns, last = list(mapping.items()), max(mapping)
                 sheet.ignored_columns = [
                     _header_text(c)
                     for i, c in enumerate(cells)
                     if _header_text(c) and i not in mapping
                 ]
             continue
-        row = {key: cells[i] if i < len(cells) else None for i, key in mapping.items()}
+        if len(cells) > last:  # the usual row: every mapped column within it
+            row = {key: cells[i] for i, key in columns}
+        else:
+            row = {key: cells[i] if i < len(cells) else None for i, key in columns}
         # Rows with nothing in the mapped columns (a 序号 alone, a blank line) are skipped.
         if any(v is not None and str(v).strip() != "" for v in row.values()):
             sheet.rows.append((n, row))
@@ -129,6 +135,8 @@ def member_values(
             continue
         if key in VERBATIM_KEYS:
             raw[key] = value.strip() if isinstance(value, str) else value
+        elif type(value) is str:  # the usual cell: what cell_text gives it, without the call
+            raw[key] = value.strip()
         else:
             raw[key] = cell_text(value) if not isinstance(value, bool) else value
     if raw.get("post_kind"):
