@@ -56,7 +56,19 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select, true
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from app.cases.models import Evaluation, ServiceCase, Status
@@ -213,21 +225,47 @@ def _item_rows(paths) -> list[tuple]:
 
 
 def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
-    """Point id -> per period, per case rate: denominator, numerator (a flat list). Two grouped
-    queries, each over the cases of the periods' span alone (walking the indexes on the
-    registration, acceptance and completion dates, and on the ratings' dates), not over every
-    case the points ever had: one for acceptance, completion and punctuality, one for
-    satisfaction (each rated case's latest rating)."""
+    """Point id -> per period, per case rate: denominator, numerator (a flat list). Two
+    grouped queries, each over the cases of the periods' span alone (walking the indexes on
+    the registration, acceptance and completion dates, and on the ratings' dates), not over
+    every case the points ever had: one for acceptance, completion and punctuality, one for
+    satisfaction (each rated case's latest rating). A subtree's are asked period by period,
+    each a part of a UNION ALL: a case is then read once per period it counts in, rather than
+    every case of the whole span tested against every period's conditions (the county's four
+    quarters: 106 ms -> 63 ms on SQLite); a few points' cases are read by their origin's
+    index once for all the periods."""
     points = select(ServicePoint.id).join(Org, Org.id == ServicePoint.org_id)
     points = points.where(points_in(paths, point_ids))
-    c, rating = ServiceCase, latest_rating()
     # A few points: their cases by the origin index; a subtree: the span's by the date indexes.
-    origin = c.origin_point_id if point_ids is not None else unindexed(c.origin_point_id)
-    of_points = origin.in_(points)
+    origin = ServiceCase.origin_point_id
+    of_points = (origin if point_ids is not None else unindexed(origin)).in_(points)
+    numbered = list(enumerate(periods))
+    batches = [numbered] if point_ids is not None else [[one] for one in numbered]
+    parts = [_case_counts(n, of_points, [p for _, p in b], rules) for n, b in enumerate(batches)]
+    width = 2 * len(CASE_RATES)  # per period: each rate's denominator and numerator
+    out: dict[int, list[int]] = {}
+    # (the cases by their dates: every rate but satisfaction, the last; then by their ratings)
+    for k, at, size in ((0, 0, width - 2), (1, width - 2, 2)):
+        stmts = [part[k] for part in parts]
+        stmt = stmts[0] if len(stmts) == 1 else union_all(*stmts)
+        for n, point_id, *values in db.session.execute(stmt):
+            counts = out.setdefault(point_id, [0] * width * len(periods))
+            for j, (i, _) in enumerate(batches[n]):
+                counts[i * width + at : i * width + at + size] = [
+                    int(v) for v in values[j * size : (j + 1) * size]
+                ]
+    return out
+
+
+def _case_counts(number: int, of_points, periods: list[Period], rules) -> tuple[Select, Select]:
+    """The two grouped queries of ``periods`` (the cases by their dates, by their ratings),
+    their rows headed by ``number``."""
+    c, rating = ServiceCase, latest_rating()
     s, e = min(p.start_utc() for p in periods), max(p.end_utc() for p in periods)
     first, last = min(p.start for p in periods), max(p.end for p in periods)
-    dated: list[Any] = [c.origin_point_id]
-    rated: list[Any] = [c.origin_point_id]
+    head = [literal_column(str(int(number))), c.origin_point_id]
+    dated: list[Any] = list(head)
+    rated: list[Any] = list(head)
     for p in periods:
         conditions = case_conditions(p, rules, rating)
         for code in CASE_RATES:
@@ -246,20 +284,7 @@ def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
         .where(rating.c.created_at >= s, rating.c.created_at < e, is_latest(rating), of_points)
         .group_by(c.origin_point_id)
     )
-    ratings = {row[0]: [int(v) for v in row[1:]] for row in db.session.execute(by_rating)}
-    out: dict[int, list[int]] = {}
-    for row in db.session.execute(by_dates):
-        out[row[0]] = [int(v) for v in row[1:]]
-    per_period = 2 * (len(CASE_RATES) - 1)
-    for point_id in out.keys() | ratings.keys():
-        counts = out.get(point_id) or [0] * per_period * len(periods)
-        stars = ratings.get(point_id) or [0, 0] * len(periods)
-        out[point_id] = [
-            v
-            for i in range(len(periods))
-            for v in (*counts[i * per_period : (i + 1) * per_period], *stars[2 * i : 2 * i + 2])
-        ]
-    return out
+    return by_dates, by_rating
 
 
 @dataclass
@@ -359,7 +384,7 @@ def six_rates_over(
 ) -> list[Rates]:
     """The six rates for each of ``periods`` (any kinds, any order; e.g. ``p.last(8)``), one
     dict per period in the same order. Still four queries (plus the settings): each period
-    is a set of CASE columns of the same grouped queries."""
+    is a set of CASE columns (a subtree's: a part of a UNION ALL) of the same grouped queries."""
     facts = _gather(paths, periods, rules, point_ids)
     return [facts.rates(i) for i in range(len(periods))]
 
