@@ -137,7 +137,11 @@ def _cases(stmt: Select, user: Any) -> Select:
     paths = scope_paths(user, SUPERVISORS)
     if paths and _covers_every_root(paths):
         return stmt  # every point lies in the subtrees supervised: the committee over all
-    conds = [ServiceCase.agent_member_id.in_(select(Member.id).where(Member.user_id == user.id))]
+    # One's own roster entries read first: as a subquery inside the OR, PostgreSQL walked a
+    # county's 200,000 cases by date for an agent's 30 (60 ms); as values, each part of the OR
+    # is an index lookup (0.2 ms).
+    own = db.session.scalars(select(Member.id).where(Member.user_id == user.id)).all()
+    conds = [ServiceCase.agent_member_id.in_(own)] if own else []
     if points:
         conds.append(ServiceCase.service_point_id.in_(points))
         conds.append(ServiceCase.origin_point_id.in_(points))
@@ -145,7 +149,7 @@ def _cases(stmt: Select, user: Any) -> Select:
         in_orgs = select(ServicePoint.id).where(in_subtrees(ServicePoint.org_id, paths))
         conds.append(ServiceCase.service_point_id.in_(in_orgs))
         conds.append(ServiceCase.origin_point_id.in_(in_orgs))
-    return stmt.where(or_(*conds))
+    return stmt.where(or_(*conds) if conds else false())
 
 
 @scopes(AuditEvent)
