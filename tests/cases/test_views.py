@@ -265,9 +265,7 @@ def test_staff_may_see_the_full_phone_to_call_back_and_it_is_audited(net, login_
     assert login_as(net.agent_b).post(f"/cases/{case.id}/phone").status_code == 404
 
 
-def test_list_rows_name_the_item_applicant_point_and_agent_page_by_page(
-    net, login_as, monkeypatch
-):
+def test_list_rows_name_the_item_applicant_point_and_agent_page_by_page(net, login_as, monkeypatch):
     from app.cases import pages
 
     monkeypatch.setattr(pages, "PER_PAGE", 2)
