@@ -121,3 +121,36 @@ def test_every_endpoint_requires_login_unless_declared_public(app):
                 unguarded.append((rule.endpoint, method, r.status_code))
     assert unguarded == []
     assert len(urls) > 20
+
+
+def test_a_new_root_tree_falls_outside_a_committee_at_once(tree):
+    """A committee over the only tree lists every record without a subtree filter; the
+    answer is kept until the tree changes, so a second tree's records stay out of its lists."""
+    from datetime import date
+
+    from app.appraisal import services as appraisal_services
+    from app.appraisal.models import Appraisal
+    from app.orgs.models import OrgKind
+    from app.roster.models import Member
+    from tests.factories import make_member, make_org
+
+    deadlines = appraisal_services.Deadlines(
+        date(2026, 9, 30), date(2026, 10, 7), date(2026, 10, 15), date(2026, 10, 25)
+    )
+    cmte = make_user("cmte", (Role.COMMITTEE, tree.committee))
+    make_member(tree.group_a, name="本树党员")
+    appraisal_services.open_period(None, tree.committee, 2026, 3, deadlines)
+    db.session.commit()
+
+    def listed() -> list[str]:
+        stmt = policy.scope(select(Appraisal.member_id), cmte, Appraisal)
+        ids = db.session.scalars(stmt).all()
+        return sorted(db.session.scalars(select(Member.name).where(Member.id.in_(ids))))
+
+    assert listed() == ["本树党员"]
+    other = make_org("另一党委", OrgKind.COMMITTEE)
+    branch = make_org("另一党支部", OrgKind.BRANCH, other)
+    make_member(branch, name="别树党员")
+    appraisal_services.open_period(None, other, 2026, 3, deadlines)
+    db.session.commit()
+    assert listed() == ["本树党员"]

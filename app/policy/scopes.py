@@ -14,6 +14,7 @@ from app.appraisal.models import Appraisal
 from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.cases.models import ServiceCase
+from app.common import versions
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import in_subtrees, path_filter
@@ -58,11 +59,16 @@ def reach(column: Any, user: Any, roles: Iterable[str]):
 
 
 def _covers_every_root(paths: list[str]) -> bool:
-    """True when the paths include every root org (the scope is the whole database)."""
-    uncovered = db.session.scalar(
-        select(Org.id).where(Org.parent_id.is_(None), ~path_filter(Org.path, paths)).limit(1)
-    )
-    return uncovered is None
+    """True when the paths include every root org (the scope is the whole database): asked
+    by several lists of a page, answered once per change of the tree (app/common/versions)."""
+
+    def compute() -> bool:
+        uncovered = db.session.scalar(
+            select(Org.id).where(Org.parent_id.is_(None), ~path_filter(Org.path, paths)).limit(1)
+        )
+        return uncovered is None
+
+    return versions.cached(("roster",), ("policy.covers_every_root", tuple(paths)), compute)
 
 
 @scopes(Org)
