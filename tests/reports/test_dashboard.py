@@ -209,3 +209,19 @@ def test_the_navigation_shows_reports_to_those_who_open_them(world, login_as):
             assert ('href="/reports/"' in body) is shown
         member = make_user("nav_member", ("member", world.tree.group_a))
         assert 'href="/reports/"' not in login_as(member).get("/").get_data(as_text=True)
+
+
+def test_the_points_table_lists_the_points_down_one_level(world, login_as):
+    """The committee sees the township's station and branch B's room (one level below);
+    branch A's room sits under the township, whose own dashboard lists it."""
+    t = world.tree
+    room_a = t.room_a.name
+    with time_machine.travel(NOW, tick=False):
+        d = dashboard.org_dashboard(world.cmte)
+        assert {p.name for p in d.near_points} == {world.station.name, world.room_b.name}
+        assert room_a in {p.name for p in d.points}
+        html = login_as(world.cmte).get("/reports/").get_data(as_text=True)
+        assert f"/reports/points/{world.room_b.id}" in html
+        assert f"/reports/points/{t.room_a.id}" not in html
+        township = dashboard.org_dashboard(world.cmte, t.general.id)
+        assert {p.name for p in township.near_points} == {world.station.name, room_a}
