@@ -27,6 +27,7 @@ from flask import has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -34,6 +35,7 @@ from app.extensions import db
 T = TypeVar("T")
 
 _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
+_VOLATILE: dict[str, set[str]] = {}  # table name -> columns whose updates change no topic
 _PENDING = "data_version_topics"
 _READ = "data_version_read"  # the tokens read in this request, until commit or rollback
 _MAX_ENTRIES = 2048
@@ -56,6 +58,13 @@ def watch(topic: str, *tables: Any) -> None:
     for table in tables:
         name = getattr(table, "__tablename__", None) or getattr(table, "name", table)
         _TOPICS.setdefault(name, set()).add(topic)
+
+
+def ignore(table: str, *columns: str) -> None:
+    """An update of ``table``'s rows that changes only ``columns`` gives no topic a new token:
+    bookkeeping no figure reads (a login's time), which would otherwise make every figure over
+    the table cold at each login."""
+    _VOLATILE.setdefault(table, set()).update(columns)
 
 
 def topics() -> set[str]:
@@ -179,9 +188,20 @@ def _note(session: Session, table_names: Iterable[str]) -> None:
         session.info.setdefault(_PENDING, set()).update(topics)
 
 
+def _only_volatile(obj: Any) -> bool:
+    """``obj`` (flushed as dirty) changed only columns ``ignore`` named for its table."""
+    volatile = _VOLATILE.get(getattr(obj, "__tablename__", ""))
+    if not volatile:
+        return False
+    changed = {a.key for a in sa_inspect(obj).attrs if a.history.has_changes()}
+    return changed <= volatile
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _context) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
+    # The attributes' history still holds this flush's changes here (reset after it).
+    dirty = [obj for obj in session.dirty if not _only_volatile(obj)]
+    changed = (*session.new, *dirty, *session.deleted)
     _note(session, {getattr(obj, "__tablename__", "") for obj in changed})
 
 

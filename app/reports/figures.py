@@ -31,6 +31,9 @@ versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 versions.watch("catalogue", "service_item", "item_agent")
 versions.watch("network", "service_point", "duty_rota", "volunteer_profile")
 versions.watch("accounts", "user_account")
+# A login writes its time on the account; no figure reads it (the health rate reads whether
+# the agents' accounts are active), so logging in leaves the figures over accounts kept.
+versions.ignore("user_account", "last_login_at")
 
 # What each figure reads. Cases count with their service point's org, so the roster topic
 # (orgs) and the network topic (points) are in every case figure.

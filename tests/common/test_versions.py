@@ -107,3 +107,18 @@ def test_a_request_reads_the_tokens_once_until_it_commits(app, tree, count_queri
         with count_queries() as again:
             assert _token() != before
         assert again.count == 1
+
+
+def test_a_login_leaves_the_accounts_figures_kept(tree, login_as):
+    """A login writes only its time on the account: the figures over accounts stay kept;
+    deactivating the account (what the health rate reads) gives a new token."""
+    user = make_user("agent-login", (Role.BRANCH_SECRETARY, tree.branch_a))
+    before = versions.tokens(("accounts",))
+    assert before is not None
+    login_as(user)
+    db.session.expire_all()
+    assert user.last_login_at is not None
+    assert versions.tokens(("accounts",)) == before
+    user.is_active = False
+    db.session.commit()
+    assert versions.tokens(("accounts",)) != before
