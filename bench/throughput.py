@@ -26,11 +26,13 @@ from tests.servers import free_port, wait_up
 REPO = Path(__file__).resolve().parent.parent
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
 WSGI = """
+import gc
 import os
 from bench.common import BARE, make_app
 app = make_app(os.environ["BENCH_DB"], WTF_CSRF_ENABLED=True)
 bare = BARE
 BARE.add_url_rule("/health", "health", lambda: "ok")
+gc.freeze()  # as wsgi.py does
 """
 
 
