@@ -24,7 +24,8 @@ from app.orgs.models import Org
 from app.policy import grant_reach
 from app.policy.reports import dashboard_paths
 from app.reports import figures
-from app.reports.dashboard_appraisal import STEPS, StepCounts, latest_quarter, step_totals
+from app.reports.dashboard_appraisal import STEPS, StepCounts
+from app.reports.dashboard_home import quarter_steps
 from app.reports.periods import QUARTER, Period
 from app.roster.models import Member
 from app.volunteers.models import ServiceItem
@@ -177,18 +178,13 @@ def home_page(user: User, today: date) -> HomePage:
 
 def quarter_progress(user: User, today: date) -> Progress | None:
     """The latest appraisal quarter's records per state over the subtrees whose dashboard
-    the user opens, else those whose records they sign (a group leader, a mentor). Computed
-    once per change of the appraisal data for the user and the day (three queries then)."""
-
-    def compute() -> Progress | None:
-        paths = dashboard_paths(user) or policy.subtrees(user, "appraisal.sign")
-        quarter = latest_quarter(paths)
-        steps = step_totals(user, paths, quarter)
-        if quarter is None or not steps.total:
-            return None
-        return Progress(Period(QUARTER, *quarter).label, steps)
-
-    return versions.cached(figures.APPRAISAL, ("home.progress", user.id, today), compute)
+    the user opens, else those whose records they sign (a group leader, a mentor): the
+    figures the home page's "at a glance" shows too, computed once for both."""
+    paths = dashboard_paths(user) or policy.subtrees(user, "appraisal.sign")
+    quarter, steps = quarter_steps(user, paths)
+    if quarter is None or not steps.total:
+        return None
+    return Progress(Period(QUARTER, *quarter).label, steps)
 
 
 def _running_due():

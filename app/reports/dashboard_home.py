@@ -57,10 +57,7 @@ def home_figures(user: User, today: date) -> HomeFigures | None:
     paths, point_ids, open_now = found
     quarter, steps = None, appraisal.StepCounts()
     if point_ids is None:
-        key = ("reports.home_figures.appraisal", user.id)
-        quarter, steps = versions.cached(
-            figures.APPRAISAL, key, lambda: _appraisal_steps(user, paths)
-        )
+        quarter, steps = quarter_steps(user, paths)
     rates = six_rates(paths, period, point_ids=point_ids)
     return HomeFigures(
         quarter=quarter,
@@ -73,12 +70,19 @@ def home_figures(user: User, today: date) -> HomeFigures | None:
     )
 
 
-def _appraisal_steps(
+def quarter_steps(
     user: User, paths: list[str]
 ) -> tuple[tuple[int, int] | None, appraisal.StepCounts]:
-    """The latest appraisal quarter of the subtrees ``paths`` and its records per step."""
-    quarter = appraisal.latest_quarter(paths)
-    return quarter, appraisal.step_totals(user, paths, quarter)
+    """The latest appraisal quarter of the subtrees ``paths`` and the records ``user`` reads
+    there per step: computed once per change of the appraisal data for the user and the
+    subtrees (the home page's progress card and its figures both show them)."""
+
+    def compute() -> tuple[tuple[int, int] | None, appraisal.StepCounts]:
+        quarter = appraisal.latest_quarter(paths)
+        return quarter, appraisal.step_totals(user, paths, quarter)
+
+    key = ("reports.quarter_steps", user.id, tuple(paths))
+    return versions.cached(figures.APPRAISAL, key, compute)
 
 
 def _open_cases(
