@@ -199,6 +199,10 @@ def step_totals(user: User, paths: Sequence[str], quarter: tuple[int, int] | Non
     if quarter is None or not paths:
         return out
     stmt = _of_quarter(_records(user, paths, Appraisal.status, func.count()), quarter)
+    # Every state named: the (status, period) index is then searched per state. Grouped by
+    # state alone over the whole database, SQLite otherwise scanned all 1.5 million entries
+    # of that index in its order to skip a sort (37 ms -> 4.5 ms on a county).
+    stmt = stmt.where(Appraisal.status.in_(STEPS))
     for status, n in db.session.execute(stmt.group_by(Appraisal.status)):
         out.add(status, n)
     return out
