@@ -21,16 +21,13 @@ from app import policy
 from app.appraisal.book import year_glance
 from app.appraisal.labels import TEMPLATE_LABELS
 from app.common import versions
-from app.common.excel import send_xlsx
 from app.common.forms import page_form
 from app.common.labels import page_labels
 from app.errors import errors_on
-from app.extensions import db, limiter
-from app.jobs import runner
-from app.jobs import services as jobs
+from app.extensions import db
 from app.orgs.services import org_choices, scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
-from app.roster import bp, excel, importer, privacy, sanctions, search, services, staging
+from app.roster import bp, privacy, sanctions, search, services
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -41,7 +38,6 @@ from app.roster.fields import (
     SANCTION_KIND_LABELS,
 )
 from app.roster.forms import (
-    ImportUploadForm,
     MemberEditForm,
     MemberFilterForm,
     MemberForm,
@@ -50,7 +46,6 @@ from app.roster.forms import (
     SanctionForm,
     UnmaskForm,
 )
-from app.roster.models import ImportBatch
 
 LABELS = {
     "gender_labels": GENDER_LABELS,
@@ -70,7 +65,7 @@ LABELS = {
 _LIST_LABELS = ("gender_labels", "membership_labels", "post_kind_labels", "party_status_labels")
 
 
-def _filters() -> search.MemberFilters:
+def member_filters() -> search.MemberFilters:
     """Filters from the query string; the search text lives in the session (a full ID or phone
     only as its keyed hash), never in URLs or server logs."""
     saved = session.get("roster_q") or {}
@@ -86,7 +81,7 @@ def member_list():
         token, label = search.search_token(form.q.data or "")
         session["roster_q"] = {"q": token, "label": label}
         return redirect(url_for("roster.member_list", **form.filter_args()))
-    f = _filters()
+    f = member_filters()
     facets, total = search.member_facets(current_user, f)
     q_label = (session.get("roster_q") or {}).get("label", "")
     form = MemberSearchForm(formdata=None, data={**f.as_dict(), "q": q_label})
@@ -303,132 +298,3 @@ def member_edit(member_id: int):
     return render_template(
         "roster/member_form.html", form=form, m=member, skills=services.all_skills(), **LABELS
     )
-
-
-# --- Excel ---------------------------------------------------------------------------------------
-
-
-@bp.route("/export.xlsx")
-@login_required
-def export_xlsx():
-    policy.require(current_user, "roster.export")
-    full = request.args.get("full") == "1"
-    if full:
-        policy.require(current_user, "roster.export_unmasked")
-    official = request.args.get("layout") == "official"
-    f = _filters()
-    rows = excel.count_members(current_user, f, unmasked=full)
-    if rows > current_app.config["EXPORT_SYNC_MAX_ROWS"]:
-        # Too long for a request: a background job writes it and the job's page offers it.
-        job = jobs.create_job(
-            current_user,
-            "roster.export",
-            {"filters": f.as_dict(), "unmasked": full, "official": official},
-            total=rows,
-        )
-        db.session.commit()
-        runner.submit(job)
-        return redirect(url_for("jobs.job_page", job_id=job.id))
-    result = excel.export_members(current_user, f, unmasked=full, official=official)
-    db.session.commit()  # the audit row
-    return send_xlsx(result.path, result.filename)
-
-
-@bp.route("/import/template.xlsx")
-@login_required
-def import_template():
-    policy.require(current_user, "roster.import")
-    return send_xlsx(excel.import_template(), "党员花名册导入模板.xlsx")
-
-
-def _upload_limit() -> str:
-    return current_app.config["UPLOAD_RATE_LIMIT"]
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-@limiter.limit(_upload_limit, methods=["POST"])
-def import_upload():
-    policy.require(current_user, "roster.import")
-    form = ImportUploadForm()
-    if form.validate_on_submit():
-        with errors_on(form) as done:
-            staged = staging.check_upload(
-                current_user,
-                session,
-                current_app.instance_path,
-                form.file.data,
-                max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
-                sync_rows=current_app.config["IMPORT_SYNC_MAX_ROWS"],
-            )
-        if done:
-            if staged.job is not None:
-                return _follow(staged.job)
-            return render_template(
-                "roster/import_preview.html", plan=staged.plan, filename=staged.filename
-            )
-    return render_template(
-        "roster/import.html", form=form, batches=importer.recent_batches(current_user)
-    )
-
-
-@bp.route("/import/commit", methods=["POST"])
-@login_required
-def import_commit():
-    policy.require(current_user, "roster.import")
-    with errors_on(None) as done:
-        staged = staging.import_staged(
-            current_user,
-            session,
-            current_app.instance_path,
-            max_rows=current_app.config["ROSTER_WEB_IMPORT_MAX_ROWS"],
-            sync_rows=current_app.config["IMPORT_SYNC_MAX_ROWS"],
-        )
-    if not done:
-        return redirect(url_for("roster.import_upload"))
-    if staged.job is not None:
-        return _follow(staged.job)
-    if staged.batch is None:
-        return render_template(
-            "roster/import_preview.html", plan=staged.plan, filename=staged.filename
-        )
-    db.session.commit()
-    staging.discard(session, current_app.instance_path)
-    flash(
-        _(
-            "Imported: %(c)d added, %(u)d updated.",
-            c=staged.batch.rows_created,
-            u=staged.batch.rows_updated,
-        ),
-        "success",
-    )
-    return redirect(url_for("roster.import_upload"))
-
-
-def _follow(job):
-    """Start a committed background job and send the user to its page."""
-    db.session.commit()
-    runner.submit(job)
-    return redirect(url_for("jobs.job_page", job_id=job.id))
-
-
-@bp.route("/import/cancel", methods=["POST"])
-@login_required
-def import_cancel():
-    staging.discard(session, current_app.instance_path)
-    flash(_("Import cancelled; nothing was written."), "info")
-    return redirect(url_for("roster.import_upload"))
-
-
-@bp.route("/import/batches/<int:batch_id>/rollback", methods=["POST"])
-@login_required
-def import_rollback(batch_id: int):
-    batch = db.get_or_404(ImportBatch, batch_id)
-    if not policy.can(current_user, "roster.import_rollback", batch):
-        abort(404)
-    with errors_on(None) as done:
-        importer.rollback_import(current_user, batch)
-    if done:
-        db.session.commit()
-        flash(_("The import was rolled back."), "success")
-    return redirect(url_for("roster.import_upload"))
