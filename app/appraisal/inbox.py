@@ -21,7 +21,7 @@ from app.appraisal.models import (
     Status,
 )
 from app.auth.models import User
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
@@ -30,6 +30,11 @@ from app.policy.appraisal import not_own, signed_by
 from app.roster.models import Member
 
 SHOWN = 20  # the first records of each kind shown; the rest are counted and linked
+
+# What the inbox reads: the records and quarters ("appraisal", app/appraisal/overview.py), the
+# members, orgs and grants ("roster"), the key persons and their talks ("responsibility").
+versions.watch("responsibility", ResponsibilityPerson, ContactLog)
+TOPICS = ("appraisal", "roster", "responsibility")
 
 # (task, reach name, status waited on, the period's deadline for it)
 _ROLE_TASKS = (
@@ -122,9 +127,18 @@ def inbox(
 
     Two queries per kind (a count by period from the index ix_appraisal_inbox, then the rows
     shown as Core rows), and one for the open quarters' deadlines, whatever the data size.
-    Nobody is asked to act on their own record (but for their own self-record and talks), and a
-    sign-off waits only for its signer (``policy.appraisal.signed_by``)."""
+    Nobody is asked to act on their own record (but for their own self-record and talks),
+    and a sign-off waits only for its signer (``policy.appraisal.signed_by``).
+
+    Computed once per change of what it reads (``TOPICS``: the records and quarters, the
+    roster with its grants, the key persons and their talks) for the user and the day: one
+    token read otherwise."""
     today = today or timeutil.today()
+    key = ("appraisal.inbox", user.id, user.is_active, limit, today, due_by)
+    return versions.cached(TOPICS, key, lambda: _inbox(user, limit, today, due_by))
+
+
+def _inbox(user: User, limit: int, today: date, due_by: date | None) -> Inbox:
     periods = {
         p.id: p
         for p in db.session.execute(
