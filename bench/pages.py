@@ -76,6 +76,7 @@ def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
 
     pages = [
         ("roster list page 1 (committee), cold", committee, "/roster/"),
+        ("inbox (committee), cold", committee, "/appraisal/"),
         ("home page (committee), cold", committee, "/"),
         ("home page (secretary), cold", secretary, "/"),
         ("six-rate report (committee), cold", committee, "/reports/rates"),
