@@ -119,3 +119,33 @@ def test_records_of_two_open_quarters_come_oldest_deadline_first(world):
     expected = (ids[later.id] + ids[world.period.id])[:4]
     assert [i.appraisal_id for i in spot.items] == expected
     assert spot.items[0].due == date(2027, 1, 25) and spot.items[-1].due == date(2027, 2, 1)
+
+
+def test_the_inbox_page_follows_each_change_at_once(world, login_as):
+    """The page is kept per change of what it reads: a record submitted, signed or a key
+    person added shows on the next view, as does the language."""
+    from app.appraisal import responsibility
+    from app.appraisal.workflow import apply
+    from tests.appraisal.conftest import fill
+
+    leader = login_as(world.leader_a)
+    secretary = login_as(world.sec_a)
+    assert "爱丽丝" not in leader.get("/appraisal/").get_data(as_text=True)
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    assert "爱丽丝" in leader.get("/appraisal/").get_data(as_text=True)
+    assert "鲍勃" not in secretary.get("/appraisal/").get_data(as_text=True)
+    b = world.record(world.bob)
+    responsibility.add_person(world.sec_b, b, "马建军", "", True)
+    db.session.commit()
+    assert "马建军" not in secretary.get("/appraisal/").get_data(as_text=True)
+    c = world.record(world.leader_member)
+    responsibility.add_person(world.leader_a, c, "王建国", "", True)
+    db.session.commit()
+    assert "王建国" in secretary.get("/appraisal/").get_data(as_text=True)
+    other = login_as(world.sec_b).get("/appraisal/").get_data(as_text=True)
+    assert "马建军" in other and "王建国" not in other
+    secretary.post("/lang", data={"lang": "en", "next": "/appraisal/"})
+    assert "Talk to" in secretary.get("/appraisal/").get_data(as_text=True)

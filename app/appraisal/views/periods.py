@@ -19,7 +19,7 @@ from app.appraisal.forms import CloseForm, PeriodForm, SampleForm, TemplateForm,
 from app.appraisal.labels import STATUS_LABELS, TASK_LABELS, TEMPLATE_LABELS
 from app.appraisal.meetings import meeting_label
 from app.appraisal.models import AppraisalPeriod
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.common.excel import send_xlsx
 from app.common.forms import SearchForm
 from app.errors import errors_on
@@ -30,7 +30,7 @@ from app.orgs.models import Org
 @bp.route("/")
 @login_required
 def inbox():
-    box = queries.inbox(current_user)
+    today = timeutil.today()
 
     def overview_url(group: queries.InboxGroup) -> str:
         """The list holding all of a kind: the overview of the org one oversees, filtered."""
@@ -45,12 +45,18 @@ def inbox():
             **spot,
         )
 
-    return render_template(
-        "appraisal/inbox.html",
-        box=box,
-        overview_url=overview_url,
-        **inbox_labels(),
-    )
+    def groups() -> str:
+        return render_template(
+            "appraisal/_inbox_groups.html",
+            box=queries.inbox(current_user, today=today),
+            overview_url=overview_url,
+            **inbox_labels(),
+        )
+
+    # Rendered once per change of what the inbox reads, for the user and the day.
+    key = ("appraisal.inbox.html", current_user.id, current_user.is_active, today)
+    html = versions.fragment(queries.TOPICS, key, groups)
+    return render_template("appraisal/inbox.html", groups=html)
 
 
 def inbox_labels() -> dict:
