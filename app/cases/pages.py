@@ -242,11 +242,16 @@ def board_points(user: User) -> list[tuple[int, str]]:
 
 
 def can_intake(user: User) -> bool:
-    """Whether ``user`` may register a case at any point (one query)."""
-    stmt = select(ServicePoint.id).where(
-        ServicePoint.is_active, ServicePoint.id.in_(staffed_points(user))
-    )
-    return db.session.scalar(stmt.limit(1)) is not None
+    """Whether ``user`` may register a case at any point: one query, once per change of the
+    points, the tree or the grants (the home page and my cases ask on every view)."""
+
+    def compute() -> bool:
+        stmt = select(ServicePoint.id).where(
+            ServicePoint.is_active, ServicePoint.id.in_(staffed_points(user))
+        )
+        return db.session.scalar(stmt.limit(1)) is not None
+
+    return versions.cached(("points",), ("can_intake", user.id, user.is_active), compute)
 
 
 # Who staffs or supervises which point changes with the points, the tree and the grants.
