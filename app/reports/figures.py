@@ -26,7 +26,7 @@ from app.reports.settings import RateRules
 
 # The tables each topic watches ("roster", which holds the members, orgs and role grants, is
 # registered by app.roster.search; app/appraisal/overview.py reads the "appraisal" topic too).
-versions.watch("cases", "service_case", "evaluation", "case_step")
+versions.watch("cases", "service_case", "evaluation", "case_step", "applicant")
 versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 versions.watch("catalogue", "service_item", "item_agent")
 versions.watch("network", "service_point", "duty_rota", "volunteer_profile")
