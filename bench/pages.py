@@ -65,10 +65,10 @@ def run(app, quick: bool = False) -> list[Figure]:
         ("committee dashboard", committee, "/reports/"),
     ]  # fmt: skip
     figures = [page_figure(app, client, label, url, n, bare) for label, client, url in pages]
-    return figures + _cold(app, n, bare, committee, secretary)
+    return figures + _cold(app, n, bare, committee, secretary, district)
 
 
-def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
+def _cold(app, n: int, bare: list[float], committee, secretary, district: int) -> list[Figure]:
     """The pages whose figures are computed once per change of their data (app/common/
     versions.py), as the first view after a change sees them: the memo emptied before each
     request. (The figures above are the warm views.)"""
@@ -77,6 +77,7 @@ def _cold(app, n: int, bare: list[float], committee, secretary) -> list[Figure]:
     pages = [
         ("roster list page 1 (committee), cold", committee, "/roster/"),
         ("inbox (committee), cold", committee, "/appraisal/"),
+        ("case board, district centre (committee), cold", committee, f"/cases/points/{district}"),
         ("home page (committee), cold", committee, "/"),
         ("home page (secretary), cold", secretary, "/"),
         ("six-rate report (committee), cold", committee, "/reports/rates"),
