@@ -19,7 +19,7 @@ from sqlalchemy import Select, func, or_, select
 from app import policy
 from app.appraisal.labels import GRADE_LABELS, STATUS_LABELS
 from app.appraisal.models import Appraisal, AppraisalPeriod, Grade
-from app.appraisal.responsibility import Coverage, coverage_for_rows
+from app.appraisal.responsibility import coverage_for_rows
 from app.auth.models import User
 from app.common import versions
 from app.common.pagination import Page
@@ -34,6 +34,7 @@ PER_PAGE = 50
 # The summary reads the records (app/reports/figures.py registers the same tables for its
 # figures; a table may belong to a topic twice without harm).
 versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
+_BY_BRANCH_TOPICS = ("appraisal", "roster")
 
 
 @dataclass
@@ -81,6 +82,15 @@ class SummaryRow:
     can_open: bool
 
 
+@dataclass(frozen=True)
+class CoverageCount:
+    """How many checklist items a record's talks and visits met, of how many (plain values:
+    the page is kept beyond the session that read it)."""
+
+    met: int
+    total: int
+
+
 @dataclass
 class OverviewPage:
     tally: Tally
@@ -88,7 +98,7 @@ class OverviewPage:
     branches: list[SummaryRow] | None = None  # the summary by the level below, or else:
     page: Page | None = None  # the page of record rows
     org_names: dict[int, str] = field(default_factory=dict)
-    coverage: dict[int, Coverage] = field(default_factory=dict)
+    coverage: dict[int, CoverageCount] = field(default_factory=dict)
 
 
 def has_branches(org: Org) -> bool:
@@ -133,6 +143,30 @@ def overview_page(
     if has_branches(org) and not (records or status or q or sampled):
         branches, tally = _by_branch(user, period, org, scoped)
         return OverviewPage(tally=tally, whole=whole, branches=branches)
+    if q:  # a search is answered each time (its text stays out of the kept keys)
+        return _records_page(user, period, org, scoped, whole, status, page, q, sampled)
+    # A page of records is kept per change of the records, the roster (names, orgs, grants)
+    # or the key persons' talks (the coverage column), for the reader and the page asked.
+    key = ("appraisal.overview", user.id, user.is_active, period.id, org.id, status, page, sampled)
+    return versions.cached(
+        (*_BY_BRANCH_TOPICS, "responsibility"),
+        key,
+        lambda: _records_page(user, period, org, scoped, whole, status, page, q, sampled),
+    )
+
+
+def _records_page(
+    user: User,
+    period: AppraisalPeriod,
+    org: Org,
+    scoped,
+    whole: bool,
+    status: str,
+    page: int,
+    q: str,
+    sampled: str,
+) -> OverviewPage:
+    """One page of the records asked for, with the org's tally and the rows' coverage."""
     tally = _tally(scoped, period)
     filters = _filters(status, q, sampled)
     if q or sampled:  # one count of the rows asked for; the tally counts the whole org
@@ -145,9 +179,11 @@ def overview_page(
     out = OverviewPage(tally=tally, whole=whole, page=_rows(scoped, filters, page, total or 0))
     orgs = _orgs({r.org_id for r in out.page.items})
     out.org_names = org_labels(orgs.values())
-    out.coverage = coverage_for_rows(
-        period.year, period.quarter, [(r.id, r.member_id, orgs[r.org_id]) for r in out.page.items]
-    )
+    rows = [(r.id, r.member_id, orgs[r.org_id]) for r in out.page.items]
+    out.coverage = {
+        record_id: CoverageCount(c.met, c.total)
+        for record_id, c in coverage_for_rows(period.year, period.quarter, rows).items()
+    }
     return out
 
 
@@ -185,7 +221,7 @@ def _by_branch(
     (the orgs and role grants are the roster's) for each reader, period and org."""
     key = ("appraisal_by_branch", user.id, user.is_active, period.id, org.id)
     return versions.cached(
-        ("appraisal", "roster"), key, lambda: _compute_by_branch(user, period, org, scoped)
+        _BY_BRANCH_TOPICS, key, lambda: _compute_by_branch(user, period, org, scoped)
     )
 
 

@@ -140,3 +140,38 @@ def test_the_kept_summary_follows_each_change_of_the_records(world):
     # Another reader's summary is their own (a mentor sees only their mentees' records).
     ov = overview.overview_page(world.sec_a, world.period, world.tree.branch_a)
     assert ov.branches is None and ov.tally.total == 7
+
+
+def test_the_kept_page_of_records_follows_each_change(world):
+    """A branch's page of records is kept per change of the records, the roster or the key
+    persons' talks: a submitted record and a key person added show on the next view."""
+    from datetime import date
+
+    from app.appraisal import responsibility
+
+    def page():
+        return overview.overview_page(world.sec_a, world.period, world.tree.branch_a)
+
+    first = page()
+    assert first.tally.counts == {"draft": 7}
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    second = page()
+    assert second.tally.counts == {"draft": 6, "submitted": 1}
+    row = next(r for r in second.page.items if r.member_id == world.alice.id)
+    assert row.status == "submitted"
+    assert second.coverage[row.id].met == 0
+    record = world.record(world.alice)
+    person = responsibility.add_person(world.alice_user, record, "马建军", "", True)
+    db.session.commit()
+    item = responsibility.coverage(record).missing()[0]
+    responsibility.log_contact(
+        world.alice_user, record, person.id, "talk", date(2026, 9, 15), "谈心", item.id
+    )
+    db.session.commit()
+    assert page().coverage[row.id].met == 1
+    world.alice.name = "爱丽丝改"
+    db.session.commit()
+    assert "爱丽丝改" in {r.name for r in page().page.items}

@@ -128,7 +128,7 @@ def _sheets() -> dict[str, Sheet]:
         "periodic": Sheet("/reports/periodic", ["六率", "党员写实考核结果"], 3),
         "comparison": Sheet("/reports/comparison", ["评比"], 2),
         "rates": Sheet("/reports/rates", ["六率", "群众评价满意率"], 2),
-        "dashboard": Sheet("/reports/", ["数据看板", "各支部各环节考核进度"], 10),
+        "dashboard": Sheet("/reports/", ["数据看板", "各组织各环节考核进度"], 10),
         "point": Sheet(f"/reports/points/{point.id}", ["数据看板", point.name], 6),
         "inspection": Sheet(f"/network/inspections/{inspection.id}/notice", [inspection.title], 2),
     }
