@@ -44,6 +44,8 @@ RATES = ("cases", "network", "catalogue", "roster", "accounts")
 ITEMS = ("catalogue", "roster")
 APPRAISAL = ("appraisal", "roster")
 ORGS = ("roster",)  # the orgs a user's grants reach
+# An org's dashboard page: every panel above (its rendered body is kept under all of them).
+DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accounts")
 
 
 def settings_key() -> tuple[tuple[int, RateRules], ...]:

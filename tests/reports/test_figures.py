@@ -166,3 +166,24 @@ def test_the_pages_run_a_fixed_number_of_queries_cold_and_warm(world, login_as, 
         assert _count(c, count_queries, url, cold=True) == cold
         assert _count(c, count_queries, url, cold=False) == warm
         assert warm < cold
+
+
+def test_the_dashboard_page_shows_each_change_and_each_readers_own(world, login_as):
+    """The dashboard's body is kept per change of what its panels read, per reader, org and
+    day: a new case shows at once, and a secretary never sees the committee's page."""
+    import re
+
+    with time_machine.travel(NOW, tick=False):
+        committee = login_as(world.cmte)
+        secretary = login_as(world.sec_a)
+
+        def figures(client) -> list[str]:
+            html = client.get("/reports/").get_data(as_text=True)
+            return re.findall(r'<span class="key-figure-value[^"]*">(?:<a [^>]*>)?([^<]+)', html)
+
+        assert figures(committee)[1] == "7"  # open cases
+        mine = secretary.get("/reports/").get_data(as_text=True)
+        assert world.tree.branch_a.name in mine and world.room_b.name not in mine
+        dashboard_data._case(world, world.tree.room_a, world.civil, "handling", world.member_a)
+        assert figures(committee)[1] == "8"
+        assert world.room_b.name in committee.get("/reports/").get_data(as_text=True)

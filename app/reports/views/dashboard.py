@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from app import policy
 from app.appraisal.labels import STATUS_LABELS as STEP_LABELS
 from app.cases.labels import STATUS_LABELS as CASE_STATE_LABELS
+from app.common import versions
 from app.orgs.models import SERVICE_LEVEL_LABELS
-from app.reports import bp, dashboard, dashboard_charts
+from app.reports import bp, dashboard, dashboard_charts, figures
 from app.reports.labels import RATE_NAMES
 from app.volunteers.labels import CATEGORY_LABELS, LEVEL_LABELS
 
@@ -39,13 +40,22 @@ def index():
             abort(403)
         return redirect(url_for("reports.point_dashboard", sp_id=points[0].id))
     d = dashboard.org_dashboard(current_user, request.args.get("org", type=int))
-    return render_template(
-        "reports/dashboard.html",
-        d=d,
-        charts=dashboard_charts.for_org(d),
-        labels=_labels(),
-        quarter_label=dashboard_charts.quarter_label,
-    )
+
+    def body() -> str:
+        return render_template(
+            "reports/_dashboard_body.html",
+            d=d,
+            charts=dashboard_charts.for_org(d),
+            labels=_labels(),
+            quarter_label=dashboard_charts.quarter_label,
+        )
+
+    # Rendered once per change of what the panels read, for the user, the org, the day (the
+    # overdue cases, the quarter) and the rules in force.
+    key = ("reports.dashboard.html", current_user.id, d.org.id, d.panels.today)
+    key = (*key, figures.settings_key())
+    html = versions.fragment(figures.DASHBOARD_PAGE, key, body)
+    return render_template("reports/dashboard.html", d=d, body=html)
 
 
 @bp.route("/points/<int:sp_id>")
