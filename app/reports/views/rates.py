@@ -9,11 +9,11 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.cases.labels import STATUS_LABELS as CASE_STATUS_LABELS
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.errors import errors_on
 from app.extensions import db
 from app.orgs.models import SERVICE_LEVEL_LABELS
-from app.reports import bp, rows
+from app.reports import bp, figures, rows
 from app.reports.forms import SettingsForm
 from app.reports.labels import MISSING_LABELS, PART_LABELS, RATE_NAMES
 from app.reports.periods import Period
@@ -31,15 +31,25 @@ def _period() -> Period:
 @login_required
 def rates_index():
     policy.require(current_user, "report.view")
-    page = rates_page(current_user, request.args.get("of"), _period(), timeutil.today())
-    return render_template(
-        "reports/rates_index.html",
-        p=page,
-        names=RATE_NAMES,
-        can_settings=page.root is not None
-        and policy.can(current_user, "report.settings", page.root),
-        can_compare=policy.can(current_user, "report.compare", page.root),
-    )
+    subject, _choices = resolve(current_user, request.args.get("of"))  # NotFound out of reach
+    today = timeutil.today()
+
+    def body() -> str:
+        page = rates_page(current_user, request.args.get("of"), _period(), today)
+        return render_template(
+            "reports/_rates_body.html",
+            p=page,
+            names=RATE_NAMES,
+            can_settings=page.root is not None
+            and policy.can(current_user, "report.settings", page.root),
+            can_compare=policy.can(current_user, "report.compare", page.root),
+        )
+
+    # Rendered once per change of what the rates read, for the reader, the query (subject and
+    # period), the day (the periods offered) and the rules in force.
+    key = ("reports.rates.html", current_user.id, request.query_string, today)
+    html = versions.fragment(figures.RATES, (*key, figures.settings_key()), body)
+    return render_template("reports/rates_index.html", subject=subject, body=html)
 
 
 @bp.route("/rates/<rate_code>/<rate_part>")
