@@ -35,6 +35,9 @@ PER_PAGE = 50
 # figures; a table may belong to a topic twice without harm).
 versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 _BY_BRANCH_TOPICS = ("appraisal", "roster")
+# An overview page: the records and quarters, the roster, and the key persons' talks (the
+# checklists' coverage of the records shown).
+PAGE_TOPICS = (*_BY_BRANCH_TOPICS, "responsibility")
 
 
 @dataclass
@@ -149,7 +152,7 @@ def overview_page(
     # or the key persons' talks (the coverage column), for the reader and the page asked.
     key = ("appraisal.overview", user.id, user.is_active, period.id, org.id, status, page, sampled)
     return versions.cached(
-        (*_BY_BRANCH_TOPICS, "responsibility"),
+        PAGE_TOPICS,
         key,
         lambda: _records_page(user, period, org, scoped, whole, status, page, q, sampled),
     )

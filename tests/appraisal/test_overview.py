@@ -175,3 +175,28 @@ def test_the_kept_page_of_records_follows_each_change(world):
     world.alice.name = "爱丽丝改"
     db.session.commit()
     assert "爱丽丝改" in {r.name for r in page().page.items}
+
+
+def test_the_kept_page_follows_changes_and_never_keeps_a_form_token(world, login_as):
+    """The overview's body is kept per change, reader and query, except where it holds the
+    batch form: each session then gets its own CSRF token."""
+    c = login_as(world.sec_a)
+    url = _url(world, world.tree.branch_a)
+    assert 'href="/appraisal/periods/' in c.get(url).get_data(as_text=True)
+    a = world.record(world.alice)
+    fill(a)
+    apply(a, "submit", world.alice_user, expected_version=None)
+    db.session.commit()
+    html = c.get(url).get_data(as_text=True)
+    assert f'status=submitted">{overview.labels()["status_names"]["submitted"]} (1)' in html
+    mentor = login_as(world.mentor_a).get(url).get_data(as_text=True)
+    assert 'id="partial"' in mentor and 'id="partial"' not in html
+    batch_url = _url(world, world.tree.group_a, status="submitted")
+    tokens = set()
+    for user in (world.leader_a, world.leader_a):
+        page = login_as(user).get(batch_url).get_data(as_text=True)
+        form = page[page.index('<form method="post" id="batch"') :]
+        found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert found
+        tokens.add(found.group(1))
+    assert len(tokens) == 2

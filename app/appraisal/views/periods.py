@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import policy
@@ -256,7 +257,10 @@ def list_args() -> dict[str, str]:
 
 def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
     """The overview page as the query string asks for it (state, search, sample, page),
-    with the batch form it offers (``batch_form`` as posted, its errors beside its fields)."""
+    with the batch form it offers (``batch_form`` as posted, its errors beside its fields).
+    Its body is rendered once per change of what it reads, for the reader and the query,
+    unless it holds a batch form (a CSRF token) or answers a search (its text stays out of
+    the kept keys)."""
     status = request.args.get("status", "")
     if status not in STATUS_LABELS:
         status = ""
@@ -264,6 +268,23 @@ def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
     search.validate()
     search.q.render_kw = {"placeholder": _("Member's name or pinyin")}
     q = search.q.data if not search.q.errors else ""
+
+    def body() -> str:
+        return _overview_body(period, org, status, search, q, batch_form)
+
+    offers = not period.is_closed and batch.offers(current_user, org, status)
+    if offers or q or batch_form is not None:
+        html = Markup(body())  # noqa: S704 - rendered by Jinja, escaped
+    else:
+        key = ("appraisal.overview.html", current_user.id, current_user.is_active)
+        key = (*key, period.id, org.id, request.query_string, timeutil.today())
+        html = versions.fragment(overviews.PAGE_TOPICS, key, body)
+    return render_template("appraisal/overview.html", period=period, org=org, body=html)
+
+
+def _overview_body(
+    period: AppraisalPeriod, org: Org, status: str, search: SearchForm, q: str, batch_form
+) -> str:
     sampled = request.args.get("sampled", "")
     ov = overviews.overview_page(
         current_user,
@@ -289,7 +310,7 @@ def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
     # The summary's links: "<prefix><branch id>", the prefix built once for the page.
     branch_url = url_for("appraisal.overview", period_id=period.id, org_id=0)[:-1]
     return render_template(
-        "appraisal/overview.html",
+        "appraisal/_overview_body.html",
         period=period,
         org=org,
         ov=ov,
