@@ -7,16 +7,32 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.appraisal.labels import STATUS_LABELS
-from app.common import timeutil
+from app.common import timeutil, versions
 from app.common.urls import safe_next
 from app.extensions import db
 from app.home.forms import LanguageForm
 from app.home.services import home_page
 from app.network.duty_labels import SLOT_LABELS
 from app.network.duty_pages import on_duty_today
+from app.reports import figures
 from app.reports.dashboard_home import home_figures
 
 bp = Blueprint("home", __name__)
+
+# What the home page shows: the to-dos (appraisal, key persons' talks), one's cases, the
+# figures of one's scope (cases, items, points, accounts), who is on duty, one's roles.
+versions.watch("duty", "duty_rota", "duty_shift")
+TOPICS = (
+    "appraisal",
+    "responsibility",
+    "cases",
+    "catalogue",
+    "network",
+    "points",
+    "roster",
+    "accounts",
+    "duty",
+)
 
 
 @bp.route("/")
@@ -25,14 +41,21 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     today = timeutil.today()
-    return render_template(
-        "home/index.html",
-        page=home_page(current_user, today),
-        on_duty_today=on_duty_today(current_user, today),
-        duty_slot_labels=SLOT_LABELS,
-        report_figures=home_figures(current_user, today),
-        status_labels=STATUS_LABELS,
-    )
+
+    def body() -> str:
+        return render_template(
+            "home/_body.html",
+            page=home_page(current_user, today),
+            on_duty_today=on_duty_today(current_user, today),
+            duty_slot_labels=SLOT_LABELS,
+            report_figures=home_figures(current_user, today),
+            status_labels=STATUS_LABELS,
+        )
+
+    # Rendered once per change of anything it shows, for the user, the day and the rules in
+    # force (the satisfaction rate).
+    key = ("home.body", current_user.id, current_user.is_active, today, figures.settings_key())
+    return render_template("home/index.html", body=versions.fragment(TOPICS, key, body))
 
 
 @bp.route("/lang", methods=["POST"])

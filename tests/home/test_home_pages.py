@@ -132,3 +132,19 @@ def test_a_group_leader_sees_the_quarter_per_state_in_the_group(world, login_as)
     page = login_as(world.leader_a).get("/").get_data(as_text=True)
     assert 'id="home-progress"' in page and "2026年第3季度" in page
     assert 'id="home-progress"' not in login_as(world.alice_user).get("/").get_data(as_text=True)
+
+
+def test_the_kept_home_page_shows_each_change_and_each_users_own(world, login_as):
+    """The home page's body is kept per change of what it shows, per user and day: a record
+    submitted shows at once among the signer's to-dos, and each user gets their own page."""
+    from app.common import versions
+
+    versions.bump(db.session, versions.topics())  # every topic written once, as in use
+    db.session.commit()
+    leader, secretary = login_as(world.leader_a), login_as(world.sec_a)
+    assert "爱丽丝" not in leader.get("/").get_data(as_text=True)
+    assert world.sec_a.display_name in secretary.get("/").get_data(as_text=True)
+    _submit(world, world.alice, world.alice_user)
+    page = leader.get("/").get_data(as_text=True)
+    assert "爱丽丝" in page and world.leader_a.display_name in page
+    assert world.leader_a.display_name not in secretary.get("/").get_data(as_text=True)
