@@ -16,6 +16,7 @@ connection) must call :func:`bump` themselves.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -26,13 +27,17 @@ from typing import Any, TypeVar
 from flask import has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy import BigInteger, Engine, String, event, select, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _VOLATILE: dict[str, set[str]] = {}  # table name -> columns whose updates change no topic
@@ -70,6 +75,31 @@ def ignore(table: str, *columns: str) -> None:
 def topics() -> set[str]:
     """Every topic some package watches."""
     return set().union(*_TOPICS.values())
+
+
+def ensure_tokens(engine: Engine) -> None:
+    """Give every watched topic a token row if it has none, in its own transaction; tokens
+    already there are kept (a restart leaves every kept figure valid). Run as the server
+    starts: a topic nobody has written yet (no duty rota, no key person) is otherwise never
+    kept, and every page reading it is computed on every view. Does nothing before the
+    first migration."""
+    try:
+        with engine.begin() as conn:
+            if not sa_inspect(conn).has_table(DataVersion.__tablename__):
+                return
+            have = set(conn.scalars(select(DataVersion.topic)))
+            missing = sorted(topics() - have)
+            if not missing:
+                return
+            insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}.get(engine.dialect.name)
+            for topic in missing:
+                values = {"topic": topic, "token": _new_token()}
+                if insert is None:
+                    conn.execute(DataVersion.__table__.insert().values(**values))
+                else:  # another server starting at the same time may have written it
+                    conn.execute(insert(DataVersion).values(**values).on_conflict_do_nothing())
+    except SQLAlchemyError:
+        log.warning("figure tokens not set at start: the database is not reachable")
 
 
 def _new_token() -> int:

@@ -122,3 +122,24 @@ def test_a_login_leaves_the_accounts_figures_kept(tree, login_as):
     user.is_active = False
     db.session.commit()
     assert versions.tokens(("accounts",)) != before
+
+
+def test_every_topic_gets_a_token_at_start_and_keeps_the_ones_it_has(tree):
+    """A topic nobody has written yet gets a token as the server starts (so what reads it is
+    kept); a topic that has one keeps it (a restart leaves the kept figures valid)."""
+    from app.common.versions import DataVersion
+
+    make_member(tree.group_a)
+    db.session.execute(DataVersion.__table__.delete().where(DataVersion.topic == "duty"))
+    db.session.commit()
+    roster = versions.tokens(("roster",))
+    assert versions.tokens(("duty",)) is None
+    versions.ensure_tokens(db.engine)
+    db.session.expire_all()
+    db.session.commit()
+    assert versions.tokens(("duty",)) is not None
+    assert versions.tokens(("roster",)) == roster
+    duty = versions.tokens(("duty",))
+    versions.ensure_tokens(db.engine)
+    db.session.commit()
+    assert versions.tokens(("duty",)) == duty
