@@ -35,8 +35,9 @@ PER_PAGE = 50
 # figures; a table may belong to a topic twice without harm).
 versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 _BY_BRANCH_TOPICS = ("appraisal", "roster")
-# An overview page: the records and quarters, the roster, and the key persons' talks (the
-# checklists' coverage of the records shown).
+# An overview page: the records and quarters, the roster, and the key persons' talks and the
+# checklists they are tagged against (the coverage of the records shown).
+versions.watch("responsibility", "checklist_item")
 PAGE_TOPICS = (*_BY_BRANCH_TOPICS, "responsibility")
 
 
