@@ -59,3 +59,16 @@ def test_the_kept_inbox_follows_the_language(world, login_as):
     english = _main(c.get("/appraisal/").get_data(as_text=True))
     assert 'lang="en"' in c.get("/appraisal/").get_data(as_text=True)
     assert english != chinese
+
+
+def test_a_revoked_grant_closes_the_kept_overview_and_inbox(world, login_as):
+    _every_topic_written()
+    c = login_as(world.sec_a)
+    url = _url(world, world.tree.branch_a)
+    assert c.get(url).status_code == 200
+    c.get("/appraisal/")
+    for grant in list(world.sec_a.grants):
+        db.session.delete(grant)
+    db.session.commit()
+    assert c.get(url).status_code in (403, 404)
+    assert url not in c.get("/appraisal/").get_data(as_text=True)
