@@ -273,7 +273,7 @@ def render_overview(period: AppraisalPeriod, org: Org, batch_form=None):
         return _overview_body(period, org, status, search, q, batch_form)
 
     offers = not period.is_closed and batch.offers(current_user, org, status)
-    if offers or q or batch_form is not None:
+    if offers or request.args.get("q") or batch_form is not None:
         html = Markup(body())  # noqa: S704 - rendered by Jinja, escaped
     else:
         key = ("appraisal.overview.html", current_user.id, current_user.is_active)
