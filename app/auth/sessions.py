@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User, UserSession
+from app.common import versions
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -41,10 +42,11 @@ def load_session_user(token: str) -> User | None:
     """The active user behind a cookie token, or None when the session is gone or expired."""
     if not token or len(token) > 100:
         return None
-    # One statement: the session, its user and the user's grants (with their orgs).
+    # One statement: the session, its user and the user's grants (with their orgs), and the
+    # kept figures' tokens for the request (app/common/versions.py).
     row = (
         db.session.execute(
-            select(UserSession, User)
+            select(UserSession, User, versions.tokens_column())
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == _digest(token))
             .options(joinedload(User.grants).joinedload(RoleGrant.org))
@@ -54,7 +56,8 @@ def load_session_user(token: str) -> User | None:
     )
     if row is None:
         return None
-    sess, user = row
+    sess, user, topic_tokens = row
+    versions.prime(topic_tokens)
     if sess.revoked_at is not None:
         return None
     now = utcnow()

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from flask import has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import BigInteger, Engine, String, event, select, update
+from sqlalchemy import BigInteger, Engine, String, cast, event, func, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -132,6 +132,27 @@ def _read(topics: tuple[str, ...]) -> dict[str, int]:
             db.session.execute(select(DataVersion.topic, DataVersion.token)).all()
         )
     return known
+
+
+def tokens_column() -> Any:
+    """Every topic's token as one text ("topic:token,…"): a scalar subquery the request's
+    first statement (the session's, app/auth/sessions.py) carries, so that the tokens come
+    without a round trip of their own (on PostgreSQL a fifth of a warm page). ``prime``
+    keeps what it read."""
+    pair = DataVersion.topic + ":" + cast(DataVersion.token, String)
+    return select(func.aggregate_strings(pair, ",")).scalar_subquery()
+
+
+def prime(text: str | None) -> None:
+    """Keep for this request the tokens ``tokens_column`` read (as ``_read`` would have)."""
+    if not has_request_context():
+        return
+    known: dict[str, int] = {}
+    for part in (text or "").split(","):
+        topic, _sep, token = part.rpartition(":")
+        if topic and token.lstrip("-").isdigit():
+            known[topic] = int(token)
+    db.session.info[_READ] = known
 
 
 def tokens(topics: tuple[str, ...]) -> tuple[int, ...] | None:

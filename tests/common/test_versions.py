@@ -143,3 +143,17 @@ def test_every_topic_gets_a_token_at_start_and_keeps_the_ones_it_has(tree):
     versions.ensure_tokens(db.engine)
     db.session.commit()
     assert versions.tokens(("duty",)) == duty
+
+
+def test_a_page_reads_the_tokens_with_the_session_not_apart(tree, login_as, count_queries):
+    """The figures' tokens come with the session's statement: a kept page runs no statement
+    of its own for them, and still shows a change made by another request at once."""
+    make_member(tree.group_a, name="张三")
+    client = login_as(make_user("cmte", (Role.COMMITTEE, tree.committee)))
+    client.get("/roster/")
+    with count_queries() as q:
+        assert "张三" in client.get("/roster/").get_data(as_text=True)
+    assert not any(s.lstrip().startswith("SELECT data_version") for s in q.statements)
+    assert any("data_version" in s and "user_session" in s for s in q.statements)
+    make_member(tree.group_a, name="李四")
+    assert "李四" in client.get("/roster/").get_data(as_text=True)
