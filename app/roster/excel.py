@@ -10,21 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from app import audit, policy
 from app.auth.models import User
-from app.common.crypto import field_decrypter
 from app.common.excel import new_workbook, temp_path, write_text
-from app.common.idcard import mask_id, mask_phone
 from app.common.timeutil import to_local, utcnow
 from app.errors import PermissionDenied
 from app.extensions import db
-from app.orgs.models import Org, ServicePoint
+from app.orgs.models import Org
 from app.roster import search
-from app.roster.columns import BOOL_KEYS, COLUMNS, DATE_KEYS, sheet_choices, zh_labels
-from app.roster.models import Member, Skill, member_skill
-from app.roster.privacy import mask_address
+from app.roster.columns import COLUMNS, sheet_choices
+from app.roster.export_rows import ROW_COLUMNS, Cells, skill_names, write_row
+from app.roster.models import Member
 
 _OPTIONS_SHEET = "选项"
 
@@ -126,140 +124,6 @@ def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None =
     return ws, row + 1
 
 
-# What the export reads of each member: Core rows, not ORM objects (100,000 of them).
-_ROW = (
-    Member.id,
-    Member.name,
-    Member.gender,
-    Member.ethnicity,
-    Member.birth_date,
-    Member.id_number_enc,
-    Member.phone_enc,
-    Member.address_enc,
-    Member.education,
-    Member.work_unit,
-    Member.job_title,
-    Member.occupation,
-    Member.joined_on,
-    Member.full_member_on,
-    Member.membership,
-    Member.org_id,
-    Member.post_kind,
-    Member.agent_source,
-    Member.service_point_id,
-    Member.party_status,
-    Member.is_mobile,
-    Member.mobile_destination,
-    Member.is_lost_contact,
-    Member.lost_contact_since,
-    Member.is_hardship,
-)
-_YES_NO = {True: "是", False: "否"}
-
-
-class _Cells:
-    """Turns a member's row into its cells in column order. Everything the same for every row
-    (labels, organisation and service point names) is looked up once per export."""
-
-    def __init__(self, orgs: dict[int, Org], unmasked: bool) -> None:
-        self.labels = zh_labels()
-        self.unmasked = unmasked
-        self.decrypt = field_decrypter()
-        # org id -> (branch id, branch name, group name)
-        self.places: dict[int, tuple[int | None, str, str]] = {}
-        for org in orgs.values():
-            branch = orgs.get(org.branch_id) if org.branch_id != org.id else org
-            group = org if branch is not org else None
-            self.places[org.id] = (
-                org.branch_id,
-                branch.name if branch else "",
-                group.name if group else "",
-            )
-        self.service_points: dict[int, str] = dict(
-            db.session.execute(select(ServicePoint.id, ServicePoint.name)).all()
-        )
-
-    def place(self, org_id: int) -> tuple[int | None, str, str]:
-        return self.places.get(org_id, (None, "", ""))
-
-    def __call__(self, m: Row, skills: str) -> tuple[Any, ...]:
-        (
-            member_id, name, gender, ethnicity, birth_date, id_number_enc, phone_enc,
-            address_enc, education, work_unit, job_title, occupation, joined_on, full_member_on,
-            membership, org_id, post_kind, agent_source, service_point_id, party_status,
-            is_mobile, mobile_destination, is_lost_contact, lost_contact_since, is_hardship,
-        ) = m  # fmt: skip
-        decrypt, labels = self.decrypt, self.labels
-        id_number = decrypt(id_number_enc)
-        phone = decrypt(phone_enc) if phone_enc else ""
-        address = decrypt(address_enc) if address_enc else ""
-        if not self.unmasked:
-            id_number = mask_id(id_number)
-            phone = mask_phone(phone) if phone else ""
-            address = mask_address(address)
-        _branch_id, branch, group = self.place(org_id)
-        # In the order of COLUMNS (checked below, where _CELL_KEYS is defined).
-        return (
-            member_id, name, labels["gender"].get(gender, gender), ethnicity, birth_date,
-            id_number, phone, education, work_unit, job_title, joined_on, full_member_on,
-            labels["membership"].get(membership, membership), branch, group,
-            labels["post_kind"].get(post_kind, post_kind),
-            labels["agent_source"].get(agent_source or "", ""),
-            self.service_points.get(service_point_id, ""), skills,
-            labels["party_status"].get(party_status, party_status),
-            _YES_NO[bool(is_mobile)], mobile_destination, _YES_NO[bool(is_lost_contact)],
-            lost_contact_since, _YES_NO[bool(is_hardship)], occupation, address,
-        )  # fmt: skip
-
-
-_CELL_KEYS = (
-    "id", "name", "gender", "ethnicity", "birth_date", "id_number", "phone", "education",
-    "work_unit", "job_title", "joined_on", "full_member_on", "membership", "branch", "group",
-    "post_kind", "agent_source", "service_point", "skills", "party_status", "is_mobile",
-    "mobile_destination", "is_lost_contact", "lost_contact_since", "is_hardship", "occupation",
-    "address",
-)  # fmt: skip
-if _CELL_KEYS != tuple(key for key, _h, _w in COLUMNS):
-    raise RuntimeError("_Cells.__call__ no longer writes the cells in the order of COLUMNS")
-
-
-# How each column is written: the system number as a number, dates as real Excel dates,
-# yes/no as plain strings, everything else as text (quote-prefixed when it could be a formula).
-_NUMBER, _DATE, _PLAIN, _TEXT = range(4)
-_KINDS = tuple(
-    _NUMBER if key == "id" else _DATE if key in DATE_KEYS else _PLAIN if key in BOOL_KEYS else _TEXT
-    for key, _h, _w in COLUMNS
-)
-
-
-def _write_row(ws, row: int, cells: tuple[Any, ...], fmts) -> None:
-    text, quoted, day = fmts["text"], fmts["quoted"], fmts["date"]
-    for col, (kind, value) in enumerate(zip(_KINDS, cells, strict=True)):
-        if not value:  # empty text, no date (the system number is never 0)
-            continue
-        if kind == _TEXT:
-            write_text(ws, row, col, value, text, quoted)
-        elif kind == _DATE:
-            ws.write_datetime(row, col, value, day)
-        elif kind == _NUMBER:
-            ws.write_number(row, col, value)
-        else:
-            ws.write_string(row, col, value)
-
-
-def _skill_names(member_ids: list[int]) -> dict[int, str]:
-    """member id -> its skills' names, joined as the sheet shows them, for one batch."""
-    out: dict[int, list[str]] = {}
-    for member_id, name in db.session.execute(
-        select(member_skill.c.member_id, Skill.name)
-        .join(Skill, Skill.id == member_skill.c.skill_id)
-        .where(member_skill.c.member_id.in_(member_ids))
-        .order_by(member_skill.c.member_id, Skill.name)
-    ):
-        out.setdefault(member_id, []).append(name)
-    return {k: "，".join(v) for k, v in out.items()}
-
-
 def export_members(
     actor: User | None,
     filters: search.MemberFilters,
@@ -281,7 +145,7 @@ def export_members(
         raise PermissionDenied(_l("Only the party committee may export full ID numbers."))
     orgs = {o.id: o for o in db.session.scalars(select(Org))}
     roots = policy.subtrees(actor, "roster.read") if actor is not None else []
-    cells = _Cells(orgs, unmasked)
+    cells = Cells(orgs, unmasked)
     path = temp_path()
     try:
         wb = new_workbook(path, title="党员花名册")
@@ -289,7 +153,7 @@ def export_members(
         count = 0
         result = db.session.execute(_export_stmt(actor, filters, unmasked))
         for batch in result.partitions():
-            skills = _skill_names([m.id for m in batch])
+            skills = skill_names([m.id for m in batch])
             for m in batch:
                 branch_id, branch, _group = cells.place(m.org_id)
                 sheets.add(cells(m, skills.get(m.id, "")), branch_id, branch)
@@ -331,7 +195,7 @@ def _export_stmt(actor: User | None, filters: search.MemberFilters, unmasked: bo
         paths = policy.subtrees(actor, "roster.unmask")
         base = base.where(policy.in_subtrees(Member.org_id, paths))
     return (
-        base.with_only_columns(*_ROW)
+        base.with_only_columns(*ROW_COLUMNS)
         .join(Org, Org.id == Member.org_id)
         .order_by(Org.path, Member.surname_strokes, Member.name_pinyin, Member.id)
         .execution_options(yield_per=1000)
@@ -365,7 +229,7 @@ class _Sheets:
             self._start(name, f"{name}党员花名册")
         elif self.ws is None:
             self._start("花名册", None)
-        _write_row(self.ws, self.row, cells, self.fmts)
+        write_row(self.ws, self.row, cells, self.fmts)
         self.row += 1
 
     def close(self) -> None:
