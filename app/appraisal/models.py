@@ -79,9 +79,12 @@ DEFAULT_DIMENSIONS: list[dict[str, str]] = [
 CADRE_DIMENSIONS: list[dict[str, str]] = [
     {"key": "integrity", "label": "廉洁", "guidance": "遵守廉洁自律规定的情况。"},
     {"key": "diligence", "label": "勤政", "guidance": "履职尽责、深入基层、解决实际问题的情况。"},
-    {"key": "close_to_masses", "label": "密切联系群众",
-     "guidance": "联系群众、听取意见、为群众办实事的情况。"},
-]  # fmt: skip
+    {
+        "key": "close_to_masses",
+        "label": "密切联系群众",
+        "guidance": "联系群众、听取意见、为群众办实事的情况。",
+    },
+]
 
 
 class AppraisalTemplate(db.Model):

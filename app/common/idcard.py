@@ -12,9 +12,17 @@ from app.common.chinese import normalize_digits
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PROVINCES = {
-    *range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
-    *range(61, 66), 71, 81, 82, 83,
-}  # fmt: skip
+    *range(11, 16),
+    *range(21, 24),
+    *range(31, 38),
+    *range(41, 47),
+    *range(50, 55),
+    *range(61, 66),
+    71,
+    81,
+    82,
+    83,
+}
 _ID_RE = re.compile(r"^[1-9]\d{16}[\dX]$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

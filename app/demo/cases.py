@@ -172,10 +172,16 @@ def _start(scenario: str, rng: random.Random, today: date) -> date:
     """The working day a case of ``scenario`` was registered: open ones recently, overdue
     ones long enough ago, closed ones across the year."""
     back = {
-        "applied": (0, 2), "supplement": (1, 12), "handling": (0, 2), "joint": (2, 12),
-        "escalated": (0, 3), "overdue": (25, 45), "done": (1, 3), "delivered": (2, 6),
+        "applied": (0, 2),
+        "supplement": (1, 12),
+        "handling": (0, 2),
+        "joint": (2, 12),
+        "escalated": (0, 3),
+        "overdue": (25, 45),
+        "done": (1, 3),
+        "delivered": (2, 6),
         "follow_up": (8, 20),
-    }.get(scenario, (10, 200))  # fmt: skip
+    }.get(scenario, (10, 200))
     day = today - timedelta(days=rng.randint(*back) * 7 // 5)
     while not is_workday(day):
         day -= timedelta(days=1)

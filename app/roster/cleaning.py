@@ -49,9 +49,16 @@ def _text(raw: dict[str, Any], name: str, limit: int) -> str:
     return text[:limit] if len(text) > limit else text
 
 
-_GENDERS = {"男": Gender.MALE, "男性": Gender.MALE, "male": Gender.MALE, "m": Gender.MALE,
-            "女": Gender.FEMALE, "女性": Gender.FEMALE, "female": Gender.FEMALE,
-            "f": Gender.FEMALE}  # fmt: skip
+_GENDERS = {
+    "男": Gender.MALE,
+    "男性": Gender.MALE,
+    "male": Gender.MALE,
+    "m": Gender.MALE,
+    "女": Gender.FEMALE,
+    "女性": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "f": Gender.FEMALE,
+}
 
 # The validator's reasons, as translatable strings.
 ID_ERRORS = {
