@@ -8,7 +8,6 @@ and the demo (DEMO_MODE=1) may do: the app refuses to start otherwise (app/facto
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from collections.abc import Callable
@@ -55,24 +54,15 @@ def _field_cipher() -> AESGCM:
 
 def encrypt(plaintext: str) -> str:
     """Encrypt a short text; the result is ASCII and differs on every call."""
-    if plaintext == "":
-        return ""
-    nonce = os.urandom(12)
-    ct = _field_cipher().encrypt(nonce, plaintext.encode(), None)
-    return _PREFIX + base64.b64encode(nonce + ct).decode()
+    return field_encrypter()(plaintext)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
-    if not token.startswith(_PREFIX):
-        raise ValueError("unknown ciphertext format")
-    blob = base64.b64decode(token[len(_PREFIX) :])
-    return _field_cipher().decrypt(blob[:12], blob[12:], None).decode()
+    return field_decrypter()(token)
 
 
 def field_decrypter() -> Callable[[str], str]:
-    """decrypt, with the key resolved once: for a loop over many fields (an export)."""
+    """``decrypt`` with the key resolved once: for a loop over many fields (an export)."""
     decrypt_block = _field_cipher().decrypt
     b64decode, skip = base64.b64decode, len(_PREFIX)
 
@@ -88,7 +78,7 @@ def field_decrypter() -> Callable[[str], str]:
 
 
 def field_encrypter() -> Callable[[str], str]:
-    """encrypt, with the key resolved once: for a loop over many fields (an import)."""
+    """``encrypt`` with the key resolved once: for a loop over many fields (an import)."""
     encrypt_block = _field_cipher().encrypt
     urandom, b64encode = os.urandom, base64.b64encode
 
@@ -103,10 +93,7 @@ def field_encrypter() -> Callable[[str], str]:
 
 def blind_index(value: str, purpose: str) -> str:
     """A keyed hash for exact lookup and uniqueness without storing the value."""
-    if value == "":
-        return ""
-    key = _key("BLIND_INDEX_KEY", b"blind-index")
-    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return blind_indexer(purpose)(value)
 
 
 def blind_indexer(purpose: str) -> Callable[[str], str]:
