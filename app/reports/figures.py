@@ -31,6 +31,7 @@ versions.watch("appraisal", "appraisal", "appraisal_step", "appraisal_period")
 versions.watch("catalogue", "service_item", "item_agent")
 versions.watch("network", "service_point", "duty_rota", "volunteer_profile")
 versions.watch("accounts", "user_account")
+versions.watch("settings", ReportSettings)
 # A login writes its time on the account; no figure reads it (the health rate reads whether
 # the agents' accounts are active), so logging in leaves the figures over accounts kept.
 versions.ignore("user_account", "last_login_at")
@@ -49,7 +50,12 @@ DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accou
 
 
 def settings_key() -> tuple[tuple[int, RateRules], ...]:
-    """The rules in force in every tree (a row per tree, read in one query): a key part of
-    the figures that compute with them, so that saving the settings shows at once."""
-    rows = db.session.scalars(select(ReportSettings).order_by(ReportSettings.org_id))
-    return tuple((row.org_id, RateRules.of(row)) for row in rows)
+    """The rules in force in every tree (a row per tree, read in one query once per change of
+    the settings): a key part of the figures and pages that compute with them, so that saving
+    the settings shows at once."""
+
+    def compute() -> tuple[tuple[int, RateRules], ...]:
+        rows = db.session.scalars(select(ReportSettings).order_by(ReportSettings.org_id))
+        return tuple((row.org_id, RateRules.of(row)) for row in rows)
+
+    return versions.cached(("settings",), "reports.settings_key", compute)
