@@ -143,4 +143,10 @@ def make_app(url: str, **overrides):
         "RATELIMIT_ENABLED": False,
         **overrides,
     }
-    return create_app("development", **settings)
+    app = create_app("development", **settings)
+    from app.common.versions import ensure_tokens
+    from app.extensions import db
+
+    with app.app_context():
+        ensure_tokens(db.engine)  # as wsgi.py does when a server starts
+    return app
