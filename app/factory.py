@@ -34,7 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
-from app.common import assets, compression
+from app.common import assets, compression, lazytx
 from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
@@ -171,6 +171,9 @@ def register_extensions(app: Flask) -> None:
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _harden_sqlite(app)
+    else:
+        with app.app_context():
+            lazytx.install(db.engine)
 
 
 def _harden_sqlite(app: Flask) -> None:
