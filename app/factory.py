@@ -34,7 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
-from app.common import assets, compression, lazytx
+from app.common import assets, compression, jsontext, lazytx
 from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
@@ -151,6 +151,8 @@ def limiter_storage(config: Mapping) -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = jsontext.engine_options(options)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
