@@ -71,20 +71,29 @@ def _pinyin(text: str) -> list[str]:
     """lazy_pinyin(text), each character's reading memoised: pypinyin reads each run of
     Chinese characters on its own, and reads a run holding no dictionary phrase character by
     character, so such a run is the readings of its characters. A bulk import reads 20,000
-    names; pypinyin's segmentation of each was most of the time. Other runs (a phrase, a long
-    run) go to pypinyin; a run of other characters is kept as it is, as pypinyin keeps it."""
+    names; pypinyin's segmentation of each was most of the time. A run holding a phrase goes
+    to pypinyin (memoised too when short), a long run always; a run of other characters is
+    kept as it is, as pypinyin keeps it."""
     out: list[str] = []
     for run in simple_seg(text):
         if not run:
             continue
         if not RE_HANS.match(run):
             out.append(run)
-        elif len(run) <= _MEMO_RUN and not _has_phrase(run):
-            for char in run:
-                out.extend(_char_pinyin(char))
+        elif len(run) <= _MEMO_RUN:
+            out.extend(_run_pinyin(run))
         else:
             out.extend(lazy_pinyin(run))
     return out
+
+
+@lru_cache(maxsize=32768)
+def _run_pinyin(run: str) -> tuple[str, ...]:
+    """A short run's readings, memoised as a whole (a given name, a phrase): by character
+    when it holds no phrase, else as pypinyin reads the phrase."""
+    if _has_phrase(run):
+        return tuple(lazy_pinyin(run))
+    return tuple(p for char in run for p in _char_pinyin(char))
 
 
 def _syllables(name: str) -> list[str]:

@@ -51,6 +51,7 @@ def test_memoised_reading_is_pypinyins(name):
     from app.common.chinese import _pinyin
 
     assert _pinyin(name) == lazy_pinyin(name)
+    assert _pinyin(name) == lazy_pinyin(name)  # again, from the memo
 
 
 def test_a_character_read_in_a_phrase_does_not_change_its_reading_alone():
