@@ -99,7 +99,7 @@ def _members(c: County, n: int, group_ids: list[int], skills: list[int]) -> list
     from app.common.idcard import check_char
     from app.demo import GIVEN, SURNAMES
     from app.roster.models import Member, member_skill
-    from app.roster.services import id_hash, phone_hash
+    from app.roster.privacy import id_hash, phone_hash
 
     rng = c.rng
     rows, links, out = [], [], []
@@ -330,7 +330,7 @@ def generate(app, *, seed: int = 7, members: int = 100_000, branches: int = 400,
     from app.common import timeutil, versions
     from app.extensions import db
     from app.orgs.models import Org
-    from app.roster.services import resolve_skills
+    from app.roster.skills import resolve_skills
 
     with app.app_context():
         db.create_all()

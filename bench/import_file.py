@@ -82,7 +82,7 @@ def _floor_rows(rows: int, org_id: int, offset: int = 0) -> list[dict]:
     """The member rows the floor inserts, computed before it is timed."""
     from app.common.chinese import name_initials, name_pinyin, surname_strokes
     from app.common.crypto import encrypt
-    from app.roster.services import id_hash, phone_hash
+    from app.roster.privacy import id_hash, phone_hash
 
     out = []
     for k in range(rows):

@@ -32,7 +32,8 @@ def build(app, n: int) -> None:
     from app.extensions import db
     from app.orgs.models import Org
     from app.roster.models import Member, member_skill
-    from app.roster.services import id_hash, phone_hash, resolve_skills
+    from app.roster.privacy import id_hash, phone_hash
+    from app.roster.skills import resolve_skills
 
     with app.app_context():
         db.create_all()

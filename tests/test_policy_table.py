@@ -333,7 +333,7 @@ def test_a_mentor_reads_only_the_probation_records_they_sign_for(app):
     """A mentor on branch A: the probationary record of their named mentee and of a member with
     no named mentor yet (any mentor of the org signs then); never another mentor's mentee, a
     full member, or anyone in branch B."""
-    from app.roster.services import assign_mentor
+    from app.roster.mentors import assign_mentor
 
     t = make_tree()
     mentor = make_user("mentor_a", (Role.MENTOR, t.branch_a))

@@ -21,8 +21,8 @@ from app.demo.common import COMMITTEE, DEMO_BRANCH, SeedReport, user_named
 from app.demo.orgs import demo_account
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
+from app.roster.mentors import assign_mentor
 from app.roster.models import Member
-from app.roster.services import assign_mentor
 
 YEAR = 2026
 SELF_TEXTS = {

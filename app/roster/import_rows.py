@@ -22,7 +22,7 @@ from app.orgs.tree import path_filter
 from app.roster.columns import HEADER_TO_KEY, VERBATIM_KEYS, header_of
 from app.roster.fields import POST_KIND_LABELS, is_choice_label
 from app.roster.models import OCCUPATIONS, Member
-from app.roster.services import id_hasher
+from app.roster.privacy import id_hasher
 
 HEADER_SEARCH_ROWS = 10
 _CHUNK = 500

@@ -19,7 +19,7 @@ from app.common.idcard import is_masked
 from app.common.timeutil import utcnow
 from app.errors import PermissionDenied, ValidationError
 from app.extensions import db
-from app.roster import import_write, services
+from app.roster import import_write, services, skills
 from app.roster.cleaning import clean_member
 from app.roster.columns import DATE_KEYS, header_of
 from app.roster.import_plan import ImportPlan, ImportRejected, PlannedRow, RowError
@@ -262,7 +262,7 @@ def rollback_import(actor: User, batch: ImportBatch) -> None:
 def _restore(member: Member, before: dict[str, Any], actor: User, batch: ImportBatch) -> None:
     for key, value in before.items():
         if key == "skills":
-            member.skills = services.resolve_skills(value)
+            member.skills = skills.resolve_skills(value)
         elif key in DATE_KEYS or key.endswith("_on") or key == "lost_contact_since":
             setattr(member, key, date.fromisoformat(value) if value else None)
         else:

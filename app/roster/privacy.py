@@ -1,15 +1,17 @@
 """The roster's sensitive fields (ID number, phone, home address): how they are masked for
-display, how a masked value posted back keeps the stored one, and the audited unmasking."""
+display, how a masked value posted back keeps the stored one, the audited unmasking, and the
+blind indexes (keyed hashes) by which an ID number or phone is found without decrypting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app import audit, policy
 from app.auth.models import User
-from app.common.crypto import decrypt
+from app.common.crypto import blind_index, blind_indexer, decrypt
 from app.common.idcard import is_masked, mask_id, mask_phone
 from app.errors import FieldErrors, PermissionDenied
 from app.roster.models import Member
@@ -66,3 +68,21 @@ def unmask(actor: User, member: Member, reason: str) -> dict[str, str]:
         "phone": decrypt(member.phone_enc),
         "address": decrypt(member.address_enc),
     }
+
+
+def id_hash(number: str) -> str:
+    return blind_index(number, "id")
+
+
+def phone_hash(phone: str) -> str:
+    return blind_index(phone, "phone")
+
+
+def id_hasher() -> Callable[[str], str]:
+    """id_hash with the key resolved once (bulk paths)."""
+    return blind_indexer("id")
+
+
+def phone_hasher() -> Callable[[str], str]:
+    """phone_hash with the key resolved once (bulk paths)."""
+    return blind_indexer("phone")

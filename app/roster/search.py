@@ -21,7 +21,7 @@ from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
 from app.orgs.tree import in_subtrees
 from app.roster.models import Member, Skill, member_skill
-from app.roster.services import id_hash, phone_hash
+from app.roster.privacy import id_hash, phone_hash
 
 SORTS = ("strokes", "pinyin", "joined", "birth", "org")
 

@@ -1,8 +1,8 @@
-"""Roster rules: find, create, edit, transfer and unmask members, with a dated history."""
+"""Roster rules: find, create, edit and transfer members, with a dated history (skills in
+roster/skills.py, mentors in roster/mentors.py, blind indexes in roster/privacy.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,16 +13,26 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import audit, policy
 from app.auth.models import User
 from app.auth.names import NamedStep, named
-from app.common import versions
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
-from app.common.crypto import blind_index, blind_indexer, decrypt, encrypt
+from app.common.crypto import decrypt, encrypt
 from app.common.idcard import mask_id, mask_phone
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.roster.cleaning import clean_member
 from app.roster.models import Member, MemberHistory, Skill
-from app.roster.privacy import keep_masked, mask_address, masked_address, masked_id, masked_phone
+from app.roster.privacy import (  # noqa: F401 - id_hasher, phone_hasher: import_write's
+    id_hash,
+    id_hasher,
+    keep_masked,
+    mask_address,
+    masked_address,
+    masked_id,
+    masked_phone,
+    phone_hash,
+    phone_hasher,
+)
+from app.roster.skills import resolve_skills
 
 # Fields copied as they are from cleaned values onto the row.
 PLAIN_FIELDS = (
@@ -50,24 +60,6 @@ PLAIN_FIELDS = (
 )
 
 
-def id_hash(number: str) -> str:
-    return blind_index(number, "id")
-
-
-def phone_hash(phone: str) -> str:
-    return blind_index(phone, "phone")
-
-
-def id_hasher() -> Callable[[str], str]:
-    """id_hash with the key resolved once (bulk paths)."""
-    return blind_indexer("id")
-
-
-def phone_hasher() -> Callable[[str], str]:
-    """phone_hash with the key resolved once (bulk paths)."""
-    return blind_indexer("phone")
-
-
 def get_member(user: User, member_id: int) -> Member | None:
     """The member if the user may see it (None otherwise: the caller answers 404)."""
     stmt = (
@@ -89,30 +81,6 @@ def history_of(member: Member) -> list[NamedStep]:
             .order_by(MemberHistory.occurred_at.desc(), MemberHistory.id.desc())
         )
     )
-
-
-def resolve_skills(names: list[str], cache: dict[str, Skill] | None = None) -> list[Skill]:
-    """The named skills, adding to the shared vocabulary any that are new.
-
-    ``cache`` (name -> Skill) spares a query per row when a whole import resolves skills."""
-    if not names:
-        return []
-    if cache is not None and all(n in cache for n in names):
-        return [cache[n] for n in names]
-    existing = {s.name: s for s in db.session.scalars(select(Skill).where(Skill.name.in_(names)))}
-    if cache is not None:
-        cache.update(existing)
-    out = []
-    for n in names:
-        skill = existing.get(n)
-        if skill is None:
-            skill = Skill(name=n)
-            db.session.add(skill)
-            existing[n] = skill
-            if cache is not None:
-                cache[n] = skill
-        out.append(skill)
-    return out
 
 
 def _display(name: str, value: Any) -> Any:
@@ -395,45 +363,3 @@ def member_raw(member: Member) -> dict[str, Any]:
     raw["address"] = decrypt(member.address_enc)
     raw["skills"] = ", ".join(s.name for s in member.skills)
     return raw
-
-
-def all_skills() -> list[Skill]:
-    return list(db.session.scalars(select(Skill).order_by(Skill.name)))
-
-
-def skill_choices() -> list[tuple[str, str]]:
-    """(id, name) of every skill, for filter pickers; once per change of the roster."""
-
-    def compute() -> list[tuple[str, str]]:
-        return [(str(s.id), s.name) for s in all_skills()]
-
-    return versions.cached(("roster",), "skill_choices", compute)
-
-
-def mentor_choices(member: Member) -> list[User]:
-    """The logins who may mentor ``member``: holders of a mentor grant over the member's org."""
-    return list(db.session.scalars(policy.mentors_over(member.org)).unique())
-
-
-def assign_mentor(actor: User, member: Member, mentor: User | None) -> None:
-    """Name (or clear) the mentor of a probationary member. Recorded in the history."""
-    if not policy.can(actor, "roster.edit", member):
-        raise PermissionDenied(_l("You may not edit this member."))
-    if mentor is not None and mentor.id not in {u.id for u in mentor_choices(member)}:
-        raise FieldErrors({"mentor_user_id": str(_l("Choose a mentor of this organisation."))})
-    old = member.mentor_user_id
-    new = mentor.id if mentor else None
-    if old == new:
-        return
-    old_name = db.session.get(User, old).display_name if old else None
-    member.mentor_user_id = new
-    db.session.add(
-        MemberHistory(
-            member_id=member.id,
-            actor_id=actor.id,
-            actor_name=actor.username,
-            kind="update",
-            changes={"mentor": [old_name, mentor.display_name if mentor else None]},
-        )
-    )
-    audit.record(actor, "member.mentor", member, org_path=member.org.path, mentor_user_id=new)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.orgs.models import ServicePoint
 from app.orgs.services import scoped_service_points
 from app.roster.models import Member, Skill
-from app.roster.services import resolve_skills
+from app.roster.skills import resolve_skills
 from app.volunteers.models import CATEGORIES, WEEKDAYS, ProfileSkill, VolunteerProfile
 
 

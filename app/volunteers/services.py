@@ -17,7 +17,7 @@ from app.errors import FieldErrors, NotFound, PermissionDenied, StaleRecord
 from app.extensions import db
 from app.orgs.models import Org, OrgKind, ServicePoint
 from app.orgs.services import scoped_orgs
-from app.roster.services import resolve_skills
+from app.roster.skills import resolve_skills
 from app.volunteers.labels import CATEGORY_LABELS
 from app.volunteers.models import CATEGORIES, HANDLING, LEVELS, ServiceItem
 

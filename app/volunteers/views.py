@@ -14,7 +14,8 @@ from app.common.excel import send_xlsx
 from app.errors import NotFound, errors_on
 from app.extensions import db
 from app.roster.models import Member
-from app.roster.services import all_skills, get_member
+from app.roster.services import get_member
+from app.roster.skills import all_skills
 from app.volunteers import agents, excel, posts, profiles, services
 from app.volunteers.forms import (
     NONE,

@@ -13,7 +13,7 @@ from app.appraisal.inbox import branch_overview, inbox
 from app.appraisal.rollup import branch_counts
 from app.auth.models import Role
 from app.extensions import db
-from app.roster.services import assign_mentor
+from app.roster.mentors import assign_mentor
 from tests.appraisal.conftest import walk_to
 from tests.crawl import text_of
 from tests.factories import make_member, make_user

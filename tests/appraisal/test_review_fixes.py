@@ -12,8 +12,8 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.errors import Conflict, PermissionDenied
 from app.extensions import db
+from app.roster.mentors import assign_mentor, mentor_choices
 from app.roster.models import Member
-from app.roster.services import assign_mentor, mentor_choices
 from tests.appraisal.conftest import ASSESS, fill
 from tests.factories import make_member, make_user
 

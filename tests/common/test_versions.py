@@ -10,7 +10,7 @@ from app.common import versions
 from app.extensions import db
 from app.roster.fields import PARTY_STATUS_LABELS
 from app.roster.models import Member, PartyStatus, member_skill
-from app.roster.services import resolve_skills
+from app.roster.skills import resolve_skills
 from tests.factories import make_member, make_user
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role
 from app.extensions import db
-from app.roster import import_write, importer, services
+from app.roster import import_write, importer, services, skills
 from app.roster.models import Member, MemberHistory
 from tests.factories import make_id_number, make_member, make_user, make_xlsx
 
@@ -61,7 +61,7 @@ def no_recheck(monkeypatch):
 def test_the_confirmation_writes_the_checked_plan_without_reading_the_file(
     tree, sec, no_recheck, count_queries
 ):
-    services.resolve_skills(["驾驶", "电工"])  # in the vocabulary already: no insert either time
+    skills.resolve_skills(["驾驶", "电工"])  # in the vocabulary already: no insert either time
     db.session.commit()
     _upload(sec, _rows(5))
     no_recheck.clear()

@@ -9,7 +9,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role
 from app.errors import FieldErrors, PermissionDenied, StaleRecord
 from app.extensions import db
-from app.roster import privacy, search, services
+from app.roster import privacy, search, services, skills
 from app.roster.models import Member, MemberHistory
 from tests.factories import make_id_number, make_member, make_user, member_raw
 
@@ -171,7 +171,7 @@ def test_filters_and_facet_counts(tree):
     assert only_a.page.total == 2
     mobile = search.list_members(c, search.MemberFilters(flag="mobile"), 1, 50)
     assert mobile.page.total == 1
-    skill = next(s for s in services.all_skills() if s.name == "法律咨询")
+    skill = next(s for s in skills.all_skills() if s.name == "法律咨询")
     by_skill = search.list_members(c, search.MemberFilters(skill_id=skill.id), 1, 50)
     assert by_skill.page.total == 1
 

@@ -20,8 +20,8 @@ from app.cases import services as case_services
 from app.extensions import db
 from app.jobs.models import Job
 from app.jobs.registry import KINDS
+from app.roster.mentors import assign_mentor
 from app.roster.models import ImportBatch, Member, Sanction, Skill
-from app.roster.services import assign_mentor
 from app.selection import services as sel
 from app.selection.models import Nomination
 from app.volunteers import posts

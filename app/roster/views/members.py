@@ -27,7 +27,7 @@ from app.errors import errors_on
 from app.extensions import db
 from app.orgs.services import org_choices, scoped_orgs, scoped_service_points
 from app.orgs.tree import org_labels
-from app.roster import bp, privacy, sanctions, search, services
+from app.roster import bp, privacy, sanctions, search, services, skills
 from app.roster.fields import (
     AGENT_SOURCE_LABELS,
     FIELD_LABELS,
@@ -46,6 +46,7 @@ from app.roster.forms import (
     SanctionForm,
     UnmaskForm,
 )
+from app.roster.mentors import assign_mentor, mentor_choices
 
 LABELS = {
     "gender_labels": GENDER_LABELS,
@@ -89,7 +90,7 @@ def member_list():
     page, per_page = request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
 
     def filter_fields() -> str:
-        form.fill_choices(org_choices(current_user), services.skill_choices(), facets)
+        form.fill_choices(org_choices(current_user), skills.skill_choices(), facets)
         return render_template("roster/_member_filters.html", form=form)
 
     def results() -> str:
@@ -169,7 +170,7 @@ def _mentor_form(member, mentors, form=None) -> MentorForm:
 def _render_detail(
     member, *, unmask_form=None, full=None, mentor_form=None, sanction_form=None, status=200
 ):
-    mentors = services.mentor_choices(member) if member.membership == "probationary" else []
+    mentors = mentor_choices(member) if member.membership == "probationary" else []
     show_sanctions = policy.can(current_user, "roster.view_sanctions", member)
     return (
         render_template(
@@ -201,12 +202,12 @@ def _render_detail(
 def member_mentor(member_id: int):
     member = _load(member_id)
     policy.require(current_user, "roster.edit", member)
-    mentors = services.mentor_choices(member)
+    mentors = mentor_choices(member)
     form = _mentor_form(member, mentors, MentorForm())
     if form.validate_on_submit():
         mentor = next((u for u in mentors if u.id == form.mentor_user_id.data), None)
         with errors_on(form) as done:
-            services.assign_mentor(current_user, member, mentor)
+            assign_mentor(current_user, member, mentor)
         if done:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -258,7 +259,7 @@ def member_create():
             flash(_("Member %(name)s added to the roster.", name=member.name), "success")
             return redirect(url_for("roster.member_detail", member_id=member.id))
     return render_template(
-        "roster/member_form.html", form=form, m=None, skills=services.all_skills(), **LABELS
+        "roster/member_form.html", form=form, m=None, skills=skills.all_skills(), **LABELS
     )
 
 
@@ -296,5 +297,5 @@ def member_edit(member_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("roster.member_detail", member_id=member.id))
     return render_template(
-        "roster/member_form.html", form=form, m=member, skills=services.all_skills(), **LABELS
+        "roster/member_form.html", form=form, m=member, skills=skills.all_skills(), **LABELS
     )
