@@ -1,5 +1,6 @@
 """Appraisal rules outside the workflow table: self-records, the exemplary mark and the
-spot-check draw. Periods (open, sync, close) live in app/appraisal/periods.py."""
+spot-check draw. Periods (open, sync) live in app/appraisal/periods.py, closing them in
+app/appraisal/closing.py."""
 
 from __future__ import annotations
 
@@ -14,16 +15,16 @@ from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.appraisal import responsibility
+
+# The period functions moved to app/appraisal/periods.py and closing.py; callers that know
+# them from here (views, the demo, tests) keep working.
+from app.appraisal.closing import close_period  # noqa: F401
 from app.appraisal.dimensions import FACTS, field_name
 from app.appraisal.models import Appraisal, AppraisalPeriod, AppraisalStep, Grade, Status
-
-# The period functions moved to app/appraisal/periods.py; callers that know them from here
-# (views, the demo, tests) keep working.
 from app.appraisal.periods import (  # noqa: F401
     APPRAISED_STATUSES,
     Deadlines,
     add_missing_records,
-    close_period,
     default_deadlines,
     open_period,
     period_orgs,

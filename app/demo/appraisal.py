@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.appraisal import periods
+from app.appraisal import closing, periods
 from app.appraisal import services as ap
 from app.appraisal.checklists import items_for
 from app.appraisal.models import Appraisal, AppraisalPeriod, ContactLog, ResponsibilityPerson
@@ -157,7 +157,7 @@ def _seed_quarter(
         for a in records:
             if a.id in chosen and a.status == "assessed":
                 apply(a, "spot_confirm", committee, expected_version=None)
-        periods.close_period(committee, period, reason="季度考核期满，未完成的按现状归档。")
+        closing.close_period(committee, period, reason="季度考核期满，未完成的按现状归档。")
 
 
 def _walk(

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from app.appraisal import periods
+from app.appraisal import closing
 from app.errors import Conflict, FieldErrors
 from app.extensions import db
 from tests.appraisal.conftest import ASSESS, walk_to
@@ -35,19 +35,19 @@ def one_submitted(world):
 
 def test_the_preview_counts_unfinished_per_state_and_the_deadlines_still_running(one_submitted):
     world = one_submitted
-    p = periods.close_preview(world.period, today=BEFORE_SIGN_DUE)
+    p = closing.close_preview(world.period, today=BEFORE_SIGN_DUE)
     assert p.unfinished == {"draft": 7, "submitted": 1} and p.total == 8
     # Drafts are past their deadline (9-30); the submitted record's sign-off runs until 10-7.
     assert [(r.status, r.count, r.due) for r in p.running] == [("submitted", 1, date(2026, 10, 7))]
     assert p.refused and p.opens_on == date(2026, 10, 8)
-    assert periods.close_preview(world.period, today=AFTER_ALL).running == []
+    assert closing.close_preview(world.period, today=AFTER_ALL).running == []
 
 
 @time_machine.travel(BEFORE_SIGN_DUE, tick=False)
 def test_closing_before_the_deadline_is_refused_by_default(one_submitted, login_as):
     world = one_submitted
     with pytest.raises(Conflict):
-        periods.close_period(world.committee, world.period, reason="上级要求提前归档")
+        closing.close_period(world.committee, world.period, reason="上级要求提前归档")
     db.session.rollback()
     c = login_as(world.committee)
     page = c.get(_close_url(world)).get_data(as_text=True)
@@ -64,10 +64,10 @@ def test_the_setting_lets_the_reason_stand_for_an_early_close(one_submitted, app
     app.config["APPRAISAL_EARLY_CLOSE"] = "reason"
     try:
         with pytest.raises(FieldErrors) as e:
-            periods.close_period(world.committee, world.period, reason=" ")
+            closing.close_period(world.committee, world.period, reason=" ")
         assert set(e.value.errors) == {"reason"}
         db.session.rollback()
-        periods.close_period(world.committee, world.period, reason="上级要求提前归档")
+        closing.close_period(world.committee, world.period, reason="上级要求提前归档")
         db.session.commit()
     finally:
         app.config["APPRAISAL_EARLY_CLOSE"] = "refuse"
@@ -95,7 +95,7 @@ def test_the_reason_and_what_was_unfinished_show_on_the_quarter_afterwards(one_s
 @time_machine.travel(BEFORE_SIGN_DUE, tick=False)
 def test_records_past_their_own_deadline_need_a_reason_but_no_wait(world):
     # Only drafts are unfinished, and the self-records were due 9-30: a reason, no refusal.
-    p = periods.close_preview(world.period)
+    p = closing.close_preview(world.period)
     assert p.running == [] and not p.refused and p.needs_reason
 
 

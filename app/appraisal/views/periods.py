@@ -10,7 +10,7 @@ from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from app import policy
-from app.appraisal import batch, bp, dimensions, periods, rollup, services
+from app.appraisal import batch, bp, closing, dimensions, periods, rollup, services
 from app.appraisal import inbox as queries
 from app.appraisal import overview as overviews
 from app.appraisal.batch_forms import BatchGradeForm, BatchSignForm
@@ -215,10 +215,10 @@ def period_close(period_id: int):
         "appraisal/period_close.html",
         period=period,
         form=form,
-        preview=periods.close_preview(period),
+        preview=closing.close_preview(period),
         unfinished_states=rollup.UNFINISHED,
         deadlines=rollup.deadlines(period),
-        step_due=periods.STEP_DUE,
+        step_due=closing.STEP_DUE,
         **TEMPLATE_LABELS,
     )
 
