@@ -7,14 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.appraisal.models import AppraisalStep, Status
-from app.appraisal.workflow import (
-    GUARDS,
-    TRANSITIONS,
-    Action,
-    InvalidTransition,
-    allowed_actions,
-    apply,
-)
+from app.appraisal.transitions import GUARDS, TRANSITIONS, Action
+from app.appraisal.workflow import InvalidTransition, allowed_actions, apply
 from app.audit import AuditEvent
 from app.errors import Conflict, FieldErrors
 from app.extensions import db
