@@ -21,7 +21,8 @@ tables (``app.reports.figures``): when nothing changed, two token reads replace 
 queries.
 
 The definitions (our defaults where the plan is silent; ``RateRules`` holds the committee's
-choices, see ``app.reports.settings``):
+choices, see ``app.reports.settings``), written as SQL conditions in
+``app.reports.rate_conditions``:
 
 ``health`` 组织机构健全率
     points in order / points that should exist. Should exist: the active service points of the
@@ -60,133 +61,32 @@ from sqlalchemy import (
     Select,
     and_,
     case,
-    exists,
-    false,
     func,
     literal_column,
     or_,
     select,
-    true,
     union_all,
 )
-from sqlalchemy.orm import aliased
 
-from app.cases.models import Evaluation, ServiceCase, Status
+from app.cases.models import ServiceCase
 from app.common import versions
 from app.extensions import db
-from app.network.models import DutyRota, RotaStatus
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
-from app.policy.reports import agent_account_points
 from app.reports import figures
-from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
 from app.reports.periods import Period
+from app.reports.rate_conditions import (
+    case_conditions,
+    is_latest,
+    latest_rating,
+    point_conditions,
+    points_in,
+)
 from app.reports.rate_value import RATE_CODES, Rate, Rates, empty_rates
 from app.reports.settings import RateRules, rules_for
-from app.volunteers.models import ItemAgent, ServiceItem, VolunteerProfile
+from app.volunteers.models import ServiceItem
 
 CASE_RATES = RATE_CODES[2:]
-SATISFIED_LEVEL = 4  # 满意 (4) and 非常满意 (5)
-
-
-# --- the definitions as SQL conditions (shared with the pages listing the rows) -----------------
-
-
-def latest_rating():
-    """The evaluations under the name ``latest_rating`` (columns case_id, level, created_at):
-    join it to the cases on ``rating_of_case(rating)`` (or filter it with
-    ``is_latest(rating)``) so that only each case's latest evaluation counts."""
-    return Evaluation.__table__.alias("latest_rating")
-
-
-def is_latest(rating) -> Any:
-    """No later evaluation of the same case: an index seek on evaluation (case_id, id) per
-    row on SQLite and an anti-join on PostgreSQL. (``id IN (max(id) ... GROUP BY case_id)``
-    was re-run for every case on SQLite: 1.7 s for 3,000 cases.)"""
-    later = Evaluation.__table__.alias("later_rating")
-    return ~exists().where(later.c.case_id == rating.c.case_id, later.c.id > rating.c.id)
-
-
-def rating_of_case(rating) -> Any:
-    """The outer join condition from ``ServiceCase`` to its latest rating."""
-    return and_(rating.c.case_id == ServiceCase.id, is_latest(rating))
-
-
-def case_conditions(period: Period, rules: RateRules, rating: Any) -> dict[str, tuple]:
-    """Rate code -> (denominator condition, numerator condition) over ``ServiceCase`` joined
-    (outer) to ``rating`` (``latest_rating()``)."""
-    c = ServiceCase
-    s, e = period.start_utc(), period.end_utc()
-    counted = c.status != Status.NEW
-    if not rules.count_withdrawn:
-        counted = and_(counted, ~and_(c.status == Status.WITHDRAWN, c.accepted_at.is_(None)))
-    applied = and_(c.created_at >= s, c.created_at < e, counted)
-    accepted_in = and_(c.accepted_at >= s, c.accepted_at < e)
-    promised = and_(c.done_on >= period.start, c.done_on < period.end, c.due_on.is_not(None))
-    rated = and_(rating.c.created_at >= s, rating.c.created_at < e)
-    return {
-        "acceptance": (applied, and_(applied, c.accepted_at.is_not(None))),
-        "completion": (accepted_in, and_(accepted_in, c.done_on < period.end)),
-        "punctuality": (promised, and_(promised, c.done_on <= c.due_on)),
-        "satisfaction": (rated, and_(rated, rating.c.level >= SATISFIED_LEVEL)),
-    }
-
-
-def point_conditions(period: Period, rules: RateRules) -> tuple:
-    """(should exist, in order) over ``ServicePoint`` joined to its ``Org``."""
-    sp = ServicePoint
-    expected = true() if rules.expected_rule == ExpectedRule.ALL else sp.is_active
-    in_order = and_(sp.is_active, has_hotline(), staffed(period, rules))
-    return expected, and_(in_order, catalogued(rules))
-
-
-def has_hotline():
-    return func.trim(ServicePoint.hotline) != ""
-
-
-def staffed(period: Period, rules: RateRules):
-    """The point has an agent on duty, as ``rules.duty_rule`` understands it."""
-    sp = ServicePoint
-    if rules.duty_rule == DutyRule.ROTA:
-        months = or_(*(and_(DutyRota.year == y, DutyRota.month == m) for y, m in period.months()))
-        rota = select(DutyRota.service_point_id).where(
-            DutyRota.status == RotaStatus.PUBLISHED, months
-        )
-        return sp.id.in_(rota)
-    accounts = sp.id.in_(agent_account_points())
-    if rules.duty_rule == DutyRule.ACCOUNT:
-        return accounts
-    volunteers = select(VolunteerProfile.service_point_id).where(
-        VolunteerProfile.is_active, VolunteerProfile.service_point_id.is_not(None)
-    )
-    return or_(accounts, sp.id.in_(volunteers))
-
-
-def catalogued(rules: RateRules):
-    """The point has a published catalogue, as ``rules.catalogue_rule`` understands it."""
-    sp = ServicePoint
-    designated = select(ItemAgent.service_point_id).join(
-        ServiceItem, ServiceItem.id == ItemAgent.item_id
-    )
-    designated = sp.id.in_(designated.where(ServiceItem.is_published))
-    if rules.catalogue_rule == CatalogueRule.INHERITED:
-        keeper = aliased(Org)
-        above = (
-            exists()
-            .where(ServiceItem.is_published, ServiceItem.org_id == keeper.id)
-            .where(Org.path.startswith(keeper.path))
-        )
-        return or_(above, designated)
-    own = sp.org_id.in_(select(ServiceItem.org_id).where(ServiceItem.is_published))
-    return or_(own, designated)
-
-
-def points_in(paths: Sequence[str], point_ids: Collection[int] | None):
-    """Over ``ServicePoint`` joined to its ``Org``: the points of the subtrees (and ids)."""
-    cond = path_filter(Org.path, paths)
-    if point_ids is not None:
-        cond = and_(cond, ServicePoint.id.in_(list(point_ids)) if point_ids else false())
-    return cond
 
 
 # --- the three grouped queries ------------------------------------------------------------------

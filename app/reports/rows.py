@@ -22,8 +22,7 @@ from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.reports.periods import Period
-from app.reports.rates import (
-    RATE_CODES,
+from app.reports.rate_conditions import (
     case_conditions,
     catalogued,
     has_hotline,
@@ -34,6 +33,7 @@ from app.reports.rates import (
     rating_of_case,
     staffed,
 )
+from app.reports.rates import RATE_CODES
 from app.reports.settings import RateRules
 from app.reports.subject import Subject
 from app.volunteers.models import ServiceItem
