@@ -24,6 +24,7 @@ from app.roster import services
 from app.roster.import_plan import ImportPlan, ImportRejected, PlannedRow, RowError
 from app.roster.import_rows import load_members
 from app.roster.models import ImportBatch, Member, MemberHistory, Skill, member_skill
+from app.roster.privacy import id_hasher, phone_hasher
 
 _CHUNK = 2000  # rows per executemany (and per progress report)
 _LOOKUP_CHUNK = 500  # ids per IN list
@@ -148,7 +149,7 @@ def _skill_ids(names: set[str]) -> dict[str, int]:
 def _member_rows(rows: list[PlannedRow]) -> list[dict[str, Any]]:
     """The member table's rows for the cleaned values, as save_member fills a new member
     (the keys resolved once for the lot)."""
-    encrypt, id_hash, phone_hash = field_encrypter(), services.id_hasher(), services.phone_hasher()
+    encrypt, id_hash, phone_hash = field_encrypter(), id_hasher(), phone_hasher()
     out = []
     for pr in rows:
         v = pr.values

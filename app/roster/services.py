@@ -21,16 +21,14 @@ from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.roster.cleaning import clean_member
 from app.roster.models import Member, MemberHistory, Skill
-from app.roster.privacy import (  # noqa: F401 - id_hasher, phone_hasher: import_write's
+from app.roster.privacy import (
     id_hash,
-    id_hasher,
     keep_masked,
     mask_address,
     masked_address,
     masked_id,
     masked_phone,
     phone_hash,
-    phone_hasher,
 )
 from app.roster.skills import resolve_skills
 
