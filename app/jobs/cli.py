@@ -1,5 +1,6 @@
 """`flask --app wsgi jobs worker` (the RQ worker when REDIS_URL is set) and `jobs sweep`
-(remove expired staged uploads and job results; run it daily, as cron runs `remind`)."""
+(remove expired staged uploads, batch results and job results; run it daily, as cron runs
+`remind`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.appraisal import batch_results
 from app.extensions import db
 from app.jobs import runner, services
 from app.roster import staging
@@ -35,8 +37,12 @@ def worker_command(burst: bool) -> None:
 
 @jobs_cli.command("sweep")
 def sweep_command() -> None:
-    """Remove staged uploads older than an hour and job results past their time."""
+    """Remove staged uploads and batch results older than an hour and job results past
+    their time."""
     uploads = staging.sweep(current_app.instance_path)
+    batches = batch_results.sweep(current_app.instance_path)
     results = services.sweep(current_app.instance_path, current_app.config["JOB_RESULT_TTL"])
     db.session.commit()
-    click.echo(f"removed {uploads} staged uploads and {results} job results")
+    click.echo(
+        f"removed {uploads} staged uploads, {batches} batch results and {results} job results"
+    )
