@@ -146,9 +146,10 @@ def test_the_pages_offer_the_batch_and_report_each_refusal(world, login_as):
             "grade": "qualified",
             "comment": "同意",
         },
+        follow_redirects=True,
     )
     text = text_of(r.get_data(as_text=True))
-    assert r.status_code == 200
+    assert r.history[0].status_code == 303 and r.status_code == 200
     assert "甲组0" in text, text
     assert world.record(world.alice).status == "assessed"
     assert world.record(_jia(0)).status == "signed"
@@ -234,7 +235,11 @@ def test_signing_from_the_page_keeps_the_opinion_typed(world, login_as):
     r = c.post(f"{url}/batch/sign?status=submitted", data={"ids": ids, "comment": " "})
     assert r.status_code == 200 and "invalid-feedback" in r.get_data(as_text=True)
     assert {world.record(a.member).status for a in subs} == {"submitted"}
-    r = c.post(f"{url}/batch/sign?status=submitted", data={"ids": ids, "comment": "情况属实"})
+    r = c.post(
+        f"{url}/batch/sign?status=submitted",
+        data={"ids": ids, "comment": "情况属实"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and 'id="batch-summary"' in r.get_data(as_text=True)
     for a in subs:
         a = world.record(a.member)
@@ -254,6 +259,7 @@ def test_the_route_s_own_names_in_the_query_string_change_nothing(world, login_a
     r = c.post(
         f"{url}/batch/sign?status=submitted&period_id=1&org_id=2",
         data={"ids": ids, "comment": "情况属实"},
+        follow_redirects=True,
     )
     assert r.status_code == 200 and 'id="batch-summary"' in r.get_data(as_text=True)
     assert f'href="{url}?status=submitted"' in r.get_data(as_text=True)
