@@ -56,6 +56,7 @@ TABLE: dict[str, str] = {
     "GET /appraisal/periods/<int:period_id>/orgs/<int:org_id>":                 "L   404 404 ok  ok  ok  404 ok  404 404",
     "GET /appraisal/periods/<int:period_id>/orgs/<int:org_id>/summary.xlsx":    "L   404 404 ok  ok  ok  404 ok  404 404",
     "POST /appraisal/periods/<int:period_id>/orgs/<int:org_id>/batch/<any(sign, assess):action>": "L   404 404 ok  ok  ok  404 ok  404 404",
+    "GET /appraisal/periods/<int:period_id>/orgs/<int:org_id>/batch/result/<token>": "L   404 404 ok  ok  ok  404 ok  404 404",
     "GET /appraisal/periods/<int:period_id>/sample":                            "L   404 403 403 403 403 404 ok  404 403",
     "POST /appraisal/periods/<int:period_id>/sample":                           "L   404 ok  ok  ok  ok  404 ok  404 ok",
     "POST /appraisal/periods/<int:period_id>/sync":                             "L   404 403 403 403 403 404 ok  404 403",
