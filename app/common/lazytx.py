@@ -3,7 +3,8 @@
 Most requests only read: the session's row, a few kept figures, a page of rows. Under
 psycopg each of them paid two round trips to the server for nothing but the transaction
 around those reads (BEGIN before the first statement, ROLLBACK when the connection went back
-to the pool), about a third of a warm page's time.
+to the pool): on the county's roster list, 2.1 of the page's 11 ms went to SQL, 0.6 ms
+without them.
 
 Connections rest in the pool in psycopg's autocommit mode. A transaction the app begins
 (SQLAlchemy's ``begin`` or a session's autobegin) stays in it while it reads; just before
