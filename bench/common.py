@@ -76,11 +76,6 @@ def sample(fn: Callable[[], object], n: int, warm: int = 1) -> list[float]:
     return out
 
 
-def bare_samples(n: int) -> list[float]:
-    client = BARE.test_client()
-    return sample(lambda: client.get("/"), n, warm=3)
-
-
 def login(app, username: str = BENCH_USER, password: str = BENCH_PASSWORD):
     client = app.test_client()
     r = client.post("/auth/login", data={"username": username, "password": password})
@@ -90,24 +85,33 @@ def login(app, username: str = BENCH_USER, password: str = BENCH_PASSWORD):
 
 def page_samples(
     app, client, url: str, n: int, before: Callable[[], object] | None = None
-) -> tuple[list[float], int]:
-    """Time ``n`` GETs of ``url`` (after one warm-up); the samples and the most SQL
-    statements any one request ran. ``before`` runs untimed before each timed GET (e.g.
-    ``versions.clear_memo`` for the first view after a change)."""
+) -> tuple[list[float], list[float], int]:
+    """Time ``n`` GETs of ``url`` (after one warm-up), each right after a GET of the bare
+    page, so that both see the machine in the same moment (on a shared machine the speed
+    drifts by tens of percent within a minute). Returns the page's samples, the bare page's
+    and the most SQL statements any one request ran. ``before`` runs untimed before each
+    timed GET (e.g. ``versions.clear_memo`` for the first view after a change)."""
     from app.extensions import db
 
     with app.app_context():
         engine = db.engine
+    bare = BARE.test_client()
     r = client.get(url)
     assert r.status_code == 200, (url, r.status_code)
+    for _ in range(3):
+        bare.get("/")
     counts: list[int] = []
     times: list[float] = []
+    floor: list[float] = []
     for _ in range(n):
         statements: list[str] = []
 
         def _count(conn, cursor, statement, *args, _s=statements):
             _s.append(statement)
 
+        t = time.perf_counter()
+        bare.get("/")
+        floor.append(time.perf_counter() - t)
         if before is not None:
             before()
         event.listen(engine, "before_cursor_execute", _count)
@@ -117,7 +121,7 @@ def page_samples(
         event.remove(engine, "before_cursor_execute", _count)
         assert r.status_code == 200, (url, r.status_code)
         counts.append(len(statements))
-    return times, max(counts)
+    return times, floor, max(counts)
 
 
 def page_figure(
@@ -126,11 +130,11 @@ def page_figure(
     operation: str,
     url: str,
     n: int,
-    bare: list[float],
     before: Callable[[], object] | None = None,
 ) -> Figure:
-    times, queries = page_samples(app, client, url, n, before)
-    return Figure(operation, times, "bare page", bare, queries)
+    """A page beside the bare page, the two timed in turn."""
+    times, floor, queries = page_samples(app, client, url, n, before)
+    return Figure(operation, times, "bare page", floor, queries)
 
 
 def make_app(url: str, **overrides):

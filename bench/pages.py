@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bench.common import Figure, bare_samples, login, page_figure
+from bench.common import Figure, login, page_figure
 from bench.run import run_alone
 
 
@@ -39,8 +39,7 @@ def _ids(app) -> tuple[int, int, int, int]:
 
 
 def run(app, quick: bool = False) -> list[Figure]:
-    n = 5 if quick else 15
-    bare = bare_samples(n * 4)
+    n = 5 if quick else 40
     period, branch, root, district = _ids(app)
     committee, secretary, agent = login(app), login(app, "bench-secretary"), None
     agent = login(app, "bench-agent")
@@ -64,11 +63,11 @@ def run(app, quick: bool = False) -> list[Figure]:
         ("six-rate report (committee)", committee, "/reports/rates"),
         ("committee dashboard", committee, "/reports/"),
     ]  # fmt: skip
-    figures = [page_figure(app, client, label, url, n, bare) for label, client, url in pages]
-    return figures + _cold(app, n, bare, committee, secretary, district)
+    figures = [page_figure(app, client, label, url, n) for label, client, url in pages]
+    return figures + _cold(app, 5 if quick else 15, committee, secretary, district)
 
 
-def _cold(app, n: int, bare: list[float], committee, secretary, district: int) -> list[Figure]:
+def _cold(app, n: int, committee, secretary, district: int) -> list[Figure]:
     """The pages whose figures are computed once per change of their data (app/common/
     versions.py), as the first view after a change sees them: the memo emptied before each
     request. (The figures above are the warm views.)"""
@@ -83,7 +82,7 @@ def _cold(app, n: int, bare: list[float], committee, secretary, district: int) -
         ("six-rate report (committee), cold", committee, "/reports/rates"),
         ("committee dashboard, cold", committee, "/reports/"),
     ]
-    return [page_figure(app, c, label, url, n, bare, clear_memo) for label, c, url in pages]
+    return [page_figure(app, c, label, url, n, clear_memo) for label, c, url in pages]
 
 
 def main() -> None:
