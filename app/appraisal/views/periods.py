@@ -106,7 +106,7 @@ def period_create():
 
 def _load_period(period_id: int) -> AppraisalPeriod:
     period = db.get_or_404(AppraisalPeriod, period_id)
-    if period not in services.periods_for(current_user):
+    if not services.period_visible(current_user, period):  # as periods_for lists them
         abort(404)
     return period
 
