@@ -5,6 +5,7 @@ that page, or coming back to it, shows the result again and never acts again."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -157,3 +158,15 @@ def test_an_expired_or_unknown_result_leads_back_to_the_list_with_a_message(
         html = c.get(r.headers["Location"]).get_data(as_text=True)
         assert "alert-warning" in html and 'id="batch-summary"' not in html
     assert not kept.exists()  # an expired result is removed when asked for
+
+
+def test_the_batch_form_carries_the_list_it_was_sent_from(world, login_as):
+    walk_to(world, world.alice, "signed")
+    db.session.commit()
+    c = login_as(world.sec_a)
+    html = c.get(f"{_overview(world)}?status=signed&view=list").get_data(as_text=True)
+    found = re.search(r'id="batch"[^>]*?action="([^"]+)"', html, re.S)
+    assert found is not None
+    action = found.group(1).replace("&amp;", "&")
+    assert urlsplit(action).path == f"{_overview(world)}/batch/assess"
+    assert sorted(urlsplit(action).query.split("&")) == ["status=signed", "view=list"]
