@@ -31,8 +31,9 @@ def test_escaped_text_and_nan_written_before_still_read():
 
 def test_a_json_column_round_trips_through_the_database(app, tree):
     member = make_member(tree.branch_a)
-    entry = db.session.scalars(select(MemberHistory).where(MemberHistory.member_id == member.id))
-    entry = entry.first()
+    entry = db.session.scalars(
+        select(MemberHistory).where(MemberHistory.member_id == member.id)
+    ).first()
     entry.changes = {"address": [None, "泉湖镇泉湖村1号"]}
     db.session.commit()
     stored = db.session.scalar(
