@@ -22,6 +22,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import has_request_context
@@ -33,7 +35,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.base import NO_VALUE
 
+from app.common import timeutil
 from app.extensions import db
 
 T = TypeVar("T")
@@ -41,6 +45,7 @@ log = logging.getLogger(__name__)
 
 _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _VOLATILE: dict[str, set[str]] = {}  # table name -> columns whose updates change no topic
+_DATED: dict[str, _Dated] = {}  # table name -> how a row's months are found
 _PENDING = "data_version_topics"
 _READ = "data_version_read"  # the tokens read in this request, until commit or rollback
 _MAX_ENTRIES = 2048
@@ -72,9 +77,52 @@ def ignore(table: str, *columns: str) -> None:
     _VOLATILE.setdefault(table, set()).update(columns)
 
 
+@dataclass(frozen=True)
+class _Dated:
+    topic: str
+    columns: tuple[str, ...]
+    related: Callable[[Session, Any], Iterable[Any]] | None
+
+
+def watch_months(
+    topic: str,
+    table: Any,
+    *columns: str,
+    related: Callable[[Session, Any], Iterable[Any]] | None = None,
+) -> None:
+    """Rows of ``table`` count in the local months of their date or datetime ``columns`` (a
+    case in the month it was registered, accepted, completed): a flushed row gives a new
+    token to ``month_topic(topic, month)`` for every month its columns held before or after
+    the flush, and to those of the values ``related(session, row)`` returns (the months of
+    a case's earlier ratings, which a new one supersedes). A statement whose rows are unknown
+    (a Core update) or a deleted row (the database may delete others with it) gives
+    ``topic`` itself a new token. A
+    figure kept per month (``cached`` under ``month_topics``) is then computed again only
+    for the months a write touched, not for the years it did not."""
+    name = getattr(table, "__tablename__", None) or getattr(table, "name", table)
+    _DATED[name] = _Dated(topic, columns, related)
+
+
+def month_of(value: date | datetime) -> str:
+    """``value``'s local month as "2026-11" (a datetime is stored in UTC)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(timeutil.local_zone())
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def month_topic(topic: str, month: str) -> str:
+    return f"{topic}@{month}"
+
+
+def month_topics(topic: str, month: str) -> tuple[str, str]:
+    """The topics of a figure over ``topic``'s rows of one month (see ``watch_months``): a
+    month nobody wrote since the tokens were set counts as unchanged."""
+    return (topic, month_topic(topic, month))
+
+
 def topics() -> set[str]:
     """Every topic some package watches."""
-    return set().union(*_TOPICS.values())
+    return set().union(*_TOPICS.values(), (d.topic for d in _DATED.values()))
 
 
 def ensure_tokens(engine: Engine) -> None:
@@ -156,11 +204,20 @@ def prime(text: str | None) -> None:
 
 
 def tokens(topics: tuple[str, ...]) -> tuple[int, ...] | None:
-    """The topics' current tokens, or None when a topic has none yet (never written)."""
-    rows = _read(topics)
-    if any(t not in rows for t in topics):
-        return None
-    return tuple(rows[t] for t in topics)
+    """The topics' current tokens, or None when a topic has none yet (never written). A
+    month's topic (``month_topic``) nobody wrote yet counts as 0: its figures are kept under
+    its dated topic's token, which is random like any other."""
+    return _tokens_in(_read(topics), topics)
+
+
+def _tokens_in(rows: dict[str, int], topics: tuple[str, ...]) -> tuple[int, ...] | None:
+    out = []
+    for t in topics:
+        token = rows.get(t, 0 if "@" in t else None)
+        if token is None:
+            return None
+        out.append(token)
+    return tuple(out)
 
 
 class _Memo:
@@ -211,6 +268,33 @@ def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> 
     return value
 
 
+def cached_parts(
+    parts: list[tuple[tuple[str, ...], Hashable]], compute: Callable[[list[int]], list[T]]
+) -> list[T]:
+    """The value of each of ``parts`` (its topics, its key, as for ``cached``), in order; the
+    parts not kept are computed together: ``compute(indexes)`` returns their values in the
+    order of ``indexes`` (one statement for every month a write touched, say)."""
+    values: list[Any] = [None] * len(parts)
+    keys: list[Hashable | None] = []
+    missing: list[int] = []
+    known = _read(tuple(sorted(set().union(*(topics for topics, _ in parts)))))
+    for i, (topics, key) in enumerate(parts):
+        current = _tokens_in(known, topics)
+        full_key = None if current is None else (key, topics, current)
+        keys.append(full_key)
+        found, value = _memo.get(full_key) if full_key is not None else (False, None)
+        if found:
+            values[i] = value
+        else:
+            missing.append(i)
+    if missing:
+        for i, value in zip(missing, compute(missing), strict=True):
+            values[i] = value
+            if keys[i] is not None:
+                _memo.put(keys[i], value)
+    return values
+
+
 def fragment(topics: tuple[str, ...], key: Hashable, render: Callable[[], str]) -> Markup:
     """A rendered part of a page (``render()``: HTML), reused while none of ``topics`` has
     changed, in the request's language. ``key`` holds everything else the HTML depends on:
@@ -248,12 +332,38 @@ def _only_volatile(obj: Any) -> bool:
     return changed <= volatile
 
 
+def _note_months(session: Session, objs: Iterable[Any]) -> None:
+    """The month topics of the flushed rows of dated tables (see ``watch_months``)."""
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in objs:
+        dated = _DATED.get(getattr(obj, "__tablename__", ""))
+        if dated is None:
+            continue
+        values: list[Any] = []
+        state = sa_inspect(obj)
+        if state.was_deleted:  # the rows the database deleted with it are not seen
+            pending.add(dated.topic)
+            continue
+        for column in dated.columns:
+            attr = state.attrs[column]
+            history = attr.history
+            if not history.has_changes() and attr.loaded_value is NO_VALUE:
+                values.append(getattr(obj, column))  # unchanged, not loaded (expired): read
+                continue
+            values += [*history.added, *history.unchanged, *history.deleted]
+        if dated.related is not None:
+            values += dated.related(session, obj)
+        pending.update(month_topic(dated.topic, month_of(v)) for v in values if v is not None)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _context) -> None:
     # The attributes' history still holds this flush's changes here (reset after it).
     dirty = [obj for obj in session.dirty if not _only_volatile(obj)]
     changed = (*session.new, *dirty, *session.deleted)
     _note(session, {getattr(obj, "__tablename__", "") for obj in changed})
+    if _DATED:
+        _note_months(session, changed)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -262,6 +372,9 @@ def _note_statement(state) -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name != DataVersion.__tablename__:
             _note(state.session, [table.name])
+            dated = _DATED.get(table.name)
+            if dated is not None:  # which rows, so which months, is unknown
+                state.session.info.setdefault(_PENDING, set()).add(dated.topic)
 
 
 @event.listens_for(Session, "before_commit")

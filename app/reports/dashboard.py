@@ -103,12 +103,15 @@ def _org_rows(paths: list[str]) -> list[appraisal.OrgRow]:
     ]
 
 
-def _case_panels(user: User, points: Select, today: date, *, subtree: bool) -> CasePanels:
-    """The case figures and open cases, without the rates (see ``_with_rates``)."""
+def _case_panels(
+    user: User, points: Select, today: date, key: tuple, *, subtree: bool
+) -> CasePanels:
+    """The case figures and open cases, without the rates (see ``_with_rates``); ``key``
+    names the points (an org's, a point's) for the figures kept per month."""
     periods = Period.containing(today).last(QUARTERS_SHOWN)
     return CasePanels(
         periods=periods,
-        figures=cases.case_figures(user, points, periods, subtree=subtree),
+        figures=cases.case_figures(user, points, periods, (user.id, *key), subtree=subtree),
         open=cases.open_cases(user, points, today, busiest=BUSIEST_SHOWN),
         today=today,
     )
@@ -151,7 +154,10 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
     point_rows, panels = versions.cached(
         figures.CASE_ITEMS,
         ("reports.dashboard.cases", user.id, org.id, today),
-        lambda: (_points(paths), _case_panels(user, _points_under(paths), today, subtree=True)),
+        lambda: (
+            _points(paths),
+            _case_panels(user, _points_under(paths), today, ("org", org.id), subtree=True),
+        ),
     )
     return OrgDashboard(
         org=org,
@@ -240,7 +246,9 @@ def point_dashboard(user: User, sp: ServicePoint) -> PointDashboard:
     today = timeutil.today()
     key = ("reports.point_panels", user.id, sp.id, today)
     panels = versions.cached(
-        figures.CASE_ITEMS, key, lambda: _case_panels(user, points, today, subtree=False)
+        figures.CASE_ITEMS,
+        key,
+        lambda: _case_panels(user, points, today, ("point", sp.id), subtree=False),
     )
     panels = _with_rates(panels, [sp.org.path], sp)
     return PointDashboard(point=sp, choices=point_choices(user), panels=panels)

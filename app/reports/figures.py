@@ -17,8 +17,14 @@ Use::
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cases.models import Evaluation, ServiceCase
 from app.common import versions
 from app.extensions import db
 from app.reports.models import ReportSettings
@@ -32,6 +38,22 @@ versions.watch("catalogue", "service_item", "item_agent")
 versions.watch("network", "service_point", "duty_rota", "volunteer_profile")
 versions.watch("accounts", "user_account")
 versions.watch("settings", ReportSettings)
+# A case counts in the months of its dates (registered, accepted, completed) and of its
+# latest rating: the rates and the case figures are kept per month, and a write recomputes the
+# months it touched (today's, the case's), not the year's.
+CASE_DATES = "case_dates"
+
+
+def _ratings_of_case(session: Session, rating: Any) -> Iterable[datetime]:
+    """When each rating of ``rating``'s case was given: a new rating supersedes the latest
+    one, which then leaves its month's satisfaction figures."""
+    stmt = select(Evaluation.created_at).where(Evaluation.case_id == rating.case_id)
+    return session.scalars(stmt).all()
+
+
+versions.watch_months(CASE_DATES, ServiceCase, "created_at", "accepted_at", "done_on")
+versions.watch_months(CASE_DATES, Evaluation, "created_at", related=_ratings_of_case)
+
 # A login writes its time on the account; no figure reads it (the health rate reads whether
 # the agents' accounts are active), so logging in leaves the figures over accounts kept.
 versions.ignore("user_account", "last_login_at")
@@ -47,6 +69,13 @@ APPRAISAL = ("appraisal", "roster")
 ORGS = ("roster",)  # the orgs a user's grants reach
 # An org's dashboard page: every panel above (its rendered body is kept under all of them).
 DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accounts")
+
+
+def case_month(month: date, *, catalogue: bool = False) -> tuple[str, ...]:
+    """The topics of the case figures of ``month`` (its first day): the cases and ratings of
+    that month, the points and orgs they count with (and the items, ``catalogue``)."""
+    base = ("catalogue", "network", "roster") if catalogue else ("network", "roster")
+    return (*base, *versions.month_topics(CASE_DATES, versions.month_of(month)))
 
 
 def settings_key() -> tuple[tuple[int, RateRules], ...]:

@@ -59,11 +59,11 @@ class Period:
 
     def start_utc(self) -> datetime:
         """Local midnight of ``start`` as an aware UTC datetime (for timestamp columns)."""
-        return _utc_midnight(self.start)
+        return utc_midnight(self.start)
 
     def end_utc(self) -> datetime:
         """Local midnight of ``end`` as an aware UTC datetime (exclusive bound)."""
-        return _utc_midnight(self.end)
+        return utc_midnight(self.end)
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
@@ -72,6 +72,13 @@ class Period:
         """The (year, month) pairs of the period, in order."""
         first = self.start.month
         return [(self.year, m) for m in range(first, first + _MONTHS[self.kind])]
+
+    def month_spans(self) -> list[tuple[date, date]]:
+        """Each month of the period as (first day, first day after), in order."""
+        return [
+            (date(y, m, 1), date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1))
+            for y, m in self.months()
+        ]
 
     # --- naming ------------------------------------------------------------------------------
 
@@ -172,5 +179,6 @@ def choices(today: date, years: int = 3) -> list[Period]:
     return out
 
 
-def _utc_midnight(day: date) -> datetime:
+def utc_midnight(day: date) -> datetime:
+    """Local midnight of ``day`` as an aware UTC datetime (for timestamp columns)."""
     return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)

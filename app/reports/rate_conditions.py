@@ -9,6 +9,7 @@ a figure and its rows always agree.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, exists, false, func, or_, select, true
@@ -20,7 +21,7 @@ from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.policy.reports import agent_account_points
 from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
-from app.reports.periods import Period
+from app.reports.periods import Period, utc_midnight
 from app.reports.settings import RateRules
 from app.volunteers.models import ItemAgent, ServiceItem, VolunteerProfile
 
@@ -47,17 +48,23 @@ def rating_of_case(rating) -> Any:
     return and_(rating.c.case_id == ServiceCase.id, is_latest(rating))
 
 
-def case_conditions(period: Period, rules: RateRules, rating: Any) -> dict[str, tuple]:
+def case_conditions(
+    period: Period, rules: RateRules, rating: Any, within: tuple[date, date] | None = None
+) -> dict[str, tuple]:
     """Rate code -> (denominator condition, numerator condition) over ``ServiceCase`` joined
-    (outer) to ``rating`` (``latest_rating()``)."""
+    (outer) to ``rating`` (``latest_rating()``). ``within`` (first day, first day after: a
+    month of the period) counts only the cases whose date for the rate falls in it, so that
+    the months' counts add up to the period's (a case accepted in the period is completed in
+    time by the period's end, whichever month it was accepted in)."""
     c = ServiceCase
-    s, e = period.start_utc(), period.end_utc()
+    first, after = within or (period.start, period.end)
+    s, e = utc_midnight(first), utc_midnight(after)
     counted = c.status != Status.NEW
     if not rules.count_withdrawn:
         counted = and_(counted, ~and_(c.status == Status.WITHDRAWN, c.accepted_at.is_(None)))
     applied = and_(c.created_at >= s, c.created_at < e, counted)
     accepted_in = and_(c.accepted_at >= s, c.accepted_at < e)
-    promised = and_(c.done_on >= period.start, c.done_on < period.end, c.due_on.is_not(None))
+    promised = and_(c.done_on >= first, c.done_on < after, c.due_on.is_not(None))
     rated = and_(rating.c.created_at >= s, rating.c.created_at < e)
     return {
         "acceptance": (applied, and_(applied, c.accepted_at.is_not(None))),

@@ -2,7 +2,7 @@
 
 Use::
 
-    from app.reports.periods import Period
+    from app.reports.periods import Period, utc_midnight
     from app.reports.rates import RATE_CODES, six_rates, six_rates_over, six_rates_by_org
 
     rates = six_rates(["/1/4/"], Period("quarter", 2026, 3))   # {"health": Rate, ...}
@@ -17,8 +17,10 @@ points (an agent's own point). Every function runs a fixed number of queries wha
 number of cases, periods or orgs: points (1), catalogue items (1), cases (2) and the settings
 (1, skipped when ``rules`` is given). Rows are grouped by service point / org in SQL; Python
 only adds up those few group rows. The grouped rows are computed once per change of their
-tables (``app.reports.figures``): when nothing changed, two token reads replace the four
-queries.
+tables (``app.reports.figures``): when nothing changed, one token read replaces the four
+queries; the cases' are kept month by month, so that a write counts again only the months
+its case and ratings count in (a case completed today: this month and the month it was
+registered in), not the year's.
 
 The definitions (our defaults where the plan is silent; ``RateRules`` holds the committee's
 choices, see ``app.reports.settings``), written as SQL conditions in
@@ -55,6 +57,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -74,7 +77,7 @@ from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.reports import figures
-from app.reports.periods import Period
+from app.reports.periods import Period, utc_midnight
 from app.reports.rate_conditions import (
     case_conditions,
     is_latest,
@@ -124,50 +127,78 @@ def _item_rows(paths) -> list[tuple]:
     return [tuple(r) for r in db.session.execute(stmt)]
 
 
+# A month of a period: (the period's index in the figures asked for, the period, the month's
+# first day and the first day after it).
+_Window = tuple[int, Period, date, date]
+
+
 def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
-    """Point id -> per period, per case rate: denominator, numerator (a flat list). Two
-    grouped queries, each over the cases of the periods' span alone (walking the indexes on
-    the registration, acceptance and completion dates, and on the ratings' dates), not over
-    every case the points ever had: one for acceptance, completion and punctuality, one for
-    satisfaction (each rated case's latest rating). A subtree's are asked period by period,
-    each a part of a UNION ALL: a case is then read once per period it counts in, rather than
-    every case of the whole span tested against every period's conditions (the county's four
-    quarters: 106 ms -> 63 ms on SQLite); a few points' cases are read by their origin's
-    index once for all the periods."""
+    """Point id -> per period, per case rate: denominator, numerator (a flat list). Each
+    period's counts are the sum of its months', each month's kept until a case or rating of
+    that month is written (``figures.case_month``): a write today recomputes this month's
+    counts (and the month the case was registered in), not the year's. The months missing
+    are counted together in two grouped queries (``_count_windows``)."""
+    windows: list[_Window] = [
+        (i, p, first, after) for i, p in enumerate(periods) for first, after in p.month_spans()
+    ]
+    key = ("reports.rates.month", tuple(paths), point_ids, rules)
+    parts = [(figures.case_month(w[2]), (*key, w[1], w[2])) for w in windows]
+    pieces = versions.cached_parts(
+        parts,
+        lambda missing: _count_windows(point_ids, paths, [windows[j] for j in missing], rules),
+    )
+    width = 2 * len(CASE_RATES)  # per period: each rate's denominator and numerator
+    out: dict[int, list[int]] = {}
+    for (i, *_), piece in zip(windows, pieces, strict=True):
+        for point_id, counts in piece.items():
+            row = out.setdefault(point_id, [0] * width * len(periods))
+            for k, n in enumerate(counts):
+                row[i * width + k] += n
+    return out
+
+
+def _count_windows(point_ids, paths, windows: list[_Window], rules) -> list[dict[int, list[int]]]:
+    """Per window: point id -> per case rate, denominator and numerator. Two grouped queries,
+    each over the cases of the windows alone (walking the indexes on the registration,
+    acceptance and completion dates, and on the ratings' dates), not over every case the
+    points ever had: one for acceptance, completion and punctuality, one for satisfaction
+    (each rated case's latest rating). A subtree's are asked window by window, each a part of
+    a UNION ALL: a case is then read once per window it counts in, rather than every case of
+    the whole span tested against every window's conditions (the county's four quarters:
+    106 ms -> 63 ms on SQLite); a few points' cases are read by their origin's index once for
+    all the windows."""
     points = select(ServicePoint.id).join(Org, Org.id == ServicePoint.org_id)
     points = points.where(points_in(paths, point_ids))
     # A few points: their cases by the origin index; a subtree: the span's by the date indexes.
     origin = ServiceCase.origin_point_id
     of_points = (origin if point_ids is not None else unindexed(origin)).in_(points)
-    numbered = list(enumerate(periods))
+    numbered = list(enumerate(windows))
     batches = [numbered] if point_ids is not None else [[one] for one in numbered]
-    parts = [_case_counts(n, of_points, [p for _, p in b], rules) for n, b in enumerate(batches)]
-    width = 2 * len(CASE_RATES)  # per period: each rate's denominator and numerator
-    out: dict[int, list[int]] = {}
+    parts = [_case_counts(n, of_points, [w for _, w in b], rules) for n, b in enumerate(batches)]
+    width = 2 * len(CASE_RATES)
+    out: list[dict[int, list[int]]] = [{} for _ in windows]
     # (the cases by their dates: every rate but satisfaction, the last; then by their ratings)
     for k, at, size in ((0, 0, width - 2), (1, width - 2, 2)):
         stmts = [part[k] for part in parts]
         stmt = stmts[0] if len(stmts) == 1 else union_all(*stmts)
         for n, point_id, *values in db.session.execute(stmt):
-            counts = out.setdefault(point_id, [0] * width * len(periods))
             for j, (i, _) in enumerate(batches[n]):
-                counts[i * width + at : i * width + at + size] = [
-                    int(v) for v in values[j * size : (j + 1) * size]
-                ]
+                counts = out[i].setdefault(point_id, [0] * width)
+                counts[at : at + size] = [int(v) for v in values[j * size : (j + 1) * size]]
     return out
 
 
-def _case_counts(number: int, of_points, periods: list[Period], rules) -> tuple[Select, Select]:
-    """The two grouped queries of ``periods`` (the cases by their dates, by their ratings),
+def _case_counts(number: int, of_points, windows: list[_Window], rules) -> tuple[Select, Select]:
+    """The two grouped queries of ``windows`` (the cases by their dates, by their ratings),
     their rows headed by ``number``."""
     c, rating = ServiceCase, latest_rating()
-    s, e = min(p.start_utc() for p in periods), max(p.end_utc() for p in periods)
-    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    first, last = min(w[2] for w in windows), max(w[3] for w in windows)
+    s, e = utc_midnight(first), utc_midnight(last)
     head = [literal_column(str(int(number))), c.origin_point_id]
     dated: list[Any] = list(head)
     rated: list[Any] = list(head)
-    for p in periods:
-        conditions = case_conditions(p, rules, rating)
+    for _i, period, start, after in windows:
+        conditions = case_conditions(period, rules, rating, within=(start, after))
         for code in CASE_RATES:
             den, num = conditions[code]
             (rated if code == "satisfaction" else dated).extend([_flag(den), _flag(num)])
@@ -237,11 +268,7 @@ def _gather(paths, periods, rules, point_ids) -> _Facts:
         points, items = versions.cached(
             figures.POINTS, ("reports.rates.points", *key), points_and_items
         )
-        cases = versions.cached(
-            figures.CASES,
-            ("reports.rates.cases", *key),
-            lambda: _case_rows(paths, ids, periods, rules) if periods else {},
-        )
+        cases = _case_rows(paths, ids, periods, rules) if periods else {}
         return _Facts(periods=periods, points=points, items=items, cases=cases)
 
     # One token read when nothing changed; after a login (accounts) only the points again.

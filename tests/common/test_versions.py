@@ -157,3 +157,41 @@ def test_a_page_reads_the_tokens_with_the_session_not_apart(tree, login_as, coun
     assert any("data_version" in s and "user_session" in s for s in q.statements)
     make_member(tree.group_a, name="李四")
     assert "李四" in client.get("/roster/").get_data(as_text=True)
+
+
+def test_a_month_is_the_local_month():
+    from datetime import UTC, date, datetime
+
+    # 16:30 UTC on September 30 is half past midnight on October 1 in Beijing.
+    assert versions.month_of(datetime(2026, 9, 30, 16, 30, tzinfo=UTC)) == "2026-10"
+    assert versions.month_of(datetime(2026, 9, 30, 15, 30, tzinfo=UTC)) == "2026-09"
+    assert versions.month_of(date(2026, 1, 31)) == "2026-01"
+
+
+def test_a_month_nobody_wrote_is_kept_under_its_topic(tree):
+    make_member(tree.group_a)  # the roster topic has a token
+    topics = ("roster", versions.month_topic("roster", "2031-01"))
+    assert versions.tokens(topics) is not None  # the month counts as 0
+    assert versions.tokens((versions.month_topic("no-topic", "2031-01"), "no-topic")) is None
+
+
+def test_cached_parts_computes_only_the_missing_parts_together(tree):
+    make_member(tree.group_a)
+    asked: list[list[int]] = []
+
+    def compute(missing: list[int]) -> list[str]:
+        asked.append(missing)
+        return [f"v{i}-{len(asked)}" for i in missing]
+
+    may = ("roster", versions.month_topic("roster", "2031-05"))
+    june = ("roster", versions.month_topic("roster", "2031-06"))
+    parts = [(may, "may"), (june, "june")]
+    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-1"]
+    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-1"] and len(asked) == 1
+    versions.bump(db.session, [versions.month_topic("roster", "2031-06")])
+    db.session.commit()
+    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-2"]
+    assert asked[-1] == [1]  # June alone
+    never = [(("no-topic",), "x")]  # a topic without a token: computed, never kept
+    assert versions.cached_parts(never, compute) == ["v0-3"]
+    assert versions.cached_parts(never, compute) == ["v0-4"]

@@ -8,9 +8,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.cases.models import ServiceCase
+from app.common import versions
 from app.errors import NotFound
+from app.extensions import db
 from app.orgs.models import ServicePoint
-from app.reports import dashboard
+from app.reports import dashboard, figures
 from tests.factories import make_member, make_user
 from tests.reports.dashboard_data import NOW, TODAY, build_world
 
@@ -225,3 +228,15 @@ def test_the_points_table_lists_the_points_down_one_level(world, login_as):
         assert f"/reports/points/{t.room_a.id}" not in html
         township = dashboard.org_dashboard(world.cmte, t.general.id)
         assert {p.name for p in township.near_points} == {world.station.name, room_a}
+
+
+def test_the_case_figures_follow_a_write_to_a_kept_month(world):
+    versions.bump(db.session, [figures.CASE_DATES])  # as a server's start does (wsgi.py)
+    db.session.commit()
+    before = dashboard.org_dashboard(world.cmte).panels.figures.by_state
+    applied = db.session.scalar(select(ServiceCase).where(ServiceCase.status == "applied"))
+    applied.status = "refused"
+    db.session.commit()
+    after = dashboard.org_dashboard(world.cmte).panels.figures.by_state
+    expected = {**before, "applied": before["applied"] - 1, "refused": before["refused"] + 1}
+    assert after == {state: n for state, n in expected.items() if n}
