@@ -22,8 +22,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import has_request_context
@@ -35,9 +33,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.orm.base import NO_VALUE
 
-from app.common import timeutil
+from app.common import parts
 from app.extensions import db
 
 T = TypeVar("T")
@@ -45,7 +42,6 @@ log = logging.getLogger(__name__)
 
 _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _VOLATILE: dict[str, set[str]] = {}  # table name -> columns whose updates change no topic
-_DATED: dict[str, _Dated] = {}  # table name -> how a row's months are found
 _PENDING = "data_version_topics"
 _READ = "data_version_read"  # the tokens read in this request, until commit or rollback
 _MAX_ENTRIES = 2048
@@ -77,52 +73,9 @@ def ignore(table: str, *columns: str) -> None:
     _VOLATILE.setdefault(table, set()).update(columns)
 
 
-@dataclass(frozen=True)
-class _Dated:
-    topic: str
-    columns: tuple[str, ...]
-    related: Callable[[Session, Any], Iterable[Any]] | None
-
-
-def watch_months(
-    topic: str,
-    table: Any,
-    *columns: str,
-    related: Callable[[Session, Any], Iterable[Any]] | None = None,
-) -> None:
-    """Rows of ``table`` count in the local months of their date or datetime ``columns`` (a
-    case in the month it was registered, accepted, completed): a flushed row gives a new
-    token to ``month_topic(topic, month)`` for every month its columns held before or after
-    the flush, and to those of the values ``related(session, row)`` returns (the months of
-    a case's earlier ratings, which a new one supersedes). A statement whose rows are unknown
-    (a Core update) or a deleted row (the database may delete others with it) gives
-    ``topic`` itself a new token. A
-    figure kept per month (``cached`` under ``month_topics``) is then computed again only
-    for the months a write touched, not for the years it did not."""
-    name = getattr(table, "__tablename__", None) or getattr(table, "name", table)
-    _DATED[name] = _Dated(topic, columns, related)
-
-
-def month_of(value: date | datetime) -> str:
-    """``value``'s local month as "2026-11" (a datetime is stored in UTC)."""
-    if isinstance(value, datetime):
-        value = value.astimezone(timeutil.local_zone())
-    return f"{value.year:04d}-{value.month:02d}"
-
-
-def month_topic(topic: str, month: str) -> str:
-    return f"{topic}@{month}"
-
-
-def month_topics(topic: str, month: str) -> tuple[str, str]:
-    """The topics of a figure over ``topic``'s rows of one month (see ``watch_months``): a
-    month nobody wrote since the tokens were set counts as unchanged."""
-    return (topic, month_topic(topic, month))
-
-
 def topics() -> set[str]:
     """Every topic some package watches."""
-    return set().union(*_TOPICS.values(), (d.topic for d in _DATED.values()))
+    return set().union(*_TOPICS.values(), parts.topics())
 
 
 def ensure_tokens(engine: Engine) -> None:
@@ -205,15 +158,15 @@ def prime(text: str | None) -> None:
 
 def tokens(topics: tuple[str, ...]) -> tuple[int, ...] | None:
     """The topics' current tokens, or None when a topic has none yet (never written). A
-    month's topic (``month_topic``) nobody wrote yet counts as 0: its figures are kept under
-    its dated topic's token, which is random like any other."""
+    part's topic (app/common/parts.py) nobody wrote yet counts as 0: its figures are kept
+    under its whole topic's token, which is random like any other."""
     return _tokens_in(_read(topics), topics)
 
 
 def _tokens_in(rows: dict[str, int], topics: tuple[str, ...]) -> tuple[int, ...] | None:
     out = []
     for t in topics:
-        token = rows.get(t, 0 if "@" in t else None)
+        token = rows.get(t, 0 if parts.is_part(t) else None)
         if token is None:
             return None
         out.append(token)
@@ -332,38 +285,13 @@ def _only_volatile(obj: Any) -> bool:
     return changed <= volatile
 
 
-def _note_months(session: Session, objs: Iterable[Any]) -> None:
-    """The month topics of the flushed rows of dated tables (see ``watch_months``)."""
-    pending = session.info.setdefault(_PENDING, set())
-    for obj in objs:
-        dated = _DATED.get(getattr(obj, "__tablename__", ""))
-        if dated is None:
-            continue
-        values: list[Any] = []
-        state = sa_inspect(obj)
-        if state.was_deleted:  # the rows the database deleted with it are not seen
-            pending.add(dated.topic)
-            continue
-        for column in dated.columns:
-            attr = state.attrs[column]
-            history = attr.history
-            if not history.has_changes() and attr.loaded_value is NO_VALUE:
-                values.append(getattr(obj, column))  # unchanged, not loaded (expired): read
-                continue
-            values += [*history.added, *history.unchanged, *history.deleted]
-        if dated.related is not None:
-            values += dated.related(session, obj)
-        pending.update(month_topic(dated.topic, month_of(v)) for v in values if v is not None)
-
-
 @event.listens_for(Session, "after_flush")
 def _note_flushed(session: Session, _context) -> None:
     # The attributes' history still holds this flush's changes here (reset after it).
     dirty = [obj for obj in session.dirty if not _only_volatile(obj)]
     changed = (*session.new, *dirty, *session.deleted)
     _note(session, {getattr(obj, "__tablename__", "") for obj in changed})
-    if _DATED:
-        _note_months(session, changed)
+    parts.note_rows(session, changed, session.info.setdefault(_PENDING, set()))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -372,9 +300,9 @@ def _note_statement(state) -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name != DataVersion.__tablename__:
             _note(state.session, [table.name])
-            dated = _DATED.get(table.name)
-            if dated is not None:  # which rows, so which months, is unknown
-                state.session.info.setdefault(_PENDING, set()).add(dated.topic)
+            whole = parts.statement_topic(table.name)
+            if whole is not None:  # which rows, so which parts, is unknown
+                state.session.info.setdefault(_PENDING, set()).add(whole)
 
 
 @event.listens_for(Session, "before_commit")

@@ -13,9 +13,11 @@ from sqlalchemy import and_, func, or_, select
 from app import policy
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
 from app.auth.models import User
+from app.common import versions
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
 from app.orgs.tree import in_subtrees, path_filter
+from app.reports import figures
 
 # The steps in the order a record passes them.
 STEPS = [s.value for s in Status]
@@ -222,12 +224,25 @@ def quarter_figures(
     user: User, paths: Sequence[str], quarters: Sequence[tuple[int, int]]
 ) -> list[QuarterFigures]:
     """Grades, vetoes and spot checks of each of ``quarters`` in ``paths``, in that order.
-    One grouped query, answered from the index on (year, quarter, grade, ...) alone: the
+    Each quarter's are kept until one of its records is written (``figures.
+    appraisal_quarter``): a record signed today counts this quarter again, not the three
+    before. The quarters missing are counted in one query (``_count_quarters``)."""
+    if not quarters:
+        return []
+    key = ("reports.quarter_figures", user.id, tuple(paths))
+    parts = [(figures.appraisal_quarter(*yq), (*key, yq)) for yq in quarters]
+    return versions.cached_parts(
+        parts, lambda missing: _count_quarters(user, paths, [quarters[i] for i in missing])
+    )
+
+
+def _count_quarters(
+    user: User, paths: Sequence[str], quarters: Sequence[tuple[int, int]]
+) -> list[QuarterFigures]:
+    """One grouped query, answered from the index on (year, quarter, grade, ...) alone: the
     years and quarters as two lists seek it, the exact pairs are then checked on its entries
     (an OR of pairs alone makes SQLite read every record by its row id)."""
     out = {yq: QuarterFigures(*yq) for yq in quarters}
-    if not quarters:
-        return []
     which = and_(
         Appraisal.year.in_(sorted({y for y, _ in quarters})),
         Appraisal.quarter.in_(sorted({q for _, q in quarters})),

@@ -18,14 +18,15 @@ Use::
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.appraisal.models import Appraisal
 from app.cases.models import Evaluation, ServiceCase
-from app.common import versions
+from app.common import parts, versions
 from app.extensions import db
 from app.reports.models import ReportSettings
 from app.reports.settings import RateRules
@@ -44,15 +45,18 @@ versions.watch("settings", ReportSettings)
 CASE_DATES = "case_dates"
 
 
-def _ratings_of_case(session: Session, rating: Any) -> Iterable[datetime]:
-    """When each rating of ``rating``'s case was given: a new rating supersedes the latest
-    one, which then leaves its month's satisfaction figures."""
+def _ratings_of_case(session: Session, rating: Any) -> Iterable[str]:
+    """The months each rating of ``rating``'s case was given in: a new rating supersedes
+    the latest one, which then leaves its month's satisfaction figures."""
     stmt = select(Evaluation.created_at).where(Evaluation.case_id == rating.case_id)
-    return session.scalars(stmt).all()
+    return {parts.month_of(when) for when in session.scalars(stmt)}
 
 
-versions.watch_months(CASE_DATES, ServiceCase, "created_at", "accepted_at", "done_on")
-versions.watch_months(CASE_DATES, Evaluation, "created_at", related=_ratings_of_case)
+parts.watch_months(CASE_DATES, ServiceCase, "created_at", "accepted_at", "done_on")
+parts.watch_months(CASE_DATES, Evaluation, "created_at", related=_ratings_of_case)
+# An appraisal record counts in its quarter: the dashboards' quarters are kept one by one.
+APPRAISAL_QUARTERS = "appraisal_quarters"
+parts.watch_quarters(APPRAISAL_QUARTERS, Appraisal, "year", "quarter")
 
 # A login writes its time on the account; no figure reads it (the health rate reads whether
 # the agents' accounts are active), so logging in leaves the figures over accounts kept.
@@ -75,7 +79,13 @@ def case_month(month: date, *, catalogue: bool = False) -> tuple[str, ...]:
     """The topics of the case figures of ``month`` (its first day): the cases and ratings of
     that month, the points and orgs they count with (and the items, ``catalogue``)."""
     base = ("catalogue", "network", "roster") if catalogue else ("network", "roster")
-    return (*base, *versions.month_topics(CASE_DATES, versions.month_of(month)))
+    return (*base, *parts.part_topics(CASE_DATES, parts.month_of(month)))
+
+
+def appraisal_quarter(year: int, quarter: int) -> tuple[str, ...]:
+    """The topics of the appraisal figures of one quarter: its records, the orgs and grants
+    (a reader's scope) and the members."""
+    return ("roster", *parts.part_topics(APPRAISAL_QUARTERS, parts.quarter_part(year, quarter)))
 
 
 def settings_key() -> tuple[tuple[int, RateRules], ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import insert, update
 
 from app.auth.models import Role
-from app.common import versions
+from app.common import parts, versions
 from app.extensions import db
 from app.roster.fields import PARTY_STATUS_LABELS
 from app.roster.models import Member, PartyStatus, member_skill
@@ -163,16 +163,16 @@ def test_a_month_is_the_local_month():
     from datetime import UTC, date, datetime
 
     # 16:30 UTC on September 30 is half past midnight on October 1 in Beijing.
-    assert versions.month_of(datetime(2026, 9, 30, 16, 30, tzinfo=UTC)) == "2026-10"
-    assert versions.month_of(datetime(2026, 9, 30, 15, 30, tzinfo=UTC)) == "2026-09"
-    assert versions.month_of(date(2026, 1, 31)) == "2026-01"
+    assert parts.month_of(datetime(2026, 9, 30, 16, 30, tzinfo=UTC)) == "2026-10"
+    assert parts.month_of(datetime(2026, 9, 30, 15, 30, tzinfo=UTC)) == "2026-09"
+    assert parts.month_of(date(2026, 1, 31)) == "2026-01"
 
 
 def test_a_month_nobody_wrote_is_kept_under_its_topic(tree):
     make_member(tree.group_a)  # the roster topic has a token
-    topics = ("roster", versions.month_topic("roster", "2031-01"))
+    topics = ("roster", parts.part_topic("roster", "2031-01"))
     assert versions.tokens(topics) is not None  # the month counts as 0
-    assert versions.tokens((versions.month_topic("no-topic", "2031-01"), "no-topic")) is None
+    assert versions.tokens((parts.part_topic("no-topic", "2031-01"), "no-topic")) is None
 
 
 def test_cached_parts_computes_only_the_missing_parts_together(tree):
@@ -183,14 +183,14 @@ def test_cached_parts_computes_only_the_missing_parts_together(tree):
         asked.append(missing)
         return [f"v{i}-{len(asked)}" for i in missing]
 
-    may = ("roster", versions.month_topic("roster", "2031-05"))
-    june = ("roster", versions.month_topic("roster", "2031-06"))
-    parts = [(may, "may"), (june, "june")]
-    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-1"]
-    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-1"] and len(asked) == 1
-    versions.bump(db.session, [versions.month_topic("roster", "2031-06")])
+    may = ("roster", parts.part_topic("roster", "2031-05"))
+    june = ("roster", parts.part_topic("roster", "2031-06"))
+    both = [(may, "may"), (june, "june")]
+    assert versions.cached_parts(both, compute) == ["v0-1", "v1-1"]
+    assert versions.cached_parts(both, compute) == ["v0-1", "v1-1"] and len(asked) == 1
+    versions.bump(db.session, [parts.part_topic("roster", "2031-06")])
     db.session.commit()
-    assert versions.cached_parts(parts, compute) == ["v0-1", "v1-2"]
+    assert versions.cached_parts(both, compute) == ["v0-1", "v1-2"]
     assert asked[-1] == [1]  # June alone
     never = [(("no-topic",), "x")]  # a topic without a token: computed, never kept
     assert versions.cached_parts(never, compute) == ["v0-3"]

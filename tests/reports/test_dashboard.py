@@ -8,12 +8,13 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from app.appraisal.models import Appraisal
 from app.cases.models import ServiceCase
 from app.common import versions
 from app.errors import NotFound
 from app.extensions import db
 from app.orgs.models import ServicePoint
-from app.reports import dashboard, figures
+from app.reports import dashboard, dashboard_appraisal, figures
 from tests.factories import make_member, make_user
 from tests.reports.dashboard_data import NOW, TODAY, build_world
 
@@ -240,3 +241,29 @@ def test_the_case_figures_follow_a_write_to_a_kept_month(world):
     after = dashboard.org_dashboard(world.cmte).panels.figures.by_state
     expected = {**before, "applied": before["applied"] - 1, "refused": before["refused"] + 1}
     assert after == {state: n for state, n in expected.items() if n}
+
+
+def test_a_graded_record_counts_its_quarter_again_and_no_other(world, monkeypatch):
+    versions.bump(db.session, [figures.APPRAISAL_QUARTERS])  # as a server's start does
+    db.session.commit()
+    asked: list[list[tuple[int, int]]] = []
+    real = dashboard_appraisal._count_quarters
+
+    def spy(user, paths, quarters):
+        asked.append(list(quarters))
+        return real(user, paths, quarters)
+
+    monkeypatch.setattr(dashboard_appraisal, "_count_quarters", spy)
+    before = dashboard.org_dashboard(world.cmte).quarters[3]
+    assert asked == [[(2026, 1), (2026, 2), (2026, 3), (2026, 4)]]
+    record = db.session.scalar(
+        select(Appraisal)
+        .where(Appraisal.year == 2026, Appraisal.quarter == 4)
+        .where(Appraisal.grade.is_(None))
+    )
+    record.grade = "excellent"
+    db.session.commit()
+    after = dashboard.org_dashboard(world.cmte).quarters[3]
+    assert asked[1:] == [[(2026, 4)]]
+    assert after.grades["excellent"] == before.grades["excellent"] + 1
+    assert after.grades["ungraded"] == before.grades["ungraded"] - 1
