@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select
 
 from app import policy
 from app.auth.models import User
@@ -179,10 +180,13 @@ def open_cases(
     Two queries (one without agents) and one for the names listed: the loads are counted on
     ids, and only the agents listed are named (a county has 10,000)."""
     late = func.sum(case((late_clause(today), 1), else_=0))
+    agent: Any = ServiceCase.agent_member_id
+    if not with_agents:  # someone's or nobody's: a county's 10,000 loads are not read
+        agent = case((agent.is_(None), None), else_=literal_column("0")).label("held")
     stmt = (
-        select(ServiceCase.service_point_id, ServiceCase.agent_member_id, func.count(), late)
+        select(ServiceCase.service_point_id, agent, func.count(), late)
         .where(ServiceCase.service_point_id.in_(points), ServiceCase.status.in_(OPEN_STATUSES))
-        .group_by(ServiceCase.service_point_id, ServiceCase.agent_member_id)
+        .group_by(ServiceCase.service_point_id, agent)
     )
     out = OpenCases()
     loads: dict[int, list[int]] = {}  # member id -> [open, overdue, point id (the lowest)]
