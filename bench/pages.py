@@ -82,7 +82,46 @@ def _cold(app, n: int, committee, secretary, district: int) -> list[Figure]:
         ("six-rate report (committee), cold", committee, "/reports/rates"),
         ("committee dashboard, cold", committee, "/reports/"),
     ]
-    return [page_figure(app, c, label, url, n, clear_memo) for label, c, url in pages]
+    figures = [page_figure(app, c, label, url, n, clear_memo) for label, c, url in pages]
+    return figures + _after_writes(app, n, committee)
+
+
+def _after_writes(app, n: int, committee) -> list[Figure]:
+    """The committee's figures as the first view after one write sees them, the kind that
+    comes many times a minute at quarter's end: a case of this month handled (the cases'
+    topic and this month's: app/reports/figures.py), an appraisal record of this quarter
+    signed (the appraisal topic and this quarter's). The figures kept per month and per
+    quarter for the others are reused, as they are on a server."""
+    from app.common import parts, timeutil, versions
+    from app.extensions import db
+    from app.reports import figures as report_figures
+
+    today = timeutil.today()
+    case_write = [
+        "cases",
+        parts.part_topic(report_figures.CASE_DATES, parts.month_of(today)),
+    ]
+    quarter = parts.quarter_part(today.year, (today.month - 1) // 3 + 1)
+    record_write = ["appraisal", parts.part_topic(report_figures.APPRAISAL_QUARTERS, quarter)]
+
+    def bump(topics: list[str]):
+        def before() -> None:
+            with app.app_context():
+                versions.bump(db.session, topics)
+                db.session.commit()
+
+        return before
+
+    pages = [
+        ("home page (committee), after a case write", "/", case_write),
+        ("six-rate report (committee), after a case write", "/reports/rates", case_write),
+        ("committee dashboard, after a case write", "/reports/", case_write),
+        ("home page (committee), after an appraisal write", "/", record_write),
+        ("committee dashboard, after an appraisal write", "/reports/", record_write),
+    ]
+    return [
+        page_figure(app, committee, label, url, n, bump(topics)) for label, url, topics in pages
+    ]
 
 
 def main() -> None:
