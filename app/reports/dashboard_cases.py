@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import Select, case, func, literal_column, select, union_all
 
 from app import policy
 from app.auth.models import User
@@ -133,22 +133,24 @@ def _count_months(
 ) -> list[list[tuple[str, str, str, int]]]:
     """Per month (first day, first day after): (category, level, state, cases) of the cases
     of ``points`` registered in it. One query: a subtree's walks the registration dates'
-    index over the months, a point's its own cases; the cases are counted per month, item
-    and state first, and only those counts joined to the items (a join per case cost a
-    third of the time)."""
+    index month by month (a part of a UNION ALL each: one CASE over the months was twice as
+    slow), a point's its own cases; the cases are counted per month, item and state first,
+    and only those counts joined to the items (a join per case cost a third of the time)."""
     created, point = ServiceCase.created_at, ServiceCase.service_point_id
-    spans = [and_(created >= utc_midnight(a), created < utc_midnight(b)) for a, b in months]
-    month = case(*((span, k) for k, span in enumerate(spans)), else_=None).label("k")
-    per_item = (
-        select(month, ServiceCase.item_id, ServiceCase.status, func.count().label("n"))
+    parts = [
+        select(literal_column(str(k)).label("k"), ServiceCase.item_id, ServiceCase.status)
+        .add_columns(func.count().label("n"))
         .where(
             (unindexed(point) if subtree else point).in_(points),
             ServiceCase.status != Status.NEW,
-            or_(*spans),
+            created >= utc_midnight(first),
+            created < utc_midnight(after),
         )
-        .group_by(month, ServiceCase.item_id, ServiceCase.status)
-    )
-    counted = policy.scope(per_item, user, ServiceCase).subquery()
+        .group_by(ServiceCase.item_id, ServiceCase.status)
+        for k, (first, after) in enumerate(months)
+    ]
+    scoped = [policy.scope(part, user, ServiceCase) for part in parts]
+    counted = (scoped[0] if len(scoped) == 1 else union_all(*scoped)).subquery()
     stmt = (
         select(
             counted.c.k,
