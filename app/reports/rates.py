@@ -150,10 +150,12 @@ def _case_rows(paths, point_ids, periods, rules) -> dict[int, list[int]]:
     width = 2 * len(CASE_RATES)  # per period: each rate's denominator and numerator
     out: dict[int, list[int]] = {}
     for (i, *_), piece in zip(windows, pieces, strict=True):
+        at = slice(i * width, (i + 1) * width)
         for point_id, counts in piece.items():
-            row = out.setdefault(point_id, [0] * width * len(periods))
-            for k, n in enumerate(counts):
-                row[i * width + k] += n
+            row = out.get(point_id)
+            if row is None:
+                row = out[point_id] = [0] * width * len(periods)
+            row[at] = [a + b for a, b in zip(row[at], counts, strict=True)]
     return out
 
 
@@ -235,17 +237,19 @@ class _Facts:
 
     def _sum(self, i: int, prefix: str | None) -> Rates:
         out = empty_rates()
-        health = Rate()
         per_case = 2 * len(CASE_RATES)
+        at = slice(i * per_case, (i + 1) * per_case)
+        health, cases = [0, 0], [0] * per_case  # (in order, should exist); den, num per rate
         for row in self.points:
             if prefix is None or row[1].startswith(prefix):
-                health += Rate(row[3 + 2 * i], row[2 + 2 * i])
+                health[0] += row[3 + 2 * i]
+                health[1] += row[2 + 2 * i]
                 counts = self.cases.get(row[0])
                 if counts:
-                    chunk = counts[i * per_case : (i + 1) * per_case]
-                    for k, code in enumerate(CASE_RATES):
-                        out[code] += Rate(chunk[2 * k + 1], chunk[2 * k])
-        out["health"] = health
+                    cases = [a + b for a, b in zip(cases, counts[at], strict=True)]
+        out["health"] = Rate(health[0], health[1])
+        for k, code in enumerate(CASE_RATES):
+            out[code] = Rate(cases[2 * k + 1], cases[2 * k])
         for path, total, published in self.items:
             if prefix is None or path.startswith(prefix):
                 out["openness"] += Rate(int(published), int(total))
