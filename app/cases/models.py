@@ -129,7 +129,18 @@ class ServiceCase(Deadlines, db.Model):
         CheckConstraint(one_of("kind", Kind, nullable=True), name="kind_valid"),
         CheckConstraint(one_of("channel", Channel), name="channel_valid"),
         UniqueConstraint("origin_point_id", "year", "seq", name="uq_service_case_point_year_seq"),
-        Index("ix_service_case_point_status", "service_point_id", "status"),
+        # A point's cases by state; its open ones counted from the index alone (the holder, the
+        # dates that make one overdue): the dashboards' and home page's open cases.
+        Index(
+            "ix_service_case_point_status",
+            "service_point_id",
+            "status",
+            "agent_member_id",
+            "due_on",
+            "done_on",
+            "visit_due_on",
+            "fix_due_on",
+        ),
         # The open cases of the points one serves or supervises; all open cases (committee).
         Index("ix_service_case_origin_status", "origin_point_id", "status"),
         Index("ix_service_case_status", "status"),

@@ -112,7 +112,7 @@ def _case_panels(
     return CasePanels(
         periods=periods,
         figures=cases.case_figures(user, points, periods, (user.id, *key), subtree=subtree),
-        open=cases.open_cases(user, points, today, busiest=BUSIEST_SHOWN),
+        open=cases.open_cases(user, points, today, busiest=BUSIEST_SHOWN, key=key),
         today=today,
     )
 

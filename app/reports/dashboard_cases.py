@@ -175,12 +175,14 @@ def open_cases(
     *,
     with_agents: bool = True,
     busiest: int | None = None,
+    key: Hashable | None = None,
 ) -> OpenCases:
     """The open cases owned by ``points``, overdue ones (``ServiceCase.is_overdue``) counted,
     per point and per agent; with ``with_agents`` also the agents whose volunteer profile
     places them at one of the points, the ``busiest`` of them (None: all) listed by name.
     Two queries (one without agents) and one for the names listed: the loads are counted on
-    ids, and only the agents listed are named (a county has 10,000)."""
+    ids, and only the agents listed are named (a county has 10,000). The agents placed at
+    the points are kept until the network changes when ``key`` names the points."""
     late = func.sum(case((late_clause(today), 1), else_=0))
     agent: Any = ServiceCase.agent_member_id
     if not with_agents:  # someone's or nobody's: a county's 10,000 loads are not read
@@ -211,7 +213,12 @@ def open_cases(
     if not with_agents:
         return out
     capacity: dict[int, int | None] = {}
-    for member_id, sp_id, max_cases in _profiles(points):
+    placed = (
+        _profiles(points)
+        if key is None
+        else versions.cached(figures.PLACED, ("reports.placed", key), lambda: _profiles(points))
+    )
+    for member_id, sp_id, max_cases in placed:
         loads.setdefault(member_id, [0, 0, sp_id])[2] = sp_id
         capacity[member_id] = max_cases
     out.agent_count = len(loads)

@@ -71,6 +71,7 @@ RATES = ("cases", "network", "catalogue", "roster", "accounts")
 ITEMS = ("catalogue", "roster")
 APPRAISAL = ("appraisal", "roster")
 ORGS = ("roster",)  # the orgs a user's grants reach
+PLACED = ("network", "roster")  # the agents a volunteer profile places at a point
 # An org's dashboard page: every panel above (its rendered body is kept under all of them).
 DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accounts")
 
