@@ -44,7 +44,9 @@ _TOPICS: dict[str, set[str]] = {}  # table name -> the topics it belongs to
 _VOLATILE: dict[str, set[str]] = {}  # table name -> columns whose updates change no topic
 _PENDING = "data_version_topics"
 _READ = "data_version_read"  # the tokens read in this request, until commit or rollback
-_MAX_ENTRIES = 2048
+# Figures kept per month and quarter (app/common/parts.py) are many small entries: a branch
+# reader keeps about 30 (a few KB), the committee about 30 of the county (tens of KB each).
+_MAX_ENTRIES = 8192
 _MAX_FRAGMENTS = 256
 _MAX_AGE = 600.0  # seconds: a bound on staleness should a write ever bypass the session
 
