@@ -180,49 +180,35 @@ def open_cases(
     """The open cases owned by ``points``, overdue ones (``ServiceCase.is_overdue``) counted,
     per point and per agent; with ``with_agents`` also the agents whose volunteer profile
     places them at one of the points, the ``busiest`` of them (None: all) listed by name.
-    Two queries (one without agents) and one for the names listed: the loads are counted on
-    ids, and only the agents listed are named (a county has 10,000). The agents placed at
-    the points are kept until the network changes when ``key`` names the points."""
-    late = func.sum(case((late_clause(today), 1), else_=0))
-    agent: Any = ServiceCase.agent_member_id
-    if not with_agents:  # someone's or nobody's: a county's 10,000 loads are not read
-        agent = case((agent.is_(None), None), else_=literal_column("0")).label("held")
-    stmt = (
-        select(ServiceCase.service_point_id, agent, func.count(), late)
-        .where(ServiceCase.service_point_id.in_(points), ServiceCase.status.in_(OPEN_STATUSES))
-        .group_by(ServiceCase.service_point_id, agent)
-    )
-    out = OpenCases()
-    loads: dict[int, list[int]] = {}  # member id -> [open, overdue, point id (the lowest)]
-    for sp_id, member_id, n, n_late in db.session.execute(policy.scope(stmt, user, ServiceCase)):
-        n_late = int(n_late or 0)
-        out.total += n
-        out.overdue += n_late
-        sp_open, sp_late = out.by_point.get(sp_id, (0, 0))
-        out.by_point[sp_id] = (sp_open + n, sp_late + n_late)
-        if member_id is None:
-            out.unassigned += n
-            continue
-        load = loads.get(member_id)
-        if load is None:
-            loads[member_id] = [n, n_late, sp_id]
-        else:
-            load[0] += n
-            load[1] += n_late
-            load[2] = min(load[2], sp_id)
+    The loads are counted on ids and ranked in SQL, so that only the agents listed are read
+    and named (a county has 10,000): one query per point, one for the busiest, one for their
+    names. The agents placed at the points are kept until the network changes when ``key``
+    names the points."""
+    out, held = _open_by_point(user, points, today)
     if not with_agents:
         return out
-    capacity: dict[int, int | None] = {}
     placed = (
         _profiles(points)
         if key is None
         else versions.cached(figures.PLACED, ("reports.placed", key), lambda: _profiles(points))
     )
-    for member_id, sp_id, max_cases in placed:
-        loads.setdefault(member_id, [0, 0, sp_id])[2] = sp_id
-        capacity[member_id] = max_cases
-    out.agent_count = len(loads)
-    listed = _busiest(loads, busiest)
+    at = {member_id: sp_id for member_id, sp_id, _cap in placed}
+    capacity = {member_id: cap for member_id, _sp, cap in placed}
+    ranked, holders, placed_holders = (
+        _ranked_holders(user, points, today, busiest) if busiest is not None else ([], 0, 0)
+    )
+    if busiest is None or holders < busiest:
+        # Some agents with no open case are listed too (tied at nought, their names settle
+        # it): every load is read, as few agents hold cases.
+        loads = {m: [n, n_late, sp_id] for m, (n, n_late, sp_id) in held().items()}
+        for member_id, sp_id in at.items():
+            loads.setdefault(member_id, [0, 0, sp_id])[2] = sp_id
+        out.agent_count = len(loads)
+        listed = _busiest(loads, busiest)
+    else:
+        loads = {m: [n, n_late, at.get(m, sp_id)] for m, n, n_late, sp_id in ranked}
+        out.agent_count = holders + len(at) - placed_holders
+        listed = list(loads)
     names = _names(listed)
     agents = [
         AgentLoad(i, names.get(i, ""), loads[i][2], loads[i][0], loads[i][1], capacity.get(i))
@@ -231,6 +217,81 @@ def open_cases(
     agents.sort(key=lambda a: (-a.open, -a.overdue, a.name))
     out.agents = agents[:busiest] if busiest is not None else agents
     return out
+
+
+def _late(today: date) -> Any:
+    return func.coalesce(func.sum(case((late_clause(today), 1), else_=0)), 0)
+
+
+def _open_cases_of(user: User, points: Select, *columns: Any) -> Select:
+    stmt = select(*columns).where(
+        ServiceCase.service_point_id.in_(points), ServiceCase.status.in_(OPEN_STATUSES)
+    )
+    return policy.scope(stmt, user, ServiceCase)
+
+
+def _open_by_point(user: User, points: Select, today: date):
+    """The open cases per point, someone's or nobody's (one query), and a function reading
+    every agent's load: member id -> (open, overdue, the lowest point id)."""
+    held = case((ServiceCase.agent_member_id.is_(None), None), else_=literal_column("0"))
+    held = held.label("held")
+    point = ServiceCase.service_point_id
+    stmt = _open_cases_of(user, points, point, held, func.count(), _late(today))
+    out = OpenCases()
+    for sp_id, holder, n, n_late in db.session.execute(stmt.group_by(point, held)):
+        n_late = int(n_late)
+        out.total += n
+        out.overdue += n_late
+        sp_open, sp_late = out.by_point.get(sp_id, (0, 0))
+        out.by_point[sp_id] = (sp_open + n, sp_late + n_late)
+        if holder is None:
+            out.unassigned += n
+
+    def every_load() -> dict[int, tuple[int, int, int]]:
+        agent = ServiceCase.agent_member_id
+        stmt = _open_cases_of(user, points, agent, func.count(), _late(today), func.min(point))
+        stmt = stmt.where(agent.is_not(None)).group_by(agent)
+        return {m: (n, int(n_late), sp) for m, n, n_late, sp in db.session.execute(stmt)}
+
+    return out, every_load
+
+
+def _ranked_holders(
+    user: User, points: Select, today: date, busiest: int
+) -> tuple[list[tuple[int, int, int, int]], int, int]:
+    """The ``busiest`` agents by open then overdue cases, with those tied with the last
+    (RANK), as (member id, open, overdue, lowest point id); how many agents hold an open
+    case, and how many of those a profile places at the points. One query."""
+    agent, point = ServiceCase.agent_member_id, ServiceCase.service_point_id
+    n, late = func.count(), _late(today)
+    placed = select(VolunteerProfile.member_id).where(
+        VolunteerProfile.is_active, VolunteerProfile.service_point_id.in_(points)
+    )
+    is_placed = case((agent.in_(placed), 1), else_=0)
+    grouped = (
+        _open_cases_of(
+            user,
+            points,
+            agent.label("member_id"),
+            n.label("n"),
+            late.label("late"),
+            func.min(point).label("point_id"),
+            func.rank().over(order_by=(n.desc(), late.desc())).label("rank"),
+            func.count().over().label("holders"),
+            func.sum(is_placed).over().label("placed"),
+        )
+        .where(agent.is_not(None))
+        .group_by(agent)
+        .subquery()
+    )
+    g = grouped.c
+    rows = db.session.execute(
+        select(g.member_id, g.n, g.late, g.point_id, g.holders, g.placed).where(g.rank <= busiest)
+    ).all()
+    if not rows:
+        return [], 0, 0
+    ranked = [(m, n, int(late), sp) for m, n, late, sp, _h, _p in rows]
+    return ranked, rows[0][4], int(rows[0][5])
 
 
 def _busiest(loads: dict[int, list[int]], count: int | None) -> list[int]:

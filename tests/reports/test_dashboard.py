@@ -4,6 +4,8 @@ villages, an agent only their point."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import time_machine
 from sqlalchemy import select
@@ -267,3 +269,41 @@ def test_a_graded_record_counts_its_quarter_again_and_no_other(world, monkeypatc
     assert asked[1:] == [[(2026, 4)]]
     assert after.grades["excellent"] == before.grades["excellent"] + 1
     assert after.grades["ungraded"] == before.grades["ungraded"] - 1
+
+
+@pytest.mark.parametrize("busiest", [1, 2])
+def test_the_busiest_agents_ranked_in_sql_are_those_of_every_load(world, busiest):
+    from app.reports import dashboard_cases
+
+    points = dashboard._points_under([world.tree.committee.path])
+    every = dashboard_cases.open_cases(world.cmte, points, TODAY)  # every load read
+    top = dashboard_cases.open_cases(world.cmte, points, TODAY, busiest=busiest)
+    assert [(a.name, a.open, a.overdue, a.point_id, a.capacity) for a in top.agents] == [
+        (a.name, a.open, a.overdue, a.point_id, a.capacity) for a in every.agents[:busiest]
+    ]
+    assert top.agent_count == every.agent_count == 3
+    assert (top.total, top.overdue, top.unassigned, top.by_point) == (
+        every.total,
+        every.overdue,
+        every.unassigned,
+        every.by_point,
+    )
+
+
+def test_agents_tied_with_the_last_listed_are_settled_by_name(world):
+    from app.reports import dashboard_cases
+
+    b = db.session.scalar(select(ServiceCase).where(ServiceCase.status == "applied"))
+    loads = dashboard_cases.open_cases(world.cmte, dashboard._points_under(["/"]), TODAY).agents
+    assert [(a.open, a.overdue) for a in loads][:2] == [(3, 2), (2, 2)]
+    # One more open case, not late, for the second: both hold 3, 2 of them late.
+    second = next(a for a in loads if (a.open, a.overdue) == (2, 2))
+    b.agent_member_id, b.status = second.member_id, "handling"
+    b.due_on = date.fromordinal(TODAY.toordinal() + 10)
+    db.session.commit()
+    points = dashboard._points_under([world.tree.committee.path])
+    one = dashboard_cases.open_cases(world.cmte, points, TODAY, busiest=1).agents
+    every = dashboard_cases.open_cases(world.cmte, points, TODAY).agents
+    assert [(a.open, a.overdue) for a in every][:2] == [(3, 2), (3, 2)]
+    names = sorted(a.name for a in loads[:2])
+    assert [a.name for a in one] == names[:1]  # the tie settled by name, as before
