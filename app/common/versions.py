@@ -224,16 +224,16 @@ def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> 
 
 
 def cached_parts(
-    parts: list[tuple[tuple[str, ...], Hashable]], compute: Callable[[list[int]], list[T]]
+    pieces: list[tuple[tuple[str, ...], Hashable]], compute: Callable[[list[int]], list[T]]
 ) -> list[T]:
-    """The value of each of ``parts`` (its topics, its key, as for ``cached``), in order; the
-    parts not kept are computed together: ``compute(indexes)`` returns their values in the
+    """The value of each of ``pieces`` (its topics, its key, as for ``cached``), in order;
+    those not kept are computed together: ``compute(indexes)`` returns their values in the
     order of ``indexes`` (one statement for every month a write touched, say)."""
-    values: list[Any] = [None] * len(parts)
+    values: list[Any] = [None] * len(pieces)
     keys: list[Hashable | None] = []
     missing: list[int] = []
-    known = _read(tuple(sorted(set().union(*(topics for topics, _ in parts)))))
-    for i, (topics, key) in enumerate(parts):
+    known = _read(tuple(sorted(set().union(*(topics for topics, _ in pieces)))))
+    for i, (topics, key) in enumerate(pieces):
         current = _tokens_in(known, topics)
         full_key = None if current is None else (key, topics, current)
         keys.append(full_key)
