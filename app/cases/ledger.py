@@ -4,7 +4,7 @@ for a period, as an Excel sheet with one row per case (plan 三.4; the issue's "
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +106,13 @@ def resolve(user: User, filters: LedgerFilters) -> LedgerScope:
     raise FieldErrors({"service_point_id": str(_l("Choose a service point or an organisation."))})
 
 
-def _local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timeutil.local_zone()).astimezone(UTC)
-
-
 def _cases_stmt(user: User, points: list[ServicePoint], start: date, end: date) -> Select:
     """The cases in scope registered at, or now owned by, ``points`` from ``start`` to ``end``."""
     ids = [sp.id for sp in points]
     return policy.scope(select(ServiceCase), user, ServiceCase).where(
         or_(ServiceCase.origin_point_id.in_(ids), ServiceCase.service_point_id.in_(ids)),
-        ServiceCase.created_at >= _local_midnight_utc(start),
-        ServiceCase.created_at < _local_midnight_utc(end + timedelta(days=1)),
+        ServiceCase.created_at >= timeutil.utc_midnight(start),
+        ServiceCase.created_at < timeutil.utc_midnight(end + timedelta(days=1)),
     )
 
 

@@ -6,7 +6,7 @@ it is yesterday from 00:00 to 08:00 Beijing time.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -65,6 +65,12 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def utc_midnight(day: date) -> datetime:
+    """Local midnight of ``day`` as an aware UTC datetime: the bound of a local day (a
+    report's period, a month, a ledger's range) on a timestamp column."""
+    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)
 
 
 def to_local(value: datetime | None) -> datetime | None:

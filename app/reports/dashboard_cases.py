@@ -18,9 +18,10 @@ from app.auth.models import User
 from app.cases.models import OPEN_STATUSES, ServiceCase, Status
 from app.cases.pages import late_clause
 from app.common import versions
+from app.common.timeutil import utc_midnight
 from app.extensions import db
 from app.reports import figures
-from app.reports.periods import Period, utc_midnight
+from app.reports.periods import Period
 from app.reports.rates import unindexed
 from app.roster.models import Member
 from app.volunteers.models import ServiceItem, VolunteerProfile

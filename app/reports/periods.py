@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from app.common.timeutil import local_zone
+from app.common.timeutil import utc_midnight
 
 QUARTER, HALF, YEAR = "quarter", "half", "year"
 KINDS = (QUARTER, HALF, YEAR)
@@ -177,8 +177,3 @@ def choices(today: date, years: int = 3) -> list[Period]:
         p = Period.containing(today, kind)
         out.extend(reversed(p.last(_COUNT[kind] * years)))
     return out
-
-
-def utc_midnight(day: date) -> datetime:
-    """Local midnight of ``day`` as an aware UTC datetime (for timestamp columns)."""
-    return datetime.combine(day, time.min, tzinfo=local_zone()).astimezone(UTC)

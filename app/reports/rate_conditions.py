@@ -16,12 +16,13 @@ from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from app.cases.models import Evaluation, ServiceCase, Status
+from app.common.timeutil import utc_midnight
 from app.network.models import DutyRota, RotaStatus
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.policy.reports import agent_account_points
 from app.reports.models import CatalogueRule, DutyRule, ExpectedRule
-from app.reports.periods import Period, utc_midnight
+from app.reports.periods import Period
 from app.reports.settings import RateRules
 from app.volunteers.models import ItemAgent, ServiceItem, VolunteerProfile
 

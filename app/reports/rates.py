@@ -2,7 +2,7 @@
 
 Use::
 
-    from app.reports.periods import Period, utc_midnight
+    from app.reports.periods import Period
     from app.reports.rates import RATE_CODES, six_rates, six_rates_over, six_rates_by_org
 
     rates = six_rates(["/1/4/"], Period("quarter", 2026, 3))   # {"health": Rate, ...}
@@ -73,11 +73,12 @@ from sqlalchemy import (
 
 from app.cases.models import ServiceCase
 from app.common import versions
+from app.common.timeutil import utc_midnight
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.reports import figures
-from app.reports.periods import Period, utc_midnight
+from app.reports.periods import Period
 from app.reports.rate_conditions import (
     case_conditions,
     is_latest,
