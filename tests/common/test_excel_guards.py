@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from app.common.excel import SpreadsheetError, read_rows, unpack_budget
+from app.common.excel import SpreadsheetError, count_rows, read_rows, unpack_budget
 from app.roster import importer
 from tests.factories import make_xlsx
 
@@ -35,6 +35,41 @@ def _rows(n: int) -> bytes:
 
 def _dimension(ref: str):
     return lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{ref}"/>', xml)
+
+
+def _prefixed(xml: str) -> str:
+    """The sheet's row tags with a namespace prefix, as some generators write them."""
+    return re.sub(r"<(/?)row\b", r"<\1x:row", xml)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda xml: xml,
+        lambda xml: xml.replace("<row ", "<row\n"),  # any white space after the tag's name
+        _prefixed,
+    ],
+)
+def test_counting_rows_never_counts_fewer_than_the_sheet_has(app, change):
+    """The count decides whether the request or a background job checks an upload: it may
+    count more (a prefixed tag twice), never fewer, however the tags are written."""
+    data = _rewrite(_rows(30), SHEET, change)
+    assert 31 <= count_rows(data, 1000) <= 62
+    assert count_rows(_rows(30), 1000) == 31
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_counting_rows_finds_a_tag_cut_by_the_reading_chunk(app, cut):
+    """The XML is counted a megabyte at a time: a tag across two chunks counts once."""
+
+    def pad(xml: str) -> str:
+        at = len(xml[: xml.index("<row")].encode())  # where the first row tag starts
+        comment = "<!--" + "x" * ((1 << 20) - cut - at - 7) + "-->"
+        xml = xml.replace("<sheetData>", comment + "<sheetData>", 1)
+        assert len(xml[: xml.index("<row")].encode()) == (1 << 20) - cut
+        return xml
+
+    assert count_rows(_rewrite(_rows(3), SHEET, pad), 1000) == 4
 
 
 def test_a_sheet_declaring_16384_columns_is_refused_before_reading(app):
