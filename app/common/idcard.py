@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from app.common import timeutil
 from app.common.chinese import normalize_digits
@@ -40,7 +41,9 @@ class IdInfo:
 
 
 def check_char(first17: str) -> str:
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError("17 digits")
+    return _CHECK[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def normalize_id(raw: str) -> str:

@@ -43,3 +43,23 @@ def test_a_memo_gives_what_each_row_gives_without_one(app, tree):
                "membership": membership}  # fmt: skip
         alone, memoised = clean_member(raw), clean_member(raw, memo=memo)
         assert (memoised.values, memoised.errors) == (alone.values, alone.errors)
+
+
+def test_a_control_character_is_named_on_its_own_field(app, tree):
+    """A text holding a control character (a pasted bell, a stray escape) is refused on the
+    field that holds it, and on no other; tabs and line breaks are white space."""
+    raw = {
+        "name": "乙一",
+        "id_number": make_id_number(seq=700),
+        "work_unit": "村委会\x07",
+        "address": "泉湖村\x1b3号",
+        "job_title": "村民\t主任\n",
+        "org_id": tree.group_a.id,
+    }
+    assert clean_member(raw).errors == {
+        "work_unit": "不允许包含控制字符。",
+        "address": "不允许包含控制字符。",
+    }
+    raw.update(work_unit="村委会", address="泉湖村3号")
+    cleaned = clean_member(raw)
+    assert cleaned.errors == {} and cleaned.values["job_title"] == "村民 主任"
