@@ -17,6 +17,7 @@ connection) must call :func:`bump` themselves.
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import threading
 import time
@@ -176,7 +177,12 @@ def _tokens_in(rows: dict[str, int], topics: tuple[str, ...]) -> tuple[int, ...]
 
 
 class _Memo:
-    """A small LRU of (key, tokens) -> (value, when), shared by the process's threads."""
+    """A small LRU of (key, tokens) -> (value, deadline), shared by the process's threads.
+
+    An entry is dropped after at most ``_MAX_AGE``, each at its own moment between half that
+    and all of it: figures computed together (a year's months, on a server's first view) then
+    expire a few at a time, each view after counting again the few that went, rather than all
+    of them in one view every ``_MAX_AGE``."""
 
     def __init__(self, max_entries: int = _MAX_ENTRIES) -> None:
         self.entries: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
@@ -186,14 +192,16 @@ class _Memo:
     def get(self, key: Hashable) -> tuple[bool, object]:
         with self.lock:
             hit = self.entries.get(key)
-            if hit is None or time.monotonic() - hit[1] > _MAX_AGE:
+            if hit is None or time.monotonic() > hit[1]:
                 return False, None
             self.entries.move_to_end(key)
             return True, hit[0]
 
     def put(self, key: Hashable, value: object) -> None:
+        # Not a secret: spreads the moments kept figures expire.
+        deadline = time.monotonic() + _MAX_AGE * (1.0 - random.random() / 2)  # noqa: S311
         with self.lock:
-            self.entries[key] = (value, time.monotonic())
+            self.entries[key] = (value, deadline)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)

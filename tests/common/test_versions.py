@@ -195,3 +195,34 @@ def test_cached_parts_computes_only_the_missing_parts_together(tree):
     never = [(("no-topic",), "x")]  # a topic without a token: computed, never kept
     assert versions.cached_parts(never, compute) == ["v0-3"]
     assert versions.cached_parts(never, compute) == ["v0-4"]
+
+
+def test_kept_figures_expire_within_the_bound_each_at_its_own_moment(tree, monkeypatch):
+    """A figure is never served past the staleness bound (a write that bypassed the session
+    shows within it), and figures computed together expire at moments spread over the bound's
+    second half, so that no one view counts them all again."""
+    now = [1000.0]
+    monkeypatch.setattr(versions.time, "monotonic", lambda: now[0])
+    draws = iter([k / 12 for k in range(12)] * 2)
+    monkeypatch.setattr(versions.random, "random", lambda: next(draws))
+    make_member(tree.group_a)
+    asked: list[list[int]] = []
+
+    def compute(missing: list[int]) -> list[int]:
+        asked.append(missing)
+        return [0] * len(missing)
+
+    months = [(("roster", parts.part_topic("roster", f"2031-{m:02d}")), m) for m in range(1, 13)]
+    versions.cached_parts(months, compute)
+    first_again: dict[int, float] = {}  # month index -> when it was first counted again
+    step = versions._MAX_AGE / 60
+    while now[0] <= 1000.0 + versions._MAX_AGE:
+        now[0] += step
+        before = len(asked)
+        versions.cached_parts(months, compute)
+        for i in (i for batch in asked[before:] for i in batch):
+            first_again.setdefault(i, now[0] - 1000.0)
+    assert sorted(first_again) == list(range(12))  # every month, within the bound
+    assert min(first_again.values()) > versions._MAX_AGE / 2
+    assert max(first_again.values()) <= versions._MAX_AGE + step
+    assert max(len(batch) for batch in asked[1:]) <= 2  # a few at a time, not all twelve
