@@ -87,7 +87,10 @@ def test_a_whole_quarter(new_page):
     expect(secretary.get_by_text("合格").first).to_be_visible()
 
     nav(secretary, "写实考核")
-    secretary.get_by_role("link", name=re.compile("史刚")).first.click()
+    # The record's page loaded before its sections are unfolded (under load the inbox would
+    # still be there, with nothing to unfold, and the veto form would stay folded).
+    with secretary.expect_navigation():
+        secretary.get_by_role("link", name=re.compile("史刚")).first.click()
     _unfold(secretary, "一票否决")
     veto = secretary.locator("form").filter(has=secretary.get_by_role("button", name="一票否决"))
     veto.get_by_label("一票否决类别").select_option(label="严重违纪")
