@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import tempfile
@@ -159,6 +160,8 @@ def _value(v: Any) -> Any:
         return v or None
     if isinstance(v, float) and v.is_integer():
         return int(v)
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)  # NaN or inf, which only a made-up file holds: as the text it reads as
     if isinstance(v, date) and not isinstance(v, datetime):
         return datetime(v.year, v.month, v.day)  # noqa: DTZ001 - a naive cell value
     return v

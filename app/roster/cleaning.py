@@ -110,7 +110,8 @@ def clean_member(
         for key, value in raw.items():
             if isinstance(value, str) and _CONTROL.search(value):
                 out.fail(key, _l("Control characters are not allowed."))
-        return out
+        if out.errors:
+            return out
     today = today or timeutil.today()
     _clean_identity(raw, out, today)
     _clean_contact(raw, out)

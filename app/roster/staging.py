@@ -18,11 +18,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from app.auth.models import User
+from app.common import jsontext
 from app.common.excel import SpreadsheetError, count_rows
 from app.common.gcpause import collector_paused
 from app.errors import FieldErrors, ValidationError
@@ -64,10 +64,28 @@ def load(instance_path: str, token: str) -> bytes | None:
 def remove(instance_path: str, token: str) -> None:
     files.remove(_folder(instance_path), token)
     files.remove(_folder(instance_path), _plan_token(token))
+    files.remove(_folder(instance_path), _rows_token(token))
 
 
 def _plan_token(token: str) -> str:
     return f"{token}plan" if token else ""
+
+
+def _rows_token(token: str) -> str:
+    return f"{token}rows" if token else ""
+
+
+def _note_rows(instance_path: str, token: str, rows: int) -> None:
+    """Keep beside a staged upload how many rows the request that checked it found (sealed
+    on the server, not in the session's cookie), so that its confirmation need not count
+    them again to choose between the request and a background job."""
+    files.store_under(_folder(instance_path), _rows_token(token), str(rows).encode())
+
+
+def _noted_rows(instance_path: str, token: str) -> int | None:
+    """The rows a request's check noted for the upload, or None (a job checked it)."""
+    body = files.load(_folder(instance_path), _rows_token(token), MAX_AGE_S)
+    return int(body) if body is not None and body.isdigit() else None
 
 
 # The kept plan's layout: a plan kept in another layout (before a deploy) is checked again.
@@ -100,10 +118,7 @@ def store_plan(instance_path: str, token: str, plan: importer.ImportPlan) -> Non
     d["format"] = _PLAN_FORMAT
     # Written with orjson (two thirds of the standard library's time on 20,000 rows), read
     # with the standard library, whose hook sees only the tagged values.
-    try:
-        body = orjson.dumps(d, default=_encode, option=orjson.OPT_PASSTHROUGH_DATETIME)
-    except TypeError:  # what orjson refuses (an integer beyond 64 bits): as json writes it
-        body = json.dumps(d, default=_encode, ensure_ascii=False).encode()
+    body = jsontext.dumps_tagged(d, _encode)
     files.store_under(_folder(instance_path), _plan_token(token), body)
 
 
@@ -172,13 +187,9 @@ def discard(store: MutableMapping, instance_path: str) -> None:
     sweep(instance_path)
 
 
-def _stage(
-    store: MutableMapping, instance_path: str, data: bytes, filename: str, rows: int | None = None
-) -> str:
-    """Seal the upload and note it in the session, with its rows once a request checked it
-    (so that the confirmation need not count them again)."""
+def _stage(store: MutableMapping, instance_path: str, data: bytes, filename: str) -> str:
     token = files.store(_folder(instance_path), data)
-    store[SESSION_KEY] = {"token": token, "filename": filename, "rows": rows}
+    store[SESSION_KEY] = {"token": token, "filename": filename}
     return token
 
 
@@ -210,8 +221,9 @@ def check_upload(
     except SpreadsheetError as err:
         raise FieldErrors({"file": str(err)}) from err
     if not plan.errors:
-        token = _stage(store, instance_path, data, filename, rows=len(plan.rows))
+        token = _stage(store, instance_path, data, filename)
         store_plan(instance_path, token, plan)
+        _note_rows(instance_path, token, len(plan.rows))
     return Staged(filename=filename, plan=plan)
 
 
@@ -230,9 +242,9 @@ def import_staged(
     if data is None:
         store.pop(SESSION_KEY, None)
         raise ValidationError(_l("The uploaded file has expired. Upload it again."))
-    rows = pending.get("rows")
+    rows = _noted_rows(instance_path, token)
     try:
-        if not isinstance(rows, int):  # checked by a job (or staged by an older release)
+        if rows is None:  # checked by a job (or staged by an older release)
             rows = count_rows(data, max_rows)
         if rows > sync_rows:
             store.pop(SESSION_KEY, None)

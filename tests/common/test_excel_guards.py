@@ -72,6 +72,18 @@ def test_counting_rows_finds_a_tag_cut_by_the_reading_chunk(app, cut):
     assert count_rows(_rewrite(_rows(3), SHEET, pad), 1000) == 4
 
 
+def test_a_cell_holding_nan_or_infinity_reads_as_its_text(app):
+    """Only a made-up file holds NaN or infinity in a number cell: it reads as the text
+    (what the check then judges), so a kept plan writes what was checked."""
+
+    def odd(xml: str) -> str:
+        xml = re.sub(r'<c r="A2"( t="[^"]*")?>.*?</c>', '<c r="A2"><v>NaN</v></c>', xml)
+        return re.sub(r'<c r="B2"( t="[^"]*")?>.*?</c>', '<c r="B2"><v>-inf</v></c>', xml)
+
+    rows = dict(read_rows(_rewrite(_rows(1), SHEET, odd), 100))
+    assert rows[2] == ("nan", "-inf")
+
+
 def test_a_sheet_declaring_16384_columns_is_refused_before_reading(app):
     data = _rewrite(_rows(3), SHEET, _dimension("A1:XFD4"))
     with pytest.raises(SpreadsheetError, match="16384"):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date, datetime
 
 from sqlalchemy import select, text
 
-from app.common.jsontext import dumps, loads
+from app.common.jsontext import dumps, dumps_tagged, loads
 from app.extensions import db
 from app.roster.models import MemberHistory
 from tests.factories import make_member
@@ -22,6 +23,29 @@ def test_text_is_written_unescaped_and_reads_back():
 def test_integer_keys_and_huge_integers_are_written_as_the_standard_library_does():
     assert loads(dumps({1: "a"})) == {"1": "a"}
     assert loads(dumps({"n": 2**70})) == {"n": 2**70}
+
+
+def test_tagged_values_are_handed_to_default_whichever_library_writes():
+    """Dates and times go to ``default`` (orjson would write them as bare text), and so does
+    a value orjson refuses (an integer beyond 64 bits), written then by the standard
+    library: either way the reader's hook gets its tags back."""
+
+    def tag(v):
+        return {"$": type(v).__name__, "v": str(v)}
+
+    value = {
+        "on": date(2024, 7, 1),
+        "at": datetime(2024, 7, 1, 8, 30),  # noqa: DTZ001 - a naive cell value
+        "名": "值",
+    }
+    for extra in ({}, {"big": 2**70}):
+        body = dumps_tagged({**value, **extra}, tag)
+        assert json.loads(body) == {
+            "on": {"$": "date", "v": "2024-07-01"},
+            "at": {"$": "datetime", "v": "2024-07-01 08:30:00"},
+            "名": "值",
+            **extra,
+        }
 
 
 def test_escaped_text_and_nan_written_before_still_read():

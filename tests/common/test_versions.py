@@ -3,6 +3,8 @@ topic a new token, a rolled-back write does not, and the roster's counts follow 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import insert, update
 
 from app.auth.models import Role
@@ -204,7 +206,7 @@ def test_kept_figures_expire_within_the_bound_each_at_its_own_moment(tree, monke
     now = [1000.0]
     monkeypatch.setattr(versions.time, "monotonic", lambda: now[0])
     draws = iter([k / 12 for k in range(12)] * 2)
-    monkeypatch.setattr(versions.random, "random", lambda: next(draws))
+    monkeypatch.setattr(versions, "random", SimpleNamespace(random=lambda: next(draws)))
     make_member(tree.group_a)
     asked: list[list[int]] = []
 
