@@ -185,7 +185,7 @@ def _count_windows(point_ids, paths, windows: list[_Window], rules) -> list[dict
     # joined to its case: a part per month made PostgreSQL scan every case once per month).
     for k, batches, at, size in ((0, apart, 0, width - 2), (1, together, width - 2, 2)):
         stmts = [
-            _case_counts(n, of_points, [w for _, w in batch], rules)[k]
+            _case_counts(n, of_points, [w for _, w in batch], rules, by_rating=k == 1)
             for n, batch in enumerate(batches)
         ]
         stmt = stmts[0] if len(stmts) == 1 else union_all(*stmts)
@@ -196,34 +196,35 @@ def _count_windows(point_ids, paths, windows: list[_Window], rules) -> list[dict
     return out
 
 
-def _case_counts(number: int, of_points, windows: list[_Window], rules) -> tuple[Select, Select]:
-    """The two grouped queries of ``windows`` (the cases by their dates, by their ratings),
-    their rows headed by ``number``."""
+def _case_counts(
+    number: int, of_points, windows: list[_Window], rules, *, by_rating: bool
+) -> Select:
+    """The grouped query of ``windows``, its rows headed by ``number``: the cases by their
+    dates (every rate but satisfaction), or with ``by_rating`` by their latest ratings."""
     c, rating = ServiceCase, latest_rating()
     first, last = min(w[2] for w in windows), max(w[3] for w in windows)
     s, e = utc_midnight(first), utc_midnight(last)
-    head = [literal_column(str(int(number))), c.origin_point_id]
-    dated: list[Any] = list(head)
-    rated: list[Any] = list(head)
+    codes = [code for code in CASE_RATES if (code == "satisfaction") == by_rating]
+    columns: list[Any] = [literal_column(str(int(number))), c.origin_point_id]
     for _i, period, start, after in windows:
         conditions = case_conditions(period, rules, rating, within=(start, after))
-        for code in CASE_RATES:
+        for code in codes:
             den, num = conditions[code]
-            (rated if code == "satisfaction" else dated).extend([_flag(den), _flag(num)])
+            columns.extend([_flag(den), _flag(num)])
+    if by_rating:
+        return (
+            select(*columns)
+            .select_from(rating)
+            .join(c, c.id == rating.c.case_id)
+            .where(rating.c.created_at >= s, rating.c.created_at < e, is_latest(rating), of_points)
+            .group_by(c.origin_point_id)
+        )
     in_span = or_(
         and_(c.created_at >= s, c.created_at < e),
         and_(c.accepted_at >= s, c.accepted_at < e),
         and_(c.done_on >= first, c.done_on < last),
     )
-    by_dates = select(*dated).where(of_points, in_span).group_by(c.origin_point_id)
-    by_rating = (
-        select(*rated)
-        .select_from(rating)
-        .join(c, c.id == rating.c.case_id)
-        .where(rating.c.created_at >= s, rating.c.created_at < e, is_latest(rating), of_points)
-        .group_by(c.origin_point_id)
-    )
-    return by_dates, by_rating
+    return select(*columns).where(of_points, in_span).group_by(c.origin_point_id)
 
 
 @dataclass
