@@ -219,16 +219,7 @@ _fragments = _Memo(_MAX_FRAGMENTS)
 def cached(topics: tuple[str, ...], key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, reused while none of ``topics`` has changed. ``key`` must hold every
     input the value depends on besides the topics' data (the user, the filters)."""
-    current = tokens(topics)
-    if current is None:
-        return compute()
-    full_key = (key, topics, current)
-    found, value = _memo.get(full_key)
-    if found:
-        return value  # type: ignore[return-value]
-    value = compute()
-    _memo.put(full_key, value)
-    return value
+    return cached_parts([(topics, key)], lambda _missing: [compute()])[0]
 
 
 def cached_parts(
