@@ -34,7 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
-from app.common import assets, compression, jsontext, lazytx
+from app.common import assets, compression, jsontext, lazytx, pgplans
 from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
@@ -176,6 +176,8 @@ def register_extensions(app: Flask) -> None:
     else:
         with app.app_context():
             lazytx.install(db.engine)
+            if pgplans.uses_psycopg(app.config["SQLALCHEMY_DATABASE_URI"]):
+                pgplans.install(db.engine)
 
 
 def _harden_sqlite(app: Flask) -> None:

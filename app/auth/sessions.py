@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User, UserSession
 from app.common import versions
+from app.common.pgplans import PREPARED
 from app.common.timeutil import utcnow
 from app.extensions import db
 
@@ -43,13 +44,15 @@ def load_session_user(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
     # One statement: the session, its user and the user's grants (with their orgs), and the
-    # kept figures' tokens for the request (app/common/versions.py).
+    # kept figures' tokens for the request (app/common/versions.py); prepared on the server,
+    # as it runs on every request and its plan does not depend on the token.
     row = (
         db.session.execute(
             select(UserSession, User, versions.tokens_column())
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == _digest(token))
             .options(joinedload(User.grants).joinedload(RoleGrant.org))
+            .execution_options(**PREPARED)
         )
         .unique()
         .first()
