@@ -272,7 +272,7 @@ def test_a_graded_record_counts_its_quarter_again_and_no_other(world, monkeypatc
 
 
 @pytest.mark.parametrize("busiest", [1, 2])
-def test_the_busiest_agents_ranked_in_sql_are_those_of_every_load(world, busiest):
+def test_the_busiest_agents_are_those_of_every_load_listed(world, busiest):
     from app.reports import dashboard_cases
 
     points = dashboard._points_under([world.tree.committee.path])
