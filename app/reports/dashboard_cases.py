@@ -191,13 +191,11 @@ def open_cases(
     out, held = _open_by_point(user, points, today)
     if not with_agents:
         return out
-    placed = (
+    at, capacity = (
         _profiles(points)
         if key is None
         else versions.cached(figures.PLACED, ("reports.placed", key), lambda: _profiles(points))
     )
-    at = {member_id: sp_id for member_id, sp_id, _cap in placed}
-    capacity = {member_id: cap for member_id, _sp, cap in placed}
     loads = {m: [n, n_late, at.get(m, sp_id)] for m, (n, n_late, sp_id) in held().items()}
     if busiest is None or len(loads) < busiest:
         # Agents with no open case are listed too (tied at nought, their names settle it).
@@ -205,7 +203,7 @@ def open_cases(
             loads.setdefault(member_id, [0, 0, sp_id])
         out.agent_count = len(loads)
     else:  # none of them can tie with the last listed, who holds a case
-        out.agent_count = len(loads) + sum(1 for m in at if m not in loads)
+        out.agent_count = len(loads) + len(at.keys() - loads.keys())
     listed = _busiest(loads, busiest)
     names = _names(listed)
     agents = [
@@ -279,14 +277,15 @@ def _names(member_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def _profiles(points: Select) -> list[tuple[int, int, int | None]]:
-    """(member id, point id, capacity) of the agents placed at ``points`` by their active
-    volunteer profile (those with no open case join with a load of nought). One query."""
+def _profiles(points: Select) -> tuple[dict[int, int], dict[int, int | None]]:
+    """Member id -> point id, and member id -> capacity, of the agents placed at ``points``
+    by their active volunteer profile (those with no open case join with a load of nought;
+    kept as dicts: a county has 10,000). One query."""
     rows = db.session.execute(
         select(
             VolunteerProfile.member_id,
             VolunteerProfile.service_point_id,
             VolunteerProfile.max_cases,
         ).where(VolunteerProfile.is_active, VolunteerProfile.service_point_id.in_(points))
-    )
-    return [tuple(r) for r in rows]
+    ).all()
+    return {m: sp for m, sp, _cap in rows}, {m: cap for m, _sp, cap in rows}
