@@ -176,8 +176,7 @@ def register_extensions(app: Flask) -> None:
     else:
         with app.app_context():
             lazytx.install(db.engine)
-            if pgplans.uses_psycopg(app.config["SQLALCHEMY_DATABASE_URI"]):
-                pgplans.install(db.engine)
+            pgplans.install(db.engine)
 
 
 def _harden_sqlite(app: Flask) -> None:

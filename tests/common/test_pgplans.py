@@ -6,15 +6,10 @@ import pytest
 from sqlalchemy import select, text
 
 from app.auth.sessions import load_session_user, start_session
-from app.common.pgplans import PREPARED, uses_psycopg
+from app.common.pgplans import PREPARED
 from app.extensions import db
 from app.orgs.models import Org
 from tests.factories import make_user
-
-
-def test_the_rule_is_for_psycopg_alone():
-    assert uses_psycopg("postgresql+psycopg://u@h/db")
-    assert not uses_psycopg("sqlite:///x.db")
 
 
 def _prepared_statements() -> list[str]:
