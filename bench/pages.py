@@ -89,17 +89,25 @@ def _cold(app, n: int, committee, secretary, district: int) -> list[Figure]:
 def _after_writes(app, n: int, committee) -> list[Figure]:
     """The committee's figures as the first view after one write sees them, the kind that
     comes many times a minute at quarter's end: a case of this month handled (the cases'
-    topic and this month's: app/reports/figures.py), an appraisal record of this quarter
+    topic, this month's and its point's group of open cases: app/reports/figures.py, the
+    latest case's point), an appraisal record of this quarter
     signed (the appraisal topic and this quarter's). The figures kept per month and per
     quarter for the others are reused, as they are on a server."""
+    from sqlalchemy import func, select
+
+    from app.cases.models import ServiceCase
     from app.common import parts, timeutil, versions
     from app.extensions import db
     from app.reports import figures as report_figures
 
     today = timeutil.today()
+    with app.app_context():
+        latest = db.session.scalar(select(func.max(ServiceCase.id)))
+        point_id = db.session.get(ServiceCase, latest).service_point_id
     case_write = [
         "cases",
         parts.part_topic(report_figures.CASE_DATES, parts.month_of(today)),
+        parts.part_topic(report_figures.OPEN_CASES, str(report_figures.open_group(point_id))),
     ]
     quarter = parts.quarter_part(today.year, (today.month - 1) // 3 + 1)
     record_write = ["appraisal", parts.part_topic(report_figures.APPRAISAL_QUARTERS, quarter)]

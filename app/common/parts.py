@@ -41,14 +41,17 @@ class _Parted:
     related: Related | None
 
 
-_PARTED: dict[str, _Parted] = {}  # table name -> how its rows' parts are found
+_PARTED: dict[str, list[_Parted]] = {}  # table name -> how its rows' parts are found
 
 
 def watch_parts(
     topic: str, table: Any, columns: tuple[str, ...], parts_of: PartsOf, related: Related | None
 ) -> None:
+    """Rows of ``table`` count in the parts ``parts_of`` finds from their ``columns``' values
+    before and after the flush (and in those ``related`` returns); a table may be watched
+    for several topics (a case's months, its point)."""
     name = getattr(table, "__tablename__", None) or getattr(table, "name", table)
-    _PARTED[name] = _Parted(topic, columns, parts_of, related)
+    _PARTED.setdefault(name, []).append(_Parted(topic, columns, parts_of, related))
 
 
 def watch_months(topic: str, table: Any, *columns: str, related: Related | None = None) -> None:
@@ -96,13 +99,12 @@ def is_part(topic: str) -> bool:
 
 
 def topics() -> set[str]:
-    return {p.topic for p in _PARTED.values()}
+    return {p.topic for watched in _PARTED.values() for p in watched}
 
 
-def statement_topic(table_name: str) -> str | None:
-    """The topic a Core statement on ``table_name`` changes whole (its rows are unknown)."""
-    parted = _PARTED.get(table_name)
-    return parted.topic if parted is not None else None
+def statement_topics(table_name: str) -> set[str]:
+    """The topics a Core statement on ``table_name`` changes whole (its rows are unknown)."""
+    return {p.topic for p in _PARTED.get(table_name, ())}
 
 
 def note_rows(session: Session, objs: Iterable[Any], pending: set[str]) -> None:
@@ -111,22 +113,28 @@ def note_rows(session: Session, objs: Iterable[Any], pending: set[str]) -> None:
     if not _PARTED:
         return
     for obj in objs:
-        parted = _PARTED.get(getattr(obj, "__tablename__", ""))
-        if parted is None:
+        watched = _PARTED.get(getattr(obj, "__tablename__", ""))
+        if not watched:
             continue
         state = sa_inspect(obj)
         if state.was_deleted:  # the rows the database deleted with it are not seen
-            pending.add(parted.topic)
+            pending.update(p.topic for p in watched)
             continue
-        values: dict[str, list[Any]] = {}
-        for column in parted.columns:
-            attr = state.attrs[column]
-            history = attr.history
-            if not history.has_changes() and attr.loaded_value is NO_VALUE:
-                values[column] = [getattr(obj, column)]  # unchanged, not loaded (expired)
-            else:
-                values[column] = [*history.added, *history.unchanged, *history.deleted]
-        names = set(parted.parts_of(values))
-        if parted.related is not None:
-            names.update(parted.related(session, obj))
-        pending.update(part_topic(parted.topic, name) for name in names)
+        for parted in watched:
+            pending.update(part_topic(parted.topic, name) for name in _parts(session, obj, parted))
+
+
+def _parts(session: Session, obj: Any, parted: _Parted) -> set[str]:
+    state = sa_inspect(obj)
+    values: dict[str, list[Any]] = {}
+    for column in parted.columns:
+        attr = state.attrs[column]
+        history = attr.history
+        if not history.has_changes() and attr.loaded_value is NO_VALUE:
+            values[column] = [getattr(obj, column)]  # unchanged, not loaded (expired)
+        else:
+            values[column] = [*history.added, *history.unchanged, *history.deleted]
+    names = set(parted.parts_of(values))
+    if parted.related is not None:
+        names.update(parted.related(session, obj))
+    return names

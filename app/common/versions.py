@@ -301,9 +301,9 @@ def _note_statement(state) -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name != DataVersion.__tablename__:
             _note(state.session, [table.name])
-            whole = parts.statement_topic(table.name)
-            if whole is not None:  # which rows, so which parts, is unknown
-                state.session.info.setdefault(_PENDING, set()).add(whole)
+            whole = parts.statement_topics(table.name)
+            if whole:  # which rows, so which parts, is unknown
+                state.session.info.setdefault(_PENDING, set()).update(whole)
 
 
 @event.listens_for(Session, "before_commit")

@@ -112,7 +112,7 @@ def _case_panels(
     return CasePanels(
         periods=periods,
         figures=cases.case_figures(user, points, periods, (user.id, *key), subtree=subtree),
-        open=cases.open_cases(user, points, today, busiest=BUSIEST_SHOWN, key=key),
+        open=cases.open_cases(user, points, today, key, busiest=BUSIEST_SHOWN),
         today=today,
     )
 
@@ -156,7 +156,9 @@ def org_dashboard(user: User, org_id: int | None = None) -> OrgDashboard:
         ("reports.dashboard.cases", user.id, org.id, today),
         lambda: (
             _points(paths),
-            _case_panels(user, _points_under(paths), today, ("org", org.id), subtree=True),
+            _case_panels(
+                user, cases.points_under(paths), today, ("paths", tuple(paths)), subtree=True
+            ),
         ),
     )
     return OrgDashboard(
@@ -201,13 +203,6 @@ def _appraisal_panels(
     return (
         appraisal.progress(user, org, quarter, subtree),
         appraisal.quarter_figures(user, paths, back),
-    )
-
-
-def _points_under(paths: list[str]) -> Select:
-    """The ids of the service points under the subtrees ``paths``, as a subquery."""
-    return select(ServicePoint.id).where(
-        ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
     )
 
 

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.common import versions
 from app.extensions import db
-from app.orgs.models import Org, ServicePoint
-from app.orgs.tree import path_filter
+from app.orgs.models import ServicePoint
 from app.policy.cases import agent_point_ids
 from app.policy.reports import dashboard_paths
 from app.reports import dashboard_appraisal as appraisal
@@ -92,15 +91,14 @@ def _open_cases(
     point) and their open cases now; None when the user opens no dashboard."""
     paths = dashboard_paths(user)
     point_ids: list[int] | None = None
+    key: tuple = ("paths", tuple(paths))
     if paths:
-        points = select(ServicePoint.id).where(
-            ServicePoint.org_id.in_(select(Org.id).where(path_filter(Org.path, paths)))
-        )
+        points = cases.points_under(paths)
     else:
         ids = sorted(agent_point_ids(user))
         sp = db.session.get(ServicePoint, ids[0]) if ids else None
         if sp is None:
             return None
         points = select(ServicePoint.id).where(ServicePoint.id == sp.id)
-        paths, point_ids = [sp.org.path], [sp.id]
-    return paths, point_ids, cases.open_cases(user, points, today, with_agents=False)
+        paths, point_ids, key = [sp.org.path], [sp.id], ("point", sp.id)
+    return paths, point_ids, cases.open_cases(user, points, today, key, with_agents=False)

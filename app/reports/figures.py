@@ -54,6 +54,23 @@ def _ratings_of_case(session: Session, rating: Any) -> Iterable[str]:
 
 parts.watch_months(CASE_DATES, ServiceCase, "created_at", "accepted_at", "done_on")
 parts.watch_months(CASE_DATES, Evaluation, "created_at", related=_ratings_of_case)
+# The open cases are kept per group of service points (a point's id modulo OPEN_GROUPS): a
+# case written recounts the open cases of its point's group (before and after a move), a
+# thirty-second of a county's, not every point's.
+OPEN_CASES = "open_cases"
+OPEN_GROUPS = 32
+
+
+def open_group(point_id: int) -> int:
+    """The group of points whose open cases are counted together with ``point_id``'s."""
+    return point_id % OPEN_GROUPS
+
+
+def _point_groups(values: dict[str, list[Any]]) -> set[str]:
+    return {str(open_group(p)) for p in values["service_point_id"] if p is not None}
+
+
+parts.watch_parts(OPEN_CASES, ServiceCase, ("service_point_id",), _point_groups, None)
 # An appraisal record counts in its quarter: the dashboards' quarters are kept one by one.
 APPRAISAL_QUARTERS = "appraisal_quarters"
 parts.watch_quarters(APPRAISAL_QUARTERS, Appraisal, "year", "quarter")
@@ -81,6 +98,12 @@ def case_month(month: date, *, catalogue: bool = False) -> tuple[str, ...]:
     that month, the points and orgs they count with (and the items, ``catalogue``)."""
     base = ("catalogue", "network", "roster") if catalogue else ("network", "roster")
     return (*base, *parts.part_topics(CASE_DATES, parts.month_of(month)))
+
+
+def open_cases_group(group: int) -> tuple[str, ...]:
+    """The topics of the open cases of one group of points: its cases, the points (their
+    orgs) and the orgs and grants (a reader's scope)."""
+    return ("network", "roster", *parts.part_topics(OPEN_CASES, str(group)))
 
 
 def appraisal_quarter(year: int, quarter: int) -> tuple[str, ...]:

@@ -90,7 +90,7 @@ def test_committee_case_figures(world):
 
 def test_the_busiest_agents_are_listed_and_every_agent_counted(world):
     points = select(ServicePoint.id)
-    top = dashboard.cases.open_cases(world.cmte, points, TODAY, busiest=2)
+    top = dashboard.cases.open_cases(world.cmte, points, TODAY, "all", busiest=2)
     assert [(a.name, a.open, a.overdue) for a in top.agents] == [
         ("代理员agent_a", 3, 2),
         ("代理员agent_b", 2, 2),
@@ -275,9 +275,9 @@ def test_a_graded_record_counts_its_quarter_again_and_no_other(world, monkeypatc
 def test_the_busiest_agents_are_those_of_every_load_listed(world, busiest):
     from app.reports import dashboard_cases
 
-    points = dashboard._points_under([world.tree.committee.path])
-    every = dashboard_cases.open_cases(world.cmte, points, TODAY)  # every load read
-    top = dashboard_cases.open_cases(world.cmte, points, TODAY, busiest=busiest)
+    points = dashboard_cases.points_under([world.tree.committee.path])
+    every = dashboard_cases.open_cases(world.cmte, points, TODAY, "all")  # every load read
+    top = dashboard_cases.open_cases(world.cmte, points, TODAY, "all", busiest=busiest)
     assert [(a.name, a.open, a.overdue, a.point_id, a.capacity) for a in top.agents] == [
         (a.name, a.open, a.overdue, a.point_id, a.capacity) for a in every.agents[:busiest]
     ]
@@ -294,16 +294,18 @@ def test_agents_tied_with_the_last_listed_are_settled_by_name(world):
     from app.reports import dashboard_cases
 
     b = db.session.scalar(select(ServiceCase).where(ServiceCase.status == "applied"))
-    loads = dashboard_cases.open_cases(world.cmte, dashboard._points_under(["/"]), TODAY).agents
+    loads = dashboard_cases.open_cases(
+        world.cmte, dashboard_cases.points_under(["/"]), TODAY, "all"
+    ).agents
     assert [(a.open, a.overdue) for a in loads][:2] == [(3, 2), (2, 2)]
     # One more open case, not late, for the second: both hold 3, 2 of them late.
     second = next(a for a in loads if (a.open, a.overdue) == (2, 2))
     b.agent_member_id, b.status = second.member_id, "handling"
     b.due_on = date.fromordinal(TODAY.toordinal() + 10)
     db.session.commit()
-    points = dashboard._points_under([world.tree.committee.path])
-    one = dashboard_cases.open_cases(world.cmte, points, TODAY, busiest=1).agents
-    every = dashboard_cases.open_cases(world.cmte, points, TODAY).agents
+    points = dashboard_cases.points_under([world.tree.committee.path])
+    one = dashboard_cases.open_cases(world.cmte, points, TODAY, "all", busiest=1).agents
+    every = dashboard_cases.open_cases(world.cmte, points, TODAY, "all").agents
     assert [(a.open, a.overdue) for a in every][:2] == [(3, 2), (3, 2)]
     names = sorted(a.name for a in loads[:2])
     assert [a.name for a in one] == names[:1]  # the tie settled by name, as before
