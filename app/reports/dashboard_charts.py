@@ -199,17 +199,16 @@ def quarter_label(year: int, quarter: int) -> str:
     return Period(QUARTER, year, quarter).label
 
 
-def for_org(d) -> dict[str, Chart]:
-    """Every chart of an org's dashboard (``dashboard.OrgDashboard``), by name."""
+def for_org_appraisal(d) -> dict[str, Chart]:
+    """The appraisal charts of an org's dashboard (``dashboard.OrgDashboard``), by name."""
     labels = [quarter_label(q.year, q.quarter) for q in d.quarters]
     return {
         "progress": progress_chart(d.progress),
         "grades": grades_chart(d.quarters, labels),
         "checks": checks_chart(d.quarters, labels),
-        **_case_charts(d.panels),
     }
 
 
-def for_point(d) -> dict[str, Chart]:
-    """Every chart of a service point's dashboard (``dashboard.PointDashboard``), by name."""
+def for_cases(d) -> dict[str, Chart]:
+    """The case charts of either dashboard (an org's or a service point's), by name."""
     return _case_charts(d.panels)

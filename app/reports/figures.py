@@ -89,8 +89,10 @@ ITEMS = ("catalogue", "roster")
 APPRAISAL = ("appraisal", "roster")
 ORGS = ("roster",)  # the orgs a user's grants reach
 PLACED = ("network", "roster")  # the agents a volunteer profile places at a point
-# An org's dashboard page: every panel above (its rendered body is kept under all of them).
+# An org's dashboard page: every panel above (its rendered body is kept under all of them),
+# and its service sections apart: every panel but the appraisal ones.
 DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accounts")
+DASHBOARD_CASES = ("cases", "catalogue", "network", "roster", "accounts")
 
 
 def case_month(month: date, *, catalogue: bool = False) -> tuple[str, ...]:

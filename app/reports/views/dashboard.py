@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app import policy
 from app.appraisal.labels import STATUS_LABELS as STEP_LABELS
@@ -41,19 +42,34 @@ def index():
         return redirect(url_for("reports.point_dashboard", sp_id=points[0].id))
     d = dashboard.org_dashboard(current_user, request.args.get("org", type=int))
 
+    # Rendered once per change of what the panels read, for the user, the org, the day (the
+    # overdue cases, the quarter) and the rules in force; its appraisal sections and its
+    # service sections each once per change of their own figures (a case written renders
+    # the service sections again, not the appraisal ones).
+    key = ("reports.dashboard.html", current_user.id, d.org.id, d.panels.today)
+    key = (*key, figures.settings_key())
+
+    def sections(name: str, topics: tuple[str, ...], charts) -> Markup:
+        return versions.fragment(
+            topics,
+            (*key, name),
+            lambda: render_template(
+                f"reports/_dashboard_{name}.html",
+                d=d,
+                charts=charts(d),
+                labels=_labels(),
+                quarter_label=dashboard_charts.quarter_label,
+            ),
+        )
+
     def body() -> str:
         return render_template(
             "reports/_dashboard_body.html",
             d=d,
-            charts=dashboard_charts.for_org(d),
-            labels=_labels(),
-            quarter_label=dashboard_charts.quarter_label,
+            appraisal=sections("appraisal", figures.APPRAISAL, dashboard_charts.for_org_appraisal),
+            service=sections("cases", figures.DASHBOARD_CASES, dashboard_charts.for_cases),
         )
 
-    # Rendered once per change of what the panels read, for the user, the org, the day (the
-    # overdue cases, the quarter) and the rules in force.
-    key = ("reports.dashboard.html", current_user.id, d.org.id, d.panels.today)
-    key = (*key, figures.settings_key())
     html = versions.fragment(figures.DASHBOARD_PAGE, key, body)
     return render_template("reports/dashboard.html", d=d, body=html)
 
@@ -69,6 +85,6 @@ def point_dashboard(sp_id: int):
     return render_template(
         "reports/dashboard_point.html",
         d=d,
-        charts=dashboard_charts.for_point(d),
+        charts=dashboard_charts.for_cases(d),
         labels=_labels(),
     )
