@@ -90,11 +90,12 @@ def _after_writes(app, n: int, committee) -> list[Figure]:
     """The committee's figures as the first view after one write sees them, the kind that
     comes many times a minute at quarter's end: a case of this month handled (the cases'
     topic, this month's and its point's group of open cases: app/reports/figures.py, the
-    latest case's point), an appraisal record of this quarter
-    signed (the appraisal topic and this quarter's). The figures kept per month and per
+    latest case's point), an appraisal record of this quarter signed (the appraisal topic,
+    this quarter's and its org's group: the latest record's org). The figures kept per month and per
     quarter for the others are reused, as they are on a server."""
     from sqlalchemy import func, select
 
+    from app.appraisal.models import Appraisal
     from app.cases.models import ServiceCase
     from app.common import parts, timeutil, versions
     from app.extensions import db
@@ -104,13 +105,19 @@ def _after_writes(app, n: int, committee) -> list[Figure]:
     with app.app_context():
         latest = db.session.scalar(select(func.max(ServiceCase.id)))
         point_id = db.session.get(ServiceCase, latest).service_point_id
+        record = db.session.scalar(select(func.max(Appraisal.id)))
+        org_id = db.session.get(Appraisal, record).org_id
     case_write = [
         "cases",
         parts.part_topic(report_figures.CASE_DATES, parts.month_of(today)),
         parts.part_topic(report_figures.OPEN_CASES, str(report_figures.open_group(point_id))),
     ]
     quarter = parts.quarter_part(today.year, (today.month - 1) // 3 + 1)
-    record_write = ["appraisal", parts.part_topic(report_figures.APPRAISAL_QUARTERS, quarter)]
+    record_write = [
+        "appraisal",
+        parts.part_topic(report_figures.APPRAISAL_QUARTERS, quarter),
+        parts.part_topic(report_figures.APPRAISAL_ORGS, str(report_figures.org_group(org_id))),
+    ]
 
     def bump(topics: list[str]):
         def before() -> None:

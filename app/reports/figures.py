@@ -71,6 +71,22 @@ def _point_groups(values: dict[str, list[Any]]) -> set[str]:
 
 
 parts.watch_parts(OPEN_CASES, ServiceCase, ("service_point_id",), _point_groups, None)
+# A quarter's records per org and step are kept per group of orgs (an org's id modulo
+# ORG_GROUPS): a record signed recounts its org's group, not the quarter's 100,000 records.
+APPRAISAL_ORGS = "appraisal_orgs"
+ORG_GROUPS = 32
+
+
+def org_group(org_id: int) -> int:
+    """The group of orgs whose appraisal records are counted together with ``org_id``'s."""
+    return org_id % ORG_GROUPS
+
+
+def _org_groups(values: dict[str, list[Any]]) -> set[str]:
+    return {str(org_group(o)) for o in values["org_id"] if o is not None}
+
+
+parts.watch_parts(APPRAISAL_ORGS, Appraisal, ("org_id",), _org_groups, None)
 # An appraisal record counts in its quarter: the dashboards' quarters are kept one by one.
 APPRAISAL_QUARTERS = "appraisal_quarters"
 parts.watch_quarters(APPRAISAL_QUARTERS, Appraisal, "year", "quarter")
@@ -106,6 +122,12 @@ def open_cases_group(group: int) -> tuple[str, ...]:
     """The topics of the open cases of one group of points: its cases, the points (their
     orgs) and the orgs and grants (a reader's scope)."""
     return ("network", "roster", *parts.part_topics(OPEN_CASES, str(group)))
+
+
+def appraisal_orgs_group(group: int) -> tuple[str, ...]:
+    """The topics of the appraisal records of one group of orgs (any quarter's): its records,
+    the orgs and grants (a reader's scope) and the members."""
+    return ("roster", *parts.part_topics(APPRAISAL_ORGS, str(group)))
 
 
 def appraisal_quarter(year: int, quarter: int) -> tuple[str, ...]:

@@ -1,6 +1,7 @@
 """The dashboards' open cases are kept per group of service points (app/reports/figures.py:
-``open_group``): a case written recounts the groups of the points it was and is at, no other,
-and every figure (per point, per agent, overdue, nobody's) follows the write at once."""
+``open_group``), and a quarter's appraisal records per group of orgs (``org_group``): a case
+written recounts the groups of the points it was and is at, a record those of the orgs it
+was and is in, no other, and every figure follows the write at once."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
+from app.appraisal.models import Appraisal
 from app.cases.models import ServiceCase
 from app.common import versions
 from app.extensions import db
-from app.reports import dashboard, dashboard_cases, figures
+from app.reports import dashboard, dashboard_appraisal, dashboard_cases, figures
 from app.reports.dashboard_home import home_figures
 from tests.reports.dashboard_data import NOW, build_world
 
@@ -20,7 +22,8 @@ from tests.reports.dashboard_data import NOW, build_world
 def world(app):
     with time_machine.travel(NOW, tick=False):
         w = build_world()
-        versions.bump(db.session, [figures.OPEN_CASES])  # as a server's start does (wsgi.py)
+        # as a server's start does (wsgi.py)
+        versions.bump(db.session, [figures.OPEN_CASES, figures.APPRAISAL_ORGS])
         db.session.commit()
         yield w
 
@@ -147,3 +150,79 @@ def test_the_day_changes_the_overdue_cases_without_a_write(world):
         later = _open(world.cmte)
         assert later == _fresh(world.cmte)
     assert later[1] > before[1]  # the cases due in between are late now
+
+
+# --- the appraisal records per group of orgs ---------------------------------------------
+
+
+@pytest.fixture
+def org_counts(monkeypatch):
+    """The groups of orgs (as sorted org ids) each count of a quarter's records asked for."""
+    calls: list[list[list[int]]] = []
+    real = dashboard_appraisal._count_org_steps
+
+    def spy(user, paths, quarter, groups, every):
+        calls.append([sorted(g) for g in groups])
+        return real(user, paths, quarter, groups, every)
+
+    monkeypatch.setattr(dashboard_appraisal, "_count_org_steps", spy)
+    return calls
+
+
+def _progress(user):
+    p = dashboard.org_dashboard(user).progress
+    rows = {r.org.name: dict(r.steps.counts) for r in p.rows}
+    return rows, dict(p.totals.counts), home_figures(user, NOW.date()).steps.counts
+
+
+def _fresh_progress(user):
+    versions.clear_memo()
+    return _progress(user)
+
+
+def _draft(world) -> Appraisal:
+    return db.session.scalar(
+        select(Appraisal).where(
+            Appraisal.year == 2026, Appraisal.quarter == 4, Appraisal.status == "draft"
+        )
+    )
+
+
+def test_a_record_written_recounts_its_orgs_group_only(world, org_counts):
+    before = _progress(world.cmte)
+    record = _draft(world)
+    record.status = "submitted"
+    db.session.commit()
+    org_counts.clear()
+    after = _progress(world.cmte)
+    assert org_counts == [[[record.org_id]]]  # the dashboard's; the home page's is kept too
+    assert after == _fresh_progress(world.cmte)
+    assert after[1].get("draft", 0) == before[1]["draft"] - 1
+    assert after[1]["submitted"] == before[1]["submitted"] + 1
+    assert after[2] == after[1]  # the home page shows the same quarter's steps
+
+
+def test_a_record_moved_to_another_org_recounts_both_groups(world, org_counts):
+    t = world.tree
+    _progress(world.cmte)
+    record = _draft(world)
+    was = record.org_id
+    record.org_id = t.group_b.id if was != t.group_b.id else t.group_a.id
+    db.session.commit()
+    org_counts.clear()
+    after = _progress(world.cmte)
+    assert org_counts == [sorted([[was], [record.org_id]])]
+    assert after == _fresh_progress(world.cmte)
+
+
+def test_a_statement_on_the_records_recounts_every_group(world, org_counts):
+    _progress(world.cmte)
+    db.session.execute(
+        update(Appraisal).where(Appraisal.status == "draft").values(status="submitted")
+    )
+    db.session.commit()
+    org_counts.clear()
+    after = _progress(world.cmte)
+    assert len(org_counts) == 1 and len(org_counts[0]) > 2  # every group, in one count
+    assert after == _fresh_progress(world.cmte)
+    assert "draft" not in after[1]
