@@ -58,7 +58,7 @@ def reach(column: Any, user: Any, roles: Iterable[str]):
     return column.in_(in_scope) | column.in_(ancestors)
 
 
-def _covers_every_root(paths: list[str]) -> bool:
+def covers_every_root(paths: list[str]) -> bool:
     """True when the paths include every root org (the scope is the whole database): asked
     by several lists of a page, answered once per change of the tree (app/common/versions)."""
 
@@ -103,7 +103,7 @@ def _members(stmt: Select, user: Any) -> Select:
     own = Member.user_id == user.id
     if not paths:
         return stmt.where(own)
-    if _covers_every_root(paths):
+    if covers_every_root(paths):
         # Committee-wide: no filter at all, so the database can walk the sort index.
         return stmt
     # The orgs named as a list, not a subquery, and the OR for one's own record only when it
@@ -129,7 +129,7 @@ def _appraisals(stmt: Select, user: Any) -> Select:
             & in_subtrees(Appraisal.org_id, mentor_paths)
             & Appraisal.member_id.in_(select(Member.id).where(mine_or_unnamed))
         )
-    if paths and _covers_every_root(paths):
+    if paths and covers_every_root(paths):
         return stmt
     if paths:
         conds.append(in_subtrees(Appraisal.org_id, paths))
@@ -141,7 +141,7 @@ def _cases(stmt: Select, user: Any) -> Select:
     # The points one serves at, the subtrees one supervises, and the cases one holds.
     points = agent_point_ids(user)
     paths = scope_paths(user, SUPERVISORS)
-    if paths and _covers_every_root(paths):
+    if paths and covers_every_root(paths):
         return stmt  # every point lies in the subtrees supervised: the committee over all
     # One's own roster entries read first: as a subquery inside the OR, PostgreSQL walked a
     # county's 200,000 cases by date for an agent's 30 (60 ms); as values, each part of the OR
