@@ -17,6 +17,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'dangjian.sqlite3'}"
     )
+    # A pooled connection is checked before use once it has rested (app/common/restping.py
+    # stands in for SQLAlchemy's ping at every checkout).
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     # Keys for personal data at rest (base64 of 32 bytes each); kept outside the database.
     # Unset, they are derived from SECRET_KEY: allowed only in the tests and the demo

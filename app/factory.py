@@ -34,7 +34,7 @@ from app.auth.views import bp as auth_bp
 from app.cases.public import bp as public_cases_bp
 from app.cases.views import bp as cases_bp
 from app.cli import register_cli
-from app.common import assets, compression, jsontext, lazytx, pgplans
+from app.common import assets, compression, jsontext, lazytx, pgplans, restping
 from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
@@ -151,8 +151,10 @@ def limiter_storage(config: Mapping) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = jsontext.engine_options(options)
+    options = jsontext.engine_options(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    # The ping asked for is sent only to connections that rested (app/common/restping.py).
+    ping_rested = options.pop("pool_pre_ping", False)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -177,6 +179,9 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             lazytx.install(db.engine)
             pgplans.install(db.engine)
+    if ping_rested:
+        with app.app_context():
+            restping.install(db.engine)
 
 
 def _harden_sqlite(app: Flask) -> None:
