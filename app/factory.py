@@ -39,7 +39,16 @@ from app.common.forms import select_options
 from app.common.nav import nav_links
 from app.common.timeutil import to_local
 from app.errors import register_error_handlers
-from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from app.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    wtforms_messages,
+)
 from app.home.views import bp as home_bp
 from app.jobs.views import bp as jobs_bp
 from app.network.views import bp as network_bp
@@ -172,6 +181,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
 
     login_manager.user_loader(load_session_user)
+
+    @app.before_request
+    def _wtforms_messages() -> None:
+        # Flask-WTF reads WTForms' catalogue once per request unless the request holds it.
+        request.wtforms_translations = wtforms_messages
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _harden_sqlite(app)

@@ -76,6 +76,47 @@ def test_form_validation_messages_are_chinese(client):
     assert "此项为必填项" in page or "必填" in page
 
 
+def test_wtforms_messages_are_read_once_per_language(app, monkeypatch):
+    from babel import support
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    loads: list[str] = []
+    real = support.Translations.load.__func__
+
+    def counting(cls, dirname=None, locales=None, domain=None):
+        if domain == "wtforms":
+            loads.append(str(locales[0]))
+        return real(cls, dirname, locales, domain)
+
+    monkeypatch.setattr(support.Translations, "load", classmethod(counting))
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        amount = IntegerField()  # WTForms' own label and message, from its catalogue
+
+    def errors(language: str | None) -> list[str]:
+        with app.test_request_context("/", method="POST", data={"amount": "many"}):
+            app.preprocess_request()  # the request's hooks, as every page runs them
+            if language is None:
+                form = Form()
+                form.validate()
+                return form.amount.errors
+            with force_locale(language):
+                form = Form()
+                form.validate()
+                return form.amount.errors
+
+    chinese = [errors(None) for _ in range(3)]
+    english = [errors("en") for _ in range(2)]
+    assert chinese[0] == chinese[2] and "不" in chinese[0][0]  # WTForms' Chinese message
+    assert english[0] == english[1] == ["Not a valid integer value."]
+    assert sorted(loads) == ["en", "zh_Hans"]  # once per language, not once per request
+
+
 class _Text(HTMLParser):
     """The text nodes a reader sees (script and style left out), and option labels."""
 
