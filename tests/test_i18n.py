@@ -82,6 +82,8 @@ def test_wtforms_messages_are_read_once_per_language(app, monkeypatch):
     from flask_wtf import FlaskForm
     from wtforms import IntegerField
 
+    from app.extensions import wtforms_messages
+
     loads: list[str] = []
     real = support.Translations.load.__func__
 
@@ -91,6 +93,7 @@ def test_wtforms_messages_are_read_once_per_language(app, monkeypatch):
         return real(cls, dirname, locales, domain)
 
     monkeypatch.setattr(support.Translations, "load", classmethod(counting))
+    monkeypatch.setattr(wtforms_messages, "_loaded", {})  # as a new process starts
 
     class Form(FlaskForm):
         class Meta:

@@ -203,7 +203,9 @@ class Appraisal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("appraisal_period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
-    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    # Its old value kept on a change even if not loaded: a quarter's records are counted per
+    # group of orgs, and a moved record recounts both (app/reports/figures.py).
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True, active_history=True)
     year: Mapped[int] = mapped_column()
     quarter: Mapped[int] = mapped_column()
     status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT)

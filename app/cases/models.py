@@ -155,7 +155,11 @@ class ServiceCase(Deadlines, db.Model):
     year: Mapped[int] = mapped_column()
     seq: Mapped[int] = mapped_column()
     item_id: Mapped[int] = mapped_column(ForeignKey("service_item.id"), index=True)
-    service_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"))
+    # The old value is kept when it changes even if it was not loaded: the open cases are
+    # kept per group of points, and a moved case recounts both (app/reports/figures.py).
+    service_point_id: Mapped[int] = mapped_column(
+        ForeignKey("service_point.id"), active_history=True
+    )
     origin_point_id: Mapped[int] = mapped_column(ForeignKey("service_point.id"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20), default=Channel.COUNTER)

@@ -87,6 +87,9 @@ def _org_groups(values: dict[str, list[Any]]) -> set[str]:
 
 
 parts.watch_parts(APPRAISAL_ORGS, Appraisal, ("org_id",), _org_groups, None)
+# The counts find a quarter's records through its periods: a period written counts every group
+# again (a quarter opened, closed or re-dated: rare).
+versions.watch(APPRAISAL_ORGS, "appraisal_period")
 # An appraisal record counts in its quarter: the dashboards' quarters are kept one by one.
 APPRAISAL_QUARTERS = "appraisal_quarters"
 parts.watch_quarters(APPRAISAL_QUARTERS, Appraisal, "year", "quarter")

@@ -295,7 +295,7 @@ def test_agents_tied_with_the_last_listed_are_settled_by_name(world):
 
     b = db.session.scalar(select(ServiceCase).where(ServiceCase.status == "applied"))
     loads = dashboard_cases.open_cases(
-        world.cmte, dashboard_cases.points_under(["/"]), TODAY, "all"
+        world.cmte, dashboard_cases.points_under(["/"]), TODAY, ("paths", ("/",))
     ).agents
     assert [(a.open, a.overdue) for a in loads][:2] == [(3, 2), (2, 2)]
     # One more open case, not late, for the second: both hold 3, 2 of them late.
@@ -303,9 +303,10 @@ def test_agents_tied_with_the_last_listed_are_settled_by_name(world):
     b.agent_member_id, b.status = second.member_id, "handling"
     b.due_on = date.fromordinal(TODAY.toordinal() + 10)
     db.session.commit()
-    points = dashboard_cases.points_under([world.tree.committee.path])
-    one = dashboard_cases.open_cases(world.cmte, points, TODAY, "all", busiest=1).agents
-    every = dashboard_cases.open_cases(world.cmte, points, TODAY, "all").agents
+    paths = [world.tree.committee.path]
+    points, key = dashboard_cases.points_under(paths), ("paths", tuple(paths))
+    one = dashboard_cases.open_cases(world.cmte, points, TODAY, key, busiest=1).agents
+    every = dashboard_cases.open_cases(world.cmte, points, TODAY, key).agents
     assert [(a.open, a.overdue) for a in every][:2] == [(3, 2), (3, 2)]
     names = sorted(a.name for a in loads[:2])
     assert [a.name for a in one] == names[:1]  # the tie settled by name, as before

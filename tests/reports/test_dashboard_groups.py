@@ -226,3 +226,18 @@ def test_a_statement_on_the_records_recounts_every_group(world, org_counts):
     assert len(org_counts) == 1 and len(org_counts[0]) > 2  # every group, in one count
     assert after == _fresh_progress(world.cmte)
     assert "draft" not in after[1]
+
+
+def test_a_period_written_recounts_every_group(world, org_counts):
+    from app.appraisal.models import AppraisalPeriod
+
+    _progress(world.cmte)
+    period = db.session.scalar(
+        select(AppraisalPeriod).where(AppraisalPeriod.year == 2026, AppraisalPeriod.quarter == 4)
+    )
+    period.self_due = period.self_due.replace(day=1)  # the counts find records by period
+    db.session.commit()
+    org_counts.clear()
+    after = _progress(world.cmte)
+    assert len(org_counts) == 1 and len(org_counts[0]) > 2  # every group, in one count
+    assert after == _fresh_progress(world.cmte)
