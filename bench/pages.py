@@ -110,13 +110,13 @@ def _after_writes(app, n: int, committee) -> list[Figure]:
     case_write = [
         "cases",
         parts.part_topic(report_figures.CASE_DATES, parts.month_of(today)),
-        parts.part_topic(report_figures.OPEN_CASES, str(report_figures.open_group(point_id))),
+        parts.part_topic(report_figures.OPEN_CASES, str(parts.group_of(point_id))),
     ]
     quarter = parts.quarter_part(today.year, (today.month - 1) // 3 + 1)
     record_write = [
         "appraisal",
         parts.part_topic(report_figures.APPRAISAL_QUARTERS, quarter),
-        parts.part_topic(report_figures.APPRAISAL_ORGS, str(report_figures.org_group(org_id))),
+        parts.part_topic(report_figures.APPRAISAL_ORGS, str(parts.group_of(org_id))),
     ]
 
     def bump(topics: list[str]):

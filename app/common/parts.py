@@ -1,4 +1,5 @@
-"""Figures kept in parts (a month's cases, a quarter's appraisal records), for
+"""Figures kept in parts (a month's cases, a quarter's appraisal records, the open cases of a
+group of service points), for
 app/common/versions.py: a write gives new tokens to the parts its rows count in, so that a
 figure summed from parts computes again only those, not the years the write did not touch.
 
@@ -7,6 +8,7 @@ before and after the flush::
 
     parts.watch_months("case_dates", ServiceCase, "created_at", "done_on")
     parts.watch_quarters("appraisal_quarters", Appraisal, "year", "quarter")
+    parts.watch_groups("open_cases", ServiceCase, "service_point_id")
 
 and a figure of one part is cached under ``part_topics(topic, part)`` (``versions.cached`` or
 ``versions.cached_parts``). A statement whose rows are unknown (a Core update) or a deleted
@@ -72,6 +74,34 @@ def watch_quarters(topic: str, table: Any, year: str, quarter: str) -> None:
         return {quarter_part(y, q) for y in values[year] for q in values[quarter] if y and q}
 
     watch_parts(topic, table, (year, quarter), parts_of, None)
+
+
+# Rows counted by the id of what they belong to (a case's point, a record's org) are kept in
+# this many groups of ids: a write recounts its group, a thirty-second of the rows.
+GROUPS = 32
+
+
+def watch_groups(topic: str, table: Any, column: str) -> None:
+    """Rows of ``table`` count in the group (``group_of``) of their ``column``'s id, before and
+    after the flush (a case moved to another point recounts both points' groups)."""
+
+    def parts_of(values: dict[str, list[Any]]) -> set[str]:
+        return {str(group_of(v)) for v in values[column] if v is not None}
+
+    watch_parts(topic, table, (column,), parts_of, None)
+
+
+def group_of(row_id: int) -> int:
+    """The group of ids ``row_id``'s rows are counted with (``watch_groups``)."""
+    return row_id % GROUPS
+
+
+def grouped(ids: Iterable[int]) -> dict[int, list[int]]:
+    """``ids`` by their group (``group_of``), the groups in ascending order."""
+    out: dict[int, list[int]] = {}
+    for row_id in ids:
+        out.setdefault(group_of(row_id), []).append(row_id)
+    return dict(sorted(out.items()))
 
 
 def month_of(value: date | datetime) -> str:

@@ -14,6 +14,7 @@ from app import policy
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
 from app.auth.models import User
 from app.common import versions
+from app.common.parts import grouped
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
 from app.orgs.tree import in_subtrees, path_filter
@@ -203,7 +204,7 @@ def step_totals(user: User, paths: Sequence[str], quarter: tuple[int, int] | Non
 
 @dataclass(frozen=True)
 class OrgSteps:
-    """The records of one quarter in one group of orgs (``figures.org_group``) per step:
+    """The records of one quarter in one group of orgs (``parts.group_of`` an org's id) per step:
     in all and per org (kept as they are: never changed once counted)."""
 
     totals: dict[str, int]
@@ -220,10 +221,8 @@ def org_steps(user: User, paths: Sequence[str], quarter: tuple[int, int]) -> lis
         ("reports.org_ids", tuple(paths)),
         lambda: sorted(db.session.scalars(select(Org.id).where(path_filter(Org.path, paths)))),
     )
-    by_group: dict[int, list[int]] = {}
-    for org_id in ids:
-        by_group.setdefault(figures.org_group(org_id), []).append(org_id)
-    numbers = sorted(by_group)
+    by_group = grouped(ids)
+    numbers = list(by_group)
     key = ("reports.org_steps", user.id, tuple(paths), quarter)
     return versions.cached_parts(
         [(figures.appraisal_orgs_group(g), (*key, g)) for g in numbers],

@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.cases.models import OPEN_STATUSES, ServiceCase, Status
 from app.cases.pages import late_clause
 from app.common import versions
+from app.common.parts import grouped
 from app.common.timeutil import utc_midnight
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -194,7 +195,7 @@ def open_cases(
     ``busiest`` of them (None: all) listed by name.
 
     The cases are counted per point and holder, kept per group of points
-    (``figures.open_group``): a case written recounts its point's group only, and the
+    (``parts.group_of`` a point's id): a case written recounts its point's group only, and the
     groups are summed here (on the county, a group is about 400 of 13,000 open cases). Every
     holder's load is ranked here too (ranking in SQL took longer), and only the names of
     those listed are read. The agents placed at the points are kept until the network
@@ -261,10 +262,8 @@ def _open_by_point(
     ids = versions.cached(
         figures.PLACED, ("reports.point_ids", key), lambda: sorted(db.session.scalars(points))
     )
-    by_group: dict[int, list[int]] = {}
-    for sp_id in ids:
-        by_group.setdefault(figures.open_group(sp_id), []).append(sp_id)
-    numbers = sorted(by_group)
+    by_group = grouped(ids)
+    numbers = list(by_group)
     groups: list[_GroupOpen] = versions.cached_parts(
         [
             (

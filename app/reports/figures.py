@@ -54,39 +54,13 @@ def _ratings_of_case(session: Session, rating: Any) -> Iterable[str]:
 
 parts.watch_months(CASE_DATES, ServiceCase, "created_at", "accepted_at", "done_on")
 parts.watch_months(CASE_DATES, Evaluation, "created_at", related=_ratings_of_case)
-# The open cases are kept per group of service points (a point's id modulo OPEN_GROUPS): a
-# case written recounts the open cases of its point's group (before and after a move), a
-# thirty-second of a county's, not every point's.
+# The open cases are kept per group of service points (``parts.group_of`` the point's id): a
+# case written recounts the open cases of its point's group (both, when it moves), a
+# thirty-second of a county's; a quarter's records per org and step per group of orgs.
 OPEN_CASES = "open_cases"
-OPEN_GROUPS = 32
-
-
-def open_group(point_id: int) -> int:
-    """The group of points whose open cases are counted together with ``point_id``'s."""
-    return point_id % OPEN_GROUPS
-
-
-def _point_groups(values: dict[str, list[Any]]) -> set[str]:
-    return {str(open_group(p)) for p in values["service_point_id"] if p is not None}
-
-
-parts.watch_parts(OPEN_CASES, ServiceCase, ("service_point_id",), _point_groups, None)
-# A quarter's records per org and step are kept per group of orgs (an org's id modulo
-# ORG_GROUPS): a record signed recounts its org's group, not the quarter's 100,000 records.
+parts.watch_groups(OPEN_CASES, ServiceCase, "service_point_id")
 APPRAISAL_ORGS = "appraisal_orgs"
-ORG_GROUPS = 32
-
-
-def org_group(org_id: int) -> int:
-    """The group of orgs whose appraisal records are counted together with ``org_id``'s."""
-    return org_id % ORG_GROUPS
-
-
-def _org_groups(values: dict[str, list[Any]]) -> set[str]:
-    return {str(org_group(o)) for o in values["org_id"] if o is not None}
-
-
-parts.watch_parts(APPRAISAL_ORGS, Appraisal, ("org_id",), _org_groups, None)
+parts.watch_groups(APPRAISAL_ORGS, Appraisal, "org_id")
 # The counts find a quarter's records through its periods: a period written counts every group
 # again (a quarter opened, closed or re-dated: rare).
 versions.watch(APPRAISAL_ORGS, "appraisal_period")

@@ -1,5 +1,5 @@
 """The dashboards' open cases are kept per group of service points (app/reports/figures.py:
-``open_group``), and a quarter's appraisal records per group of orgs (``org_group``): a case
+``parts.group_of``), and a quarter's appraisal records per group of orgs: a case
 written recounts the groups of the points it was and is at, a record those of the orgs it
 was and is in, no other, and every figure follows the write at once."""
 
@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from app.appraisal.models import Appraisal
 from app.cases.models import ServiceCase
-from app.common import versions
+from app.common import parts, versions
 from app.extensions import db
 from app.reports import dashboard, dashboard_appraisal, dashboard_cases, figures
 from app.reports.dashboard_home import home_figures
@@ -55,7 +55,7 @@ def _fresh(user):
 
 def test_a_case_written_recounts_its_points_group_only(world, counted):
     room_a, room_b, station = world.tree.room_a, world.room_b, world.station
-    assert len({figures.open_group(p.id) for p in (room_a, room_b, station)}) == 3
+    assert len({parts.group_of(p.id) for p in (room_a, room_b, station)}) == 3
     before = _open(world.cmte)
     assert counted == [[[room_a.id], [room_b.id], [station.id]]]  # every group, in one count
     case = db.session.scalar(
