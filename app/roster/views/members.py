@@ -77,11 +77,12 @@ def member_filters() -> search.MemberFilters:
 @login_required
 def member_list():
     policy.require(current_user, "roster.list")
-    form = MemberSearchForm()
-    if form.validate_on_submit():
-        token, label = search.search_token(form.q.data or "")
-        session["roster_q"] = {"q": token, "label": label}
-        return redirect(url_for("roster.member_list", **form.filter_args()))
+    if request.method == "POST":  # a search; a GET builds only the forms it shows
+        form = MemberSearchForm()
+        if form.validate_on_submit():
+            token, label = search.search_token(form.q.data or "")
+            session["roster_q"] = {"q": token, "label": label}
+            return redirect(url_for("roster.member_list", **form.filter_args()))
     f = member_filters()
     facets, total = search.member_facets(current_user, f)
     q_label = (session.get("roster_q") or {}).get("label", "")
