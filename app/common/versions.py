@@ -249,6 +249,27 @@ def cached_parts(
     return values
 
 
+def cached_groups(
+    ids: Iterable[int],
+    topics: Callable[[int], tuple[str, ...]],
+    key: Hashable,
+    compute: Callable[[list[list[int]], bool], list[T]],
+) -> list[T]:
+    """A figure over the rows of ``ids`` (points, orgs) kept per group of ids
+    (``parts.group_of``, with ``parts.watch_groups``), one value per group in group order:
+    each kept under ``topics(group)`` and ``(key, group)``, as ``cached_parts`` keeps parts.
+    The groups missing are computed together: ``compute(their ids, every)``, ``every`` when
+    no group was kept (the ids need not be named then)."""
+    by_group = parts.grouped(ids)
+    numbers = list(by_group)
+    return cached_parts(
+        [(topics(g), (key, g)) for g in numbers],
+        lambda missing: compute(
+            [by_group[numbers[i]] for i in missing], len(missing) == len(numbers)
+        ),
+    )
+
+
 def fragment(topics: tuple[str, ...], key: Hashable, render: Callable[[], str]) -> Markup:
     """A rendered part of a page (``render()``: HTML), reused while none of ``topics`` has
     changed, in the request's language. ``key`` holds everything else the HTML depends on:

@@ -14,7 +14,6 @@ from app import policy
 from app.appraisal.models import Appraisal, AppraisalPeriod, Status
 from app.auth.models import User
 from app.common import versions
-from app.common.parts import grouped
 from app.extensions import db
 from app.orgs.models import Org, OrgKind
 from app.orgs.tree import in_subtrees, path_filter
@@ -221,14 +220,11 @@ def org_steps(user: User, paths: Sequence[str], quarter: tuple[int, int]) -> lis
         ("reports.org_ids", tuple(paths)),
         lambda: sorted(db.session.scalars(select(Org.id).where(path_filter(Org.path, paths)))),
     )
-    by_group = grouped(ids)
-    numbers = list(by_group)
-    key = ("reports.org_steps", user.id, tuple(paths), quarter)
-    return versions.cached_parts(
-        [(figures.appraisal_orgs_group(g), (*key, g)) for g in numbers],
-        lambda missing: _count_org_steps(
-            user, paths, quarter, [by_group[numbers[i]] for i in missing], len(numbers)
-        ),
+    return versions.cached_groups(
+        ids,
+        figures.appraisal_orgs_group,
+        ("reports.org_steps", user.id, tuple(paths), quarter),
+        lambda missing, every: _count_org_steps(user, paths, quarter, missing, every),
     )
 
 
@@ -237,7 +233,7 @@ def _count_org_steps(
     paths: Sequence[str],
     quarter: tuple[int, int],
     groups: list[list[int]],
-    every: int,
+    every: bool,
 ) -> list[OrgSteps]:
     """Per group of org ids, the records of ``quarter`` per org and step. One query, read
     from the (period, org, status) index: the orgs of the groups named as values, unless
@@ -246,7 +242,7 @@ def _count_org_steps(
         _records(user, paths, Appraisal.org_id, Appraisal.status, func.count()), quarter
     )
     group_of = {org_id: k for k, ids in enumerate(groups) for org_id in ids}
-    if len(groups) < every:
+    if not every:
         stmt = stmt.where(Appraisal.org_id.in_(list(group_of)))
     out = [OrgSteps({}, {}) for _ in groups]
     for org_id, status, n in db.session.execute(stmt.group_by(Appraisal.org_id, Appraisal.status)):

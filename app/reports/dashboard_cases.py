@@ -18,7 +18,6 @@ from app.auth.models import User
 from app.cases.models import OPEN_STATUSES, ServiceCase, Status
 from app.cases.pages import late_clause
 from app.common import versions
-from app.common.parts import grouped
 from app.common.timeutil import utc_midnight
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -262,19 +261,11 @@ def _open_by_point(
     ids = versions.cached(
         figures.PLACED, ("reports.point_ids", key), lambda: sorted(db.session.scalars(points))
     )
-    by_group = grouped(ids)
-    numbers = list(by_group)
-    groups: list[_GroupOpen] = versions.cached_parts(
-        [
-            (
-                figures.open_cases_group(g),
-                ("reports.open_cases", user.id, key, today, with_agents, g),
-            )
-            for g in numbers
-        ],
-        lambda missing: _count_open(
-            user, [by_group[numbers[i]] for i in missing], today, with_agents
-        ),
+    groups: list[_GroupOpen] = versions.cached_groups(
+        ids,
+        figures.open_cases_group,
+        ("reports.open_cases", user.id, key, today, with_agents),
+        lambda missing, _every: _count_open(user, missing, today, with_agents),
     )
     out = OpenCases()
     for group in groups:
