@@ -82,6 +82,7 @@ ITEMS = ("catalogue", "roster")
 APPRAISAL = ("appraisal", "roster")
 ORGS = ("roster",)  # the orgs a user's grants reach
 PLACED = ("network", "roster")  # the agents a volunteer profile places at a point
+POINTS_UNDER = ("network", "roster")  # the service points under an org's subtree
 # An org's dashboard page: every panel above (its rendered body is kept under all of them),
 # and its service sections apart: every panel but the appraisal ones.
 DASHBOARD_PAGE = ("appraisal", "cases", "catalogue", "network", "roster", "accounts")
