@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import RoleGrant, User, UserSession
@@ -39,24 +40,26 @@ def start_session(user: User, *, ip: str = "", user_agent: str = "") -> UserSess
     return sess
 
 
+@cache
+def _session_statement() -> Select:
+    """One statement: the session, its user and the user's grants (with their orgs), and the
+    kept figures' tokens for the request (app/common/versions.py); prepared on the server,
+    as it runs on every request and its plan does not depend on the token. Built once: its
+    construction and options cost a fifth of a warm page's database work."""
+    return (
+        select(UserSession, User, versions.tokens_column())
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == bindparam("digest"))
+        .options(joinedload(User.grants).joinedload(RoleGrant.org))
+        .execution_options(**PREPARED)
+    )
+
+
 def load_session_user(token: str) -> User | None:
     """The active user behind a cookie token, or None when the session is gone or expired."""
     if not token or len(token) > 100:
         return None
-    # One statement: the session, its user and the user's grants (with their orgs), and the
-    # kept figures' tokens for the request (app/common/versions.py); prepared on the server,
-    # as it runs on every request and its plan does not depend on the token.
-    row = (
-        db.session.execute(
-            select(UserSession, User, versions.tokens_column())
-            .join(User, User.id == UserSession.user_id)
-            .where(UserSession.token_hash == _digest(token))
-            .options(joinedload(User.grants).joinedload(RoleGrant.org))
-            .execution_options(**PREPARED)
-        )
-        .unique()
-        .first()
-    )
+    row = db.session.execute(_session_statement(), {"digest": _digest(token)}).unique().first()
     if row is None:
         return None
     sess, user, topic_tokens = row
