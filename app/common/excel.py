@@ -25,7 +25,7 @@ SHEET_BYTES_PER_ROW = 4 * 1024
 SHARED_STRINGS_BYTES_PER_ROW = 2 * 1024
 OTHER_PARTS_BYTES = 16 * 1024 * 1024
 MAX_COLUMNS = 100
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 class SpreadsheetError(ValueError):
@@ -59,7 +59,7 @@ def temp_path(suffix: str = ".xlsx") -> str:
 
 def write_text(ws, row: int, col: int, value: str, fmt=None, quoted_fmt=None) -> None:
     """Write text as text; a leading = + - @ gets Excel's quote prefix so it is never run."""
-    if value and value.startswith(_DANGEROUS_START) and quoted_fmt is not None:
+    if value and value.startswith(DANGEROUS_START) and quoted_fmt is not None:
         ws.write_string(row, col, value, quoted_fmt)
     else:
         ws.write_string(row, col, value, fmt)

@@ -15,13 +15,14 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
+from app.common.gcpause import collector_paused
 from app.common.timeutil import to_local, utcnow
 from app.errors import PermissionDenied
 from app.extensions import db
 from app.orgs.models import Org
 from app.roster import search
 from app.roster.columns import COLUMNS, sheet_choices
-from app.roster.export_rows import ROW_COLUMNS, Cells, skill_names, write_row
+from app.roster.export_rows import ROW_COLUMNS, Cells, row_writer, skill_names
 from app.roster.models import Member
 
 _OPTIONS_SHEET = "选项"
@@ -124,6 +125,7 @@ def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None =
     return ws, row + 1
 
 
+@collector_paused()
 def export_members(
     actor: User | None,
     filters: search.MemberFilters,
@@ -218,6 +220,7 @@ class _Sheets:
         self.fmts = _formats(wb)
         self.used_names = {_OPTIONS_SHEET}
         self.ws = None
+        self.write: Callable[[int, tuple[Any, ...]], None] | None = None  # set per sheet
         self.row = self.first_row = 0
         self.branch_id: int | None = None
 
@@ -229,7 +232,7 @@ class _Sheets:
             self._start(name, f"{name}党员花名册")
         elif self.ws is None:
             self._start("花名册", None)
-        write_row(self.ws, self.row, cells, self.fmts)
+        self.write(self.row, cells)
         self.row += 1
 
     def close(self) -> None:
@@ -239,6 +242,7 @@ class _Sheets:
 
     def _start(self, name: str, title: str | None) -> None:
         self.ws, self.row = _start_sheet(self.wb, name, self.fmts, title, self.used_names)
+        self.write = row_writer(self.ws, self.fmts)
         self.first_row = self.row
 
     def _finish(self) -> None:

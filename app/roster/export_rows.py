@@ -5,12 +5,13 @@ written. ``app.roster.excel`` lays the rows out in sheets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Row, select
 
 from app.common.crypto import field_decrypter
-from app.common.excel import write_text
+from app.common.excel import DANGEROUS_START
 from app.common.idcard import mask_id, mask_phone
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
@@ -163,19 +164,31 @@ _KINDS = tuple(
 )
 
 
-def write_row(ws, row: int, cells: tuple[Any, ...], fmts) -> None:
-    text, quoted, day = fmts["text"], fmts["quoted"], fmts["date"]
-    for col, (kind, value) in enumerate(zip(_KINDS, cells, strict=True)):
-        if not value:  # empty text, no date (the system number is never 0)
-            continue
+def row_writer(ws, fmts) -> Callable[[int, tuple[Any, ...]], None]:
+    """A function writing one row of cells into ``ws``: each column's write method and format
+    resolved once per sheet, text quote-prefixed when it could be a formula (as write_text)."""
+    quoted = fmts["quoted"]
+    plan = []
+    for col, kind in enumerate(_KINDS):
         if kind == _TEXT:
-            write_text(ws, row, col, value, text, quoted)
+            plan.append((col, ws.write_string, fmts["text"], True))
         elif kind == _DATE:
-            ws.write_datetime(row, col, value, day)
+            plan.append((col, ws.write_datetime, fmts["date"], False))
         elif kind == _NUMBER:
-            ws.write_number(row, col, value)
+            plan.append((col, ws.write_number, None, False))
         else:
-            ws.write_string(row, col, value)
+            plan.append((col, ws.write_string, None, False))
+
+    def write(row: int, cells: tuple[Any, ...]) -> None:
+        for (col, put, fmt, guarded), value in zip(plan, cells, strict=True):
+            if not value:  # empty text, no date (the system number is never 0)
+                continue
+            if guarded and value.startswith(DANGEROUS_START):
+                put(row, col, value, quoted)
+            else:
+                put(row, col, value, fmt)
+
+    return write
 
 
 def skill_names(member_ids: list[int]) -> dict[int, str]:
