@@ -1,7 +1,6 @@
 """Pausing Python's cyclic garbage collector for bulk work that allocates many long-lived
-objects (an import's 20,000 checked rows) or streams many rows past a large heap (an
-export's 100,000): each full collection walks every object the process holds, and such work
-would set off dozens of them for a few cycles to free."""
+objects (an import's 20,000 checked rows): each full collection walks every object the
+process holds, and such work would set off dozens of them for a few cycles to free."""
 
 from __future__ import annotations
 

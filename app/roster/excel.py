@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from app import audit, policy
 from app.auth.models import User
 from app.common.excel import new_workbook, temp_path, write_text
-from app.common.gcpause import collector_paused
 from app.common.timeutil import to_local, utcnow
 from app.errors import PermissionDenied
 from app.extensions import db
@@ -125,7 +124,6 @@ def _start_sheet(wb, name: str, fmts, title: str | None, used: set[str] | None =
     return ws, row + 1
 
 
-@collector_paused()
 def export_members(
     actor: User | None,
     filters: search.MemberFilters,
