@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 
 from app import audit, policy
 from app.auth.models import User
+from app.common import timeutil
 from app.common.chinese import name_initials, name_pinyin, surname_strokes
 from app.common.gcpause import collector_paused
 from app.common.idcard import is_masked
@@ -57,6 +58,7 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
     seen_ids: dict[str, int] = {}
     seen_members: dict[int, int] = {}
     memo: dict = {}  # what each choice text read as, for this file's rows
+    today = timeutil.today()  # one date for the whole file
     for n, row in sheet.rows:
         raw, errors = member_values(row, memo)
         found, lookup_errors = resolver.lookups(row)
@@ -83,7 +85,7 @@ def plan_import(actor: User | None, data: bytes, *, max_rows: int = 100_000) -> 
                 )
             else:
                 seen_ids[id_text] = n
-        cleaned = clean_member(raw, memo=memo)
+        cleaned = clean_member(raw, today=today, memo=memo)
         for key, message in {**cleaned.errors, **errors}.items():
             plan.errors.append(RowError(n, header_of(key), message))
         plan.rows.append(
