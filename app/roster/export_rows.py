@@ -13,6 +13,7 @@ from sqlalchemy import Row, select
 from app.common.crypto import field_decrypter
 from app.common.excel import DANGEROUS_START
 from app.common.idcard import mask_id, mask_phone
+from app.common.idlists import among
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.roster.columns import BOOL_KEYS, COLUMNS, DATE_KEYS, zh_labels
@@ -197,7 +198,7 @@ def skill_names(member_ids: list[int]) -> dict[int, str]:
     for member_id, name in db.session.execute(
         select(member_skill.c.member_id, Skill.name)
         .join(Skill, Skill.id == member_skill.c.skill_id)
-        .where(member_skill.c.member_id.in_(member_ids))
+        .where(among(db.session, member_skill.c.member_id, member_ids))
         .order_by(member_skill.c.member_id, Skill.name)
     ):
         out.setdefault(member_id, []).append(name)
