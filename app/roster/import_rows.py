@@ -16,6 +16,7 @@ from app import policy
 from app.auth.models import User
 from app.common.excel import SpreadsheetError, read_rows
 from app.common.idcard import is_masked, normalize_id
+from app.common.idlists import among
 from app.extensions import db
 from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
@@ -242,7 +243,7 @@ def load_members(ids: Iterable[int]) -> dict[int, Member]:
     for chunk in _chunks(ids):
         stmt = (
             select(Member)
-            .where(Member.id.in_(chunk))
+            .where(among(db.session, Member.id, chunk))
             .options(joinedload(Member.org), selectinload(Member.skills))
         )
         found.update((m.id, m) for m in db.session.scalars(stmt))
@@ -263,12 +264,16 @@ class KnownMembers:
                 self.hashes[number] = id_hash(number)
         self.by_hash: dict[str, int] = {}
         for chunk in _chunks(self.hashes.values()):
-            stmt = select(Member.id_number_hash, Member.id).where(Member.id_number_hash.in_(chunk))
+            stmt = select(Member.id_number_hash, Member.id).where(
+                among(db.session, Member.id_number_hash, chunk)
+            )
             self.by_hash.update(db.session.execute(stmt).all())
         self.by_id = load_members(sys_ids | set(self.by_hash.values()))
         self.visible = set(self.by_id)
         if actor is not None:
             self.visible = set()
             for chunk in _chunks(self.by_id):
-                stmt = policy.scope(select(Member.id), actor, Member).where(Member.id.in_(chunk))
+                stmt = policy.scope(select(Member.id), actor, Member).where(
+                    among(db.session, Member.id, chunk)
+                )
                 self.visible.update(db.session.scalars(stmt))

@@ -15,6 +15,7 @@ from app import policy
 from app.auth.models import User
 from app.common.chinese import name_keys, surname_strokes
 from app.common.crypto import field_encrypter
+from app.common.idlists import among
 from app.common.timeutil import utcnow
 from app.errors import DomainError
 from app.extensions import db
@@ -49,7 +50,9 @@ def still_current(actor: User | None, plan: ImportPlan, data: bytes) -> bool:
     versions = {pr.member_id: pr.version for pr in plan.rows if pr.member_id is not None}
     for chunk in _chunks(list(versions), _LOOKUP_CHUNK):
         found = dict(
-            db.session.execute(select(Member.id, Member.version).where(Member.id.in_(chunk))).all()
+            db.session.execute(
+                select(Member.id, Member.version).where(among(db.session, Member.id, chunk))
+            ).all()
         )
         if any(found.get(mid) != versions[mid] for mid in chunk):
             return False
@@ -57,7 +60,7 @@ def still_current(actor: User | None, plan: ImportPlan, data: bytes) -> bool:
     if not all(hashes):
         return False
     for chunk in _chunks(hashes, _LOOKUP_CHUNK):
-        taken = select(Member.id).where(Member.id_number_hash.in_(chunk)).limit(1)
+        taken = select(Member.id).where(among(db.session, Member.id_number_hash, chunk)).limit(1)
         if db.session.scalar(taken) is not None:
             return False
     org_ids = {_link(pr, "org_id") for pr in plan.rows} - {None}
@@ -134,14 +137,18 @@ def _skill_ids(names: set[str]) -> dict[str, int]:
     ordered = sorted(names)
     for chunk in _chunks(ordered, _LOOKUP_CHUNK):
         found.update(
-            db.session.execute(select(Skill.name, Skill.id).where(Skill.name.in_(chunk))).all()
+            db.session.execute(
+                select(Skill.name, Skill.id).where(among(db.session, Skill.name, chunk))
+            ).all()
         )
     new = [{"name": n} for n in ordered if n not in found]
     if new:
         db.session.execute(insert(Skill), new)
         for chunk in _chunks([s["name"] for s in new], _LOOKUP_CHUNK):
             found.update(
-                db.session.execute(select(Skill.name, Skill.id).where(Skill.name.in_(chunk))).all()
+                db.session.execute(
+                    select(Skill.name, Skill.id).where(among(db.session, Skill.name, chunk))
+                ).all()
             )
     return found
 
@@ -192,7 +199,9 @@ def _create(
         db.session.execute(insert(Member.__table__), members)
         by_hash: dict[str, int] = {}
         for chunk in _chunks([m["id_number_hash"] for m in members], _LOOKUP_CHUNK):
-            stmt = select(Member.id_number_hash, Member.id).where(Member.id_number_hash.in_(chunk))
+            stmt = select(Member.id_number_hash, Member.id).where(
+                among(db.session, Member.id_number_hash, chunk)
+            )
             by_hash.update(db.session.execute(stmt).all())
         ids = [by_hash[m["id_number_hash"]] for m in members]
         history, links = [], []
