@@ -84,3 +84,16 @@ def install(engine: Engine) -> None:
             return
         if cursor.connection.info.transaction_status == idle:
             cursor.connection.execute("BEGIN")  # not on a server-side cursor: DECLARE … BEGIN
+
+
+def begin_now(conn: Connection) -> None:
+    """Send BEGIN now if ``conn``'s transaction still waits for its first write: for a write
+    the statement hook above does not see, sent to the driver directly (a COPY,
+    app/common/bulk.py), which would otherwise commit on its own."""
+    if not conn.info.get(_LAZY):
+        return
+    from psycopg.pq import TransactionStatus
+
+    dbapi_conn = conn.connection.dbapi_connection
+    if dbapi_conn.info.transaction_status == TransactionStatus.IDLE:
+        dbapi_conn.execute("BEGIN")

@@ -316,15 +316,23 @@ def _note_flushed(session: Session, _context) -> None:
     parts.note_rows(session, changed, session.info.setdefault(_PENDING, set()))
 
 
+def note_written(session: Session, table_name: str) -> None:
+    """Rows of ``table_name`` were written by a statement whose rows are unknown here (a Core
+    statement, a COPY): its topics get new tokens at commit, every part of them."""
+    if table_name == DataVersion.__tablename__:
+        return
+    _note(session, [table_name])
+    whole = parts.statement_topics(table_name)
+    if whole:  # which rows, so which parts, is unknown
+        session.info.setdefault(_PENDING, set()).update(whole)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if table is not None and table.name != DataVersion.__tablename__:
-            _note(state.session, [table.name])
-            whole = parts.statement_topics(table.name)
-            if whole:  # which rows, so which parts, is unknown
-                state.session.info.setdefault(_PENDING, set()).update(whole)
+        if table is not None:
+            note_written(state.session, table.name)
 
 
 @event.listens_for(Session, "before_commit")

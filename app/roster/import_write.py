@@ -1,5 +1,5 @@
-"""Writing a checked import plan: new members in bulk (Core executemany of the members, their
-history rows and skill links, a few statements per thousand rows), updates through the same
+"""Writing a checked import plan: new members in bulk (the members, their history rows and
+skill links, a few statements per thousand rows: app/common/bulk.py), updates through the same
 rule as the member form; and whether a plan checked earlier still holds at confirmation."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from app import policy
 from app.auth.models import User
+from app.common.bulk import insert_rows
 from app.common.chinese import name_keys, surname_strokes
 from app.common.crypto import field_encrypter
 from app.common.idlists import among
@@ -194,9 +195,10 @@ def _create(
         members = _member_rows(part)
         for m in members:
             m["created_at"] = m["updated_at"] = now
-        # One executemany; the new ids are then found by the ID number's unique blind index
-        # (RETURNING would send the rows one at a time to keep their order on SQLite).
-        db.session.execute(insert(Member.__table__), members)
+        # One bulk insert (COPY on PostgreSQL: app/common/bulk.py); the new ids are then found
+        # by the ID number's unique blind index (RETURNING would send the rows one at a time
+        # to keep their order on SQLite).
+        insert_rows(db.session, Member.__table__, members)
         by_hash: dict[str, int] = {}
         for chunk in _chunks([m["id_number_hash"] for m in members], _LOOKUP_CHUNK):
             stmt = select(Member.id_number_hash, Member.id).where(
@@ -226,9 +228,9 @@ def _create(
                 {"member_id": member_id, "skill_id": skills[s]}
                 for s in dict.fromkeys(pr.values["skills"])
             )
-        db.session.execute(insert(MemberHistory.__table__), history)
+        insert_rows(db.session, MemberHistory.__table__, history)
         if links:
-            db.session.execute(insert(member_skill), links)
+            insert_rows(db.session, member_skill, links)
         done += len(part)
         if progress:
             progress(done)
