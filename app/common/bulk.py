@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.common import lazytx, versions
@@ -36,7 +37,7 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         session.execute(insert(table), rows)
         return
     columns = [table.c[name] for name in [*names, *defaults]]
-    processors = [c.type.bind_processor(dialect) for c in columns]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     given, added = processors[: len(names)], processors[len(names) :]
     tail = [p(v) if p else v for p, v in zip(added, defaults.values(), strict=True)]
     pairs = list(zip(names, given, strict=True))
@@ -47,9 +48,20 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     session.flush()  # the session's pending rows first (a batch the rows refer to)
     versions.note_written(session, table.name)
     lazytx.begin_now(conn)
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row([*(p(row[n]) if p else row[n] for n, p in pairs), *tail])
+    dbapi_conn = conn.connection.dbapi_connection
+    error = dialect.loaded_dbapi.Error
+    with dbapi_conn.cursor() as cursor:
+        try:
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row([*(p(row[n]) if p else row[n] for n, p in pairs), *tail])
+        except error as err:
+            # As SQLAlchemy raises it for any statement (a taken ID number: IntegrityError),
+            # so the app's handlers and the pool's check for a lost connection see it.
+            lost = dialect.is_disconnect(err, dbapi_conn, cursor)
+            raise DBAPIError.instance(
+                sql, None, err, error, connection_invalidated=lost, dialect=dialect
+            ) from err
 
 
 def _defaults(table: Table, names: list[str]) -> dict[str, Any] | None:

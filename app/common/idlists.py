@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import any_, bindparam
+from sqlalchemy import String, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,5 +25,7 @@ def among(session: Session, column: ColumnElement[Any], values: Collection[Any])
     """``column IN values``, on PostgreSQL as ``column = ANY(:values)`` (one array
     parameter). An empty ``values`` matches nothing, as ``in_`` does."""
     if values and session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+        # Text without its length: a cast to VARCHAR(n)[] would cut longer values short.
+        item = String() if isinstance(column.type, String) else column.type
+        return column == any_(bindparam(None, list(values), type_=ARRAY(item)))
     return column.in_(values)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.common import versions
 from app.common.bulk import insert_rows
@@ -50,6 +52,14 @@ def test_values_are_stored_as_an_insert_stores_them(tree):
     assert first.effective_on == date(2026, 7, 1)
     assert first.changes == {"name": [None, "王小明"], "note": "含\t制表符与\\反斜杠"}
     assert first.before is None
+    # Stored as an insert stores it (JSON's null, not SQL's NULL, for a None).
+    reference = {**rows[0], "kind": "reference"}
+    db.session.execute(insert(MemberHistory.__table__), [reference])
+    nulls = select(MemberHistory.kind, MemberHistory.before.is_(None)).where(
+        MemberHistory.member_id == member.id, MemberHistory.effective_on.is_not(None)
+    )
+    (_, copied), (_, inserted) = sorted(db.session.execute(nulls).all())
+    assert copied == inserted
     assert second.effective_on is None and second.before == {"is_hardship": False}
     assert second.actor_name == "张三\n李四"
     # Left out: the note takes its default, as an insert gives it.
@@ -97,3 +107,25 @@ def test_the_tables_figures_get_new_tokens_at_commit(tree):
 def test_no_rows_is_nothing(app):
     insert_rows(db.session, Skill.__table__, [])
     assert db.session.scalar(select(func.count(Skill.id))) == 0
+
+
+def test_a_taken_value_is_an_integrity_error_and_the_session_recovers(tree):
+    make_member(tree.group_a)
+    db.session.commit()
+    insert_rows(db.session, Skill.__table__, [{"name": "驾驶"}])
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        insert_rows(db.session, Skill.__table__, [{"name": "法律咨询"}, {"name": "驾驶"}])
+    db.session.rollback()
+    insert_rows(db.session, Skill.__table__, [{"name": "法律咨询"}])
+    db.session.commit()
+    assert sorted(db.session.scalars(select(Skill.name))) == ["法律咨询", "驾驶"]
+
+
+def test_a_savepoint_rolled_back_takes_its_rows_back(app):
+    insert_rows(db.session, Skill.__table__, [{"name": "驾驶"}])
+    nested = db.session.begin_nested()
+    insert_rows(db.session, Skill.__table__, [{"name": "农机维修"}])
+    nested.rollback()
+    db.session.commit()
+    assert list(db.session.scalars(select(Skill.name))) == ["驾驶"]

@@ -51,3 +51,12 @@ def test_a_long_list_is_one_parameter_on_postgresql(app):
         assert len(parameters) == 1
     else:
         assert statement.count("?") >= 1000
+
+
+def test_a_longer_value_does_not_match_its_first_characters(app):
+    """A cast to the column's VARCHAR(n)[] would cut the value to n characters."""
+    (skill_id,) = _skills("甲" * 40)
+    longer = among(db.session, Skill.name, ["甲" * 41])
+    assert list(db.session.scalars(select(Skill.id).where(longer))) == []
+    exact = among(db.session, Skill.name, ["甲" * 40])
+    assert list(db.session.scalars(select(Skill.id).where(exact))) == [skill_id]
