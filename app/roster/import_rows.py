@@ -231,16 +231,27 @@ class Resolver:
         return values, errors
 
 
-def _chunks(ids: Iterable, size: int = _CHUNK):
-    ids = list(ids)
-    for k in range(0, len(ids), size):
-        yield ids[k : k + size]
+def chunks(items: Iterable, size: int = _CHUNK):
+    """``items`` in lists of at most ``size`` (the look-ups' batches)."""
+    items = list(items)
+    for k in range(0, len(items), size):
+        yield items[k : k + size]
+
+
+def lookup(key: Any, value: Any, keys: Iterable) -> dict:
+    """``key`` -> ``value`` of the rows whose ``key`` is among ``keys`` (columns of one
+    table), five hundred at a time (``among``: one array parameter on PostgreSQL)."""
+    found: dict = {}
+    for chunk in chunks(keys):
+        stmt = select(key, value).where(among(db.session, key, chunk))
+        found.update(db.session.execute(stmt).all())
+    return found
 
 
 def load_members(ids: Iterable[int]) -> dict[int, Member]:
     """Members by id, with their org and skills, a few queries per thousand."""
     found: dict[int, Member] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         stmt = (
             select(Member)
             .where(among(db.session, Member.id, chunk))
@@ -262,17 +273,13 @@ class KnownMembers:
             number = sheet_id_number(r)
             if len(number) == 18 and not is_masked(number):
                 self.hashes[number] = id_hash(number)
-        self.by_hash: dict[str, int] = {}
-        for chunk in _chunks(self.hashes.values()):
-            stmt = select(Member.id_number_hash, Member.id).where(
-                among(db.session, Member.id_number_hash, chunk)
-            )
-            self.by_hash.update(db.session.execute(stmt).all())
+        hashes = self.hashes.values()
+        self.by_hash: dict[str, int] = lookup(Member.id_number_hash, Member.id, hashes)
         self.by_id = load_members(sys_ids | set(self.by_hash.values()))
         self.visible = set(self.by_id)
         if actor is not None:
             self.visible = set()
-            for chunk in _chunks(self.by_id):
+            for chunk in chunks(self.by_id):
                 stmt = policy.scope(select(Member.id), actor, Member).where(
                     among(db.session, Member.id, chunk)
                 )

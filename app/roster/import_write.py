@@ -5,7 +5,7 @@ rule as the member form; and whether a plan checked earlier still holds at confi
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,17 +24,11 @@ from app.orgs.models import Org, ServicePoint
 from app.orgs.tree import path_filter
 from app.roster import services
 from app.roster.import_plan import ImportPlan, ImportRejected, PlannedRow, RowError
-from app.roster.import_rows import load_members
+from app.roster.import_rows import chunks, load_members, lookup
 from app.roster.models import ImportBatch, Member, MemberHistory, Skill, member_skill
 from app.roster.privacy import id_hasher, phone_hasher
 
-_CHUNK = 2000  # rows per executemany (and per progress report)
-_LOOKUP_CHUNK = 500  # ids per IN list
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for k in range(0, len(items), size):
-        yield items[k : k + size]
+_CHUNK = 2000  # rows per bulk insert (and per progress report)
 
 
 def still_current(actor: User | None, plan: ImportPlan, data: bytes) -> bool:
@@ -49,18 +43,13 @@ def still_current(actor: User | None, plan: ImportPlan, data: bytes) -> bool:
     if plan.actor_id != getattr(actor, "id", None):
         return False
     versions = {pr.member_id: pr.version for pr in plan.rows if pr.member_id is not None}
-    for chunk in _chunks(list(versions), _LOOKUP_CHUNK):
-        found = dict(
-            db.session.execute(
-                select(Member.id, Member.version).where(among(db.session, Member.id, chunk))
-            ).all()
-        )
-        if any(found.get(mid) != versions[mid] for mid in chunk):
-            return False
+    found = lookup(Member.id, Member.version, versions)
+    if any(found.get(mid) != version for mid, version in versions.items()):
+        return False
     hashes = [pr.id_hash for pr in plan.rows if pr.member_id is None]
     if not all(hashes):
         return False
-    for chunk in _chunks(hashes, _LOOKUP_CHUNK):
+    for chunk in chunks(hashes):
         taken = select(Member.id).where(among(db.session, Member.id_number_hash, chunk)).limit(1)
         if db.session.scalar(taken) is not None:
             return False
@@ -134,23 +123,12 @@ def _link_names(actor: User | None, rows: list[PlannedRow]) -> dict[tuple[str, i
 
 def _skill_ids(names: set[str]) -> dict[str, int]:
     """Skill name -> id, adding to the shared vocabulary the names that are new."""
-    found: dict[str, int] = {}
     ordered = sorted(names)
-    for chunk in _chunks(ordered, _LOOKUP_CHUNK):
-        found.update(
-            db.session.execute(
-                select(Skill.name, Skill.id).where(among(db.session, Skill.name, chunk))
-            ).all()
-        )
+    found: dict[str, int] = lookup(Skill.name, Skill.id, ordered)
     new = [{"name": n} for n in ordered if n not in found]
     if new:
         db.session.execute(insert(Skill), new)
-        for chunk in _chunks([s["name"] for s in new], _LOOKUP_CHUNK):
-            found.update(
-                db.session.execute(
-                    select(Skill.name, Skill.id).where(among(db.session, Skill.name, chunk))
-                ).all()
-            )
+        found.update(lookup(Skill.name, Skill.id, [s["name"] for s in new]))
     return found
 
 
@@ -191,7 +169,7 @@ def _create(
     now = utcnow()
     who = {"actor_id": getattr(actor, "id", None), "actor_name": getattr(actor, "username", "")}
     done = 0
-    for part in _chunks(rows, _CHUNK):
+    for part in chunks(rows, _CHUNK):
         members = _member_rows(part)
         for m in members:
             m["created_at"] = m["updated_at"] = now
@@ -199,12 +177,7 @@ def _create(
         # by the ID number's unique blind index (RETURNING would send the rows one at a time
         # to keep their order on SQLite).
         insert_rows(db.session, Member.__table__, members)
-        by_hash: dict[str, int] = {}
-        for chunk in _chunks([m["id_number_hash"] for m in members], _LOOKUP_CHUNK):
-            stmt = select(Member.id_number_hash, Member.id).where(
-                among(db.session, Member.id_number_hash, chunk)
-            )
-            by_hash.update(db.session.execute(stmt).all())
+        by_hash = lookup(Member.id_number_hash, Member.id, [m["id_number_hash"] for m in members])
         ids = [by_hash[m["id_number_hash"]] for m in members]
         history, links = [], []
         for pr, member_id in zip(part, ids, strict=True):
